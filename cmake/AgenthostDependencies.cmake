@@ -1,0 +1,10 @@
+# Every third-party dependency, from Debian 12 packages (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED COMPONENTS json filesystem)
+find_package(yaml-cpp REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(SOCI REQUIRED COMPONENTS sqlite3 postgresql)
+if(AGENTHOST_BUILD_TESTS)
+  find_package(Catch2 2.13 REQUIRED)
+endif()

@@ -1,0 +1,27 @@
+# Build options shared by every target: warnings, sanitizers, ccache.
+option(AGENTHOST_WERROR "Treat warnings as errors (CI turns this on)" OFF)
+option(AGENTHOST_BUILD_TESTS "Build the Catch2 test suite" ON)
+set(AGENTHOST_SANITIZE "" CACHE STRING "Sanitizer build: '', 'address' (ASan+UBSan) or 'thread' (TSan)")
+set_property(CACHE AGENTHOST_SANITIZE PROPERTY STRINGS "" address thread)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+add_library(agenthost_build_flags INTERFACE)
+target_compile_options(agenthost_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+                                                       -Wnon-virtual-dtor)
+if(AGENTHOST_WERROR)
+  target_compile_options(agenthost_build_flags INTERFACE -Werror)
+endif()
+
+if(AGENTHOST_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+elseif(AGENTHOST_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT AGENTHOST_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "AGENTHOST_SANITIZE must be '', 'address' or 'thread', not '${AGENTHOST_SANITIZE}'")
+endif()

@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// Agent: the base class of every agent a plugin provides. The host creates one
+/// instance per run, calls run() once on a worker thread, and destroys it when the
+/// run ends. Everything the run owns is injected through the constructor.
+
+#include <boost/json/value.hpp>
+
+#include "agenthost/database_session.hpp"
+#include "agenthost/event_emitter.hpp"
+#include "agenthost/execution_context.hpp"
+#include "agenthost/tool_dispatcher.hpp"
+
+namespace agenthost {
+
+/// What the host injects into every agent instance. The references stay valid for
+/// the instance's whole life and not one moment longer.
+struct AgentServices {
+  const ExecutionContext& context;
+  EventEmitter& events;
+  DatabaseSession& db;
+  ToolDispatcher& tools;
+};
+
+class Agent {
+ public:
+  explicit Agent(const AgentServices& services)
+      : context_(services.context),
+        events_(services.events),
+        db_(services.db),
+        tools_(services.tools) {}
+  virtual ~Agent() = default;
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  /// Does the agent's work for `input` and returns its result. Called once, on a
+  /// host worker thread; may block (database, network), but should return soon
+  /// after context().stop_requested() becomes true. An exception becomes the run's
+  /// agent_error event; a normal return its agent_completed event.
+  virtual boost::json::value run(const boost::json::value& input) = 0;
+
+ protected:
+  const ExecutionContext& context() const noexcept { return context_; }
+  EventEmitter& events() noexcept { return events_; }
+  DatabaseSession& db() noexcept { return db_; }
+  ToolDispatcher& tools() noexcept { return tools_; }
+
+ private:
+  const ExecutionContext& context_;
+  EventEmitter& events_;
+  DatabaseSession& db_;
+  ToolDispatcher& tools_;
+};
+
+}  // namespace agenthost

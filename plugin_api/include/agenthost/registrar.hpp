@@ -1,0 +1,57 @@
+#pragma once
+/// \file
+/// Registrar: what the host hands a plugin's registration function at startup, to
+/// declare the plugin's agent classes and tools. Registration happens once, on the
+/// host's main thread, before any request; afterwards the registry is frozen.
+
+#include <boost/json/value.hpp>
+
+#include <concepts>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "agenthost/agent.hpp"
+#include "agenthost/tool_dispatcher.hpp"
+
+namespace agenthost {
+
+struct AgentInfo {
+  std::string name;         ///< unique across all plugins, [a-z0-9_.-]
+  std::string description;  ///< one line, shown by GET /v1/agents
+  std::string version;
+};
+
+/// Creates one agent instance for one run. Called on a worker thread.
+using AgentFactory = std::function<std::unique_ptr<Agent>(const AgentServices&)>;
+
+class Registrar {
+ public:
+  virtual ~Registrar() = default;
+
+  /// Declares an agent class. Throws std::invalid_argument for an invalid or
+  /// already registered name (the message names the plugin that has it).
+  virtual void add_agent(AgentInfo info, AgentFactory factory) = 0;
+
+  /// Declares a tool. Throws std::invalid_argument as add_agent does.
+  virtual void add_tool(ToolInfo info, ToolHandler handler) = 0;
+
+  /// This plugin's section of the host configuration (plugins[].config), as JSON;
+  /// null when the operator gave none.
+  virtual const boost::json::value& plugin_config() const = 0;
+
+  /// Declares agent class A, constructed as A(const AgentServices&).
+  template <class A>
+    requires std::derived_from<A, Agent> && std::constructible_from<A, const AgentServices&>
+  void add_agent(AgentInfo info) {
+    add_agent(std::move(info),
+              [](const AgentServices& s) -> std::unique_ptr<Agent> { return std::make_unique<A>(s); });
+  }
+
+ protected:
+  Registrar() = default;
+  Registrar(const Registrar&) = delete;
+  Registrar& operator=(const Registrar&) = delete;
+};
+
+}  // namespace agenthost
