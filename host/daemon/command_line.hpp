@@ -1,0 +1,36 @@
+#pragma once
+/// \file
+/// agenthostd's command line. Parsing is pure (no I/O) so every refusal is testable.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace agenthost::daemon {
+
+enum class Mode {
+  serve,         ///< --config FILE: start the host
+  check_config,  ///< --check-config FILE: validate, load plugins, print, exit
+  check_plugin,  ///< --check-plugin FILE.so: load one plugin in isolation, print, exit
+  version,       ///< --version
+  help,          ///< --help
+};
+
+struct CommandLine {
+  Mode mode = Mode::help;
+  std::string path;  ///< the config file or plugin file the mode names
+};
+
+/// Thrown for an unknown option or a missing argument; what() says which.
+class UsageError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Parses argv[1..]. Throws UsageError.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+/// The --help text.
+std::string usage_text();
+
+}  // namespace agenthost::daemon

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures and builds one preset (default, asan or tsan) with Ninja and ccache.
+# usage: scripts/build.sh [PRESET] [ninja targets...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-default}
+shift || true
+if [ ! -f "build/$preset/build.ninja" ]; then
+  cmake --preset "$preset" >/dev/null
+fi
+cmake --build --preset "$preset" -- "$@"
