@@ -1,0 +1,90 @@
+#include "daemon/commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "config/host_config.hpp"
+#include "daemon/host_runtime.hpp"
+#include "daemon/plugin_setup.hpp"
+#include "daemon/signals.hpp"
+#include "logging/logging.hpp"
+
+namespace agenthost::daemon {
+
+namespace {
+
+logging::LogOptions log_options(const config::LoggingSettings& s) {
+  return {s.level, s.format == config::LogFormat::json ? logging::Format::json
+                                                       : logging::Format::text};
+}
+
+}  // namespace
+
+int check_config(const std::string& config_file) {
+  try {
+    const auto cfg = config::load_config_file(config_file);
+    registry::AgentClassRegistry registry;
+    const auto report = load_and_freeze(cfg.plugins, registry);
+    std::cout << "configuration " << cfg.source_file << " is valid\n"
+              << describe(report, registry);
+    return 0;
+  } catch (const config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+  } catch (const plugin_loader::PluginLoadError& e) {
+    std::cerr << e.what() << "\n";
+  }
+  std::cerr << "configuration " << config_file << " refused\n";
+  return 1;
+}
+
+int check_plugin(const std::string& plugin_file) {
+  registry::AgentClassRegistry registry;
+  plugin_loader::LoaderOptions options;
+  options.sources.push_back({plugin_file, "command line"});
+  try {
+    const auto report = plugin_loader::load_plugins(options, registry);
+    registry.freeze();
+    for (const auto& p : report.loaded) {
+      const auto& m = p.manifest;
+      std::cout << "plugin " << p.name << " " << p.version << " (" << p.file << ") is loadable\n"
+                << "manifest: sdk abi " << m.abi_major << "." << m.abi_minor << ", " << m.compiler_id
+                << " " << m.compiler_version << ", " << m.stdlib << " " << m.stdlib_version
+                << ", cxx11_abi " << m.cxx11_abi << ", " << m.build_type << " build\n";
+    }
+    std::cout << describe(report, registry);
+    return 0;
+  } catch (const plugin_loader::PluginLoadError& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
+int serve(const std::string& config_file) {
+  config::HostConfig cfg;
+  try {
+    cfg = config::load_config_file(config_file);
+    logging::configure(log_options(cfg.logging));
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\nagenthostd: not started: configuration " << config_file
+              << " refused\n";
+    return 1;
+  }
+  try {
+    HostRuntime runtime(cfg);
+    runtime.start();
+    while (wait_for_signal() != Signal::terminate) {
+      spdlog::info("SIGHUP received; live reload is not supported yet, configuration unchanged");
+    }
+    spdlog::info("shutdown requested");
+    runtime.stop();
+    spdlog::info("agenthostd stopped");
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("agenthostd: not started: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace agenthost::daemon

@@ -1,0 +1,64 @@
+#include "daemon/host_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <string>
+
+#include "daemon/plugin_setup.hpp"
+
+namespace agenthost::daemon {
+
+namespace {
+
+database::DatabaseOptions database_options(const config::HostConfig& c) {
+  return {c.database.url, c.database.pool_size, c.database.busy_timeout};
+}
+
+execution::EngineOptions engine_options(const config::HostConfig& c) {
+  execution::EngineOptions o;
+  o.worker_threads = c.limits.worker_threads;
+  o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
+  o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
+  o.run_timeout = c.limits.run_timeout;
+  return o;
+}
+
+database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db) {
+  database::apply_migrations(db);
+  return db;
+}
+
+}  // namespace
+
+HostRuntime::HostRuntime(const config::HostConfig& config)
+    : config_(config),
+      plugins_(load_and_freeze(config_.plugins, registry_)),
+      database_(database_options(config_)),
+      run_store_(migrated(database_)),
+      event_log_(database_),
+      engine_(engine_options(config_), registry_, database_, run_store_, event_log_, router_) {}
+
+HostRuntime::~HostRuntime() { stop(); }
+
+void HostRuntime::start() {
+  for (const auto& refusal : plugins_.refused)
+    spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
+  std::istringstream lines(describe(plugins_, registry_));
+  for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+  const auto interrupted = run_store_.mark_unfinished_interrupted(std::chrono::system_clock::now());
+  if (!interrupted.empty())
+    spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted",
+                 interrupted.size());
+  spdlog::info("agenthostd ready: {} agents, database {}", registry_.agents().size(),
+               database_.backend());
+}
+
+void HostRuntime::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  engine_.shutdown(std::chrono::seconds(10));
+  event_log_.flush();
+}
+
+}  // namespace agenthost::daemon

@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// HostRuntime: every long-lived component of a running host, built in dependency
+/// order from the configuration and torn down in reverse. The one place that
+/// turns configuration sections into each component's typed options.
+
+#include "config/host_config.hpp"
+#include "database/database_session_manager.hpp"
+#include "database/event_log.hpp"
+#include "database/run_store.hpp"
+#include "events/event_router.hpp"
+#include "execution/execution_engine.hpp"
+#include "plugin_loader/plugin_loader.hpp"
+#include "registry/agent_class_registry.hpp"
+
+namespace agenthost::daemon {
+
+class HostRuntime {
+ public:
+  /// Loads the plugins and freezes the registry, opens the database pool and
+  /// applies migrations, and creates the execution engine. Throws (with a message
+  /// naming the failing part) when any of them fails; nothing is left running.
+  explicit HostRuntime(const config::HostConfig& config);
+  ~HostRuntime();
+  HostRuntime(const HostRuntime&) = delete;
+  HostRuntime& operator=(const HostRuntime&) = delete;
+
+  /// Logs what was loaded and that the host is ready.
+  void start();
+  /// Stops accepting runs, drains running ones, stores every event. Idempotent.
+  void stop();
+
+  const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
+  execution::ExecutionEngine& engine() noexcept { return engine_; }
+  database::RunStore& run_store() noexcept { return run_store_; }
+  events::EventRouter& router() noexcept { return router_; }
+
+ private:
+  config::HostConfig config_;
+  // Declaration order is construction order; destruction runs in reverse, so the
+  // engine (which holds AgentClass pointers and pool leases) goes first and the
+  // registry (which keeps the plugin libraries loaded) goes last.
+  registry::AgentClassRegistry registry_;
+  plugin_loader::LoadReport plugins_;
+  database::DatabaseSessionManager database_;
+  database::RunStore run_store_;
+  database::EventLog event_log_;
+  events::EventRouter router_;
+  execution::ExecutionEngine engine_;
+  bool stopped_ = false;
+};
+
+}  // namespace agenthost::daemon
