@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// EventStore: the durable event log of every run (implemented by the database
+/// component with batched writes). Events are appended by UserEventEmitter before
+/// they are delivered, so a client that reconnects can read what it missed.
+
+#include "events/event.hpp"
+
+namespace agenthost::events {
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  /// Queues `event` for a batched write and returns without waiting for storage.
+  /// Called on the emitting thread, possibly from many threads at once; events of
+  /// one run arrive in seq order (the run's emitter holds a lock across append), and
+  /// the store must keep that order for the run. May throw (for example when the
+  /// store has been stopped); the emitter then neither numbers nor delivers the
+  /// event and passes the exception to the caller of emit.
+  virtual void append(const EventPtr& event) = 0;
+
+  /// Blocks until every event appended so far (by any thread) is durable. Throws
+  /// with the storage error when a write failed: the caller must not report those
+  /// events as stored.
+  virtual void flush() = 0;
+
+ protected:
+  EventStore() = default;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+};
+
+}  // namespace agenthost::events

@@ -1,0 +1,46 @@
+#pragma once
+/// \file
+/// Payloads of the events the host emits about a run, in the shape clients of the
+/// original system know (see docs: the events table). Each builder only assembles
+/// the object; UserEventEmitter sanitises it like any other payload (so an
+/// error_message loses its paths and is cut at 300 bytes there).
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string_view>
+
+namespace agenthost::events {
+
+/// Why a run died (agent_death.death_cause).
+enum class DeathCause {
+  timeout,     ///< the run exceeded its run_timeout
+  cancelled,   ///< the user (or an operator) cancelled it
+  shutdown,    ///< the host stopped before the run finished
+  interrupted  ///< found unfinished after a host restart
+};
+
+/// "timeout", "cancelled", "shutdown" or "interrupted".
+std::string_view to_string(DeathCause cause) noexcept;
+
+/// agent_started: {status: "started", metadata, message}.
+boost::json::object started_payload(boost::json::object metadata);
+
+/// agent_completed: {success: true, result, message}.
+boost::json::object completed_payload(boost::json::value result);
+
+/// agent_error: {error_type, error_message, recoverable, message}.
+boost::json::object error_payload(std::string_view error_type, std::string_view error_message,
+                                  bool recoverable);
+
+/// agent_death: {status: "dead", death_cause, message, recovery_action}.
+boost::json::object death_payload(DeathCause cause, std::string_view message);
+
+/// tool_executing: {tool_name, tool_input, message}.
+boost::json::object tool_executing_payload(std::string_view tool_name, boost::json::value input);
+
+/// tool_completed: {tool_name, success, result_summary, message}.
+boost::json::object tool_completed_payload(std::string_view tool_name, bool success,
+                                           boost::json::value result_summary);
+
+}  // namespace agenthost::events
