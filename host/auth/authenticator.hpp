@@ -1,0 +1,71 @@
+#pragma once
+/// \file
+/// Authenticator: turns the credentials of a request (an Authorization header or a
+/// bare token from a query parameter) into the user id it belongs to. Thread-safe;
+/// the options can be replaced at runtime (SIGHUP reload) while requests are being
+/// authenticated.
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "auth/auth_options.hpp"
+
+namespace agenthost::auth {
+
+/// Why credentials were refused, coarse enough to tell a client.
+enum class AuthFailure {
+  missing,    ///< no credentials at all
+  malformed,  ///< not "Bearer <token>", or a token that is not a JWT or API key
+  invalid,    ///< unknown API key, bad signature, wrong algorithm, bad claims
+  expired,    ///< JWT past its exp (or before its nbf)
+};
+
+/// What a client may be told about a failure ("missing credentials", ...).
+std::string_view client_message(AuthFailure failure) noexcept;
+
+/// The outcome of authenticate_*: a user id, or a failure with a reason for the
+/// logs. The reason never contains the credential itself.
+struct AuthResult {
+  std::string user_id;  ///< empty when refused
+  AuthFailure failure = AuthFailure::missing;
+  std::string reason;
+
+  bool ok() const noexcept { return !user_id.empty(); }
+  static AuthResult accepted(std::string user_id);
+  static AuthResult refused(AuthFailure failure, std::string reason);
+};
+
+class Authenticator {
+ public:
+  /// Checks `options` (see reload) and takes them.
+  explicit Authenticator(AuthOptions options);
+  ~Authenticator();
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  /// Authenticates an HTTP Authorization header value: "Bearer <token>" (scheme
+  /// case-insensitive), where the token is an API key or an HS256 JWT. An empty
+  /// header is AuthFailure::missing.
+  AuthResult authenticate_header(std::string_view authorization) const;
+
+  /// Authenticates a bare token (the WebSocket access_token query parameter).
+  AuthResult authenticate_token(std::string_view token) const;
+
+  /// Replaces the options for every later call; calls in progress finish with the
+  /// old ones. Throws std::invalid_argument, naming the problem and leaving the
+  /// current options in force, when a JWT secret is shorter than kMinJwtSecretBytes,
+  /// an API key is shorter than kMinApiKeyBytes, or a user id is invalid.
+  void reload(AuthOptions options);
+
+  /// True when at least one mode (JWT or API keys) is configured; without any, every
+  /// request is refused.
+  bool enabled() const;
+
+ private:
+  struct State;
+  std::atomic<std::shared_ptr<const State>> state_;
+};
+
+}  // namespace agenthost::auth
