@@ -1,0 +1,78 @@
+#include "config/database_section.hpp"
+
+#include <filesystem>
+
+#include "config/schema_fields.hpp"
+
+namespace agenthost::config {
+
+namespace {
+
+constexpr std::string_view kSqlitePrefix = "sqlite:";
+constexpr std::string_view kPostgresPrefix = "postgresql://";
+constexpr std::string_view kSqliteMemory = ":memory:";
+constexpr std::string_view kAcceptedForms =
+    "use 'sqlite:PATH' (PATH relative to the config file's directory) or "
+    "'postgresql://user:password@host:port/dbname'";
+
+// Never echoes the URL: it may carry a password.
+void read_url(const ValueRef& value, DatabaseSettings& out, LoadContext& ctx) {
+  const auto url = read_string(value, ctx);
+  if (!url) return;
+  if (url->empty()) {
+    out.url.clear();
+    return;
+  }
+  if (url->starts_with(kSqlitePrefix)) {
+    const std::string path = url->substr(kSqlitePrefix.size());
+    if (path.empty()) {
+      ctx.report(value, "'sqlite:' without a file path; " + std::string(kAcceptedForms));
+      return;
+    }
+    out.url = std::string(kSqlitePrefix) + (path == kSqliteMemory ? path : ctx.resolve_path(path));
+    return;
+  }
+  if (url->starts_with(kPostgresPrefix) && url->size() > kPostgresPrefix.size()) {
+    out.url = *url;
+    return;
+  }
+  const auto colon = url->find(':');
+  const std::string scheme = colon == std::string::npos ? std::string("no scheme")
+                                                        : "scheme '" + url->substr(0, colon) + "'";
+  ctx.report(value, "unsupported database URL (" + scheme + "); " + std::string(kAcceptedForms));
+}
+
+FieldDoc url_doc() {
+  FieldDoc doc;
+  doc.key = "url";
+  doc.type = "string";
+  doc.default_value = "\"\"";
+  doc.allowed = "`sqlite:PATH` or `postgresql://...`";
+  doc.description =
+      "Database to use; empty means `sqlite:<data_dir>/agenthost.db`. A relative SQLite `PATH` "
+      "is taken from the config file's directory; `${VAR}` keeps passwords out of the file.";
+  return doc;
+}
+
+}  // namespace
+
+const ObjectSchema<DatabaseSettings>& database_schema() {
+  static const ObjectSchema<DatabaseSettings> schema{
+      "Where the host keeps users' data: SQLite for one machine, PostgreSQL for more.",
+      {
+          {url_doc(), read_url},
+          field("pool_size", &DatabaseSettings::pool_size, "Database connections kept open.",
+                range(1, 256)),
+          field("busy_timeout", &DatabaseSettings::busy_timeout,
+                "How long a statement waits for a locked database before it fails.",
+                range(std::chrono::milliseconds(0), std::chrono::hours(1))),
+      }};
+  return schema;
+}
+
+std::string complete_database_url(const std::string& url, const std::string& data_dir) {
+  if (!url.empty()) return url;
+  return std::string(kSqlitePrefix) + (std::filesystem::path(data_dir) / "agenthost.db").string();
+}
+
+}  // namespace agenthost::config

@@ -1,0 +1,80 @@
+#include "config/plugins_section.hpp"
+
+#include "config/schema_fields.hpp"
+#include "config/yaml_to_json.hpp"
+
+namespace agenthost::config {
+
+namespace {
+
+constexpr std::array<EnumName<OnPluginError>, 2> kOnPluginErrorNames{{
+    {"fail", OnPluginError::fail},
+    {"skip", OnPluginError::skip},
+}};
+
+void read_paths(const ValueRef& value, PluginsSettings& out, LoadContext& ctx) {
+  std::vector<PluginPath> paths;
+  read_list(
+      value, ctx, "a list of plugin files or directories", [&](std::size_t, const ValueRef& item) {
+        const auto path = read_string(item, ctx);
+        if (!path) return;
+        if (path->empty()) {
+          ctx.report(item, "empty path; give a .so file or a directory of them");
+          return;
+        }
+        paths.push_back({ctx.resolve_path(*path), ctx.where(item.at) + " (" + item.path + ")"});
+      });
+  out.paths = std::move(paths);
+}
+
+void read_plugin_config(const ValueRef& value, PluginsSettings& out, LoadContext& ctx) {
+  read_entries(value, ctx, "a mapping from plugin name to that plugin's settings",
+               [&](const std::string& plugin, SourcePosition key_at, const ValueRef& settings) {
+                 out.config_where[plugin] = ctx.where(key_at);
+                 if (auto json = yaml_to_json(settings, ctx)) out.config[plugin] = std::move(*json);
+               });
+}
+
+FieldDoc paths_doc() {
+  FieldDoc doc;
+  doc.key = "paths";
+  doc.type = "list of paths";
+  doc.default_value = "[]";
+  doc.allowed = "each a `.so` file or a directory";
+  doc.description =
+      "Plugin libraries to load; a directory loads every `*.so` in it. Relative paths are taken "
+      "from the config file's directory.";
+  return doc;
+}
+
+FieldDoc config_doc() {
+  FieldDoc doc;
+  doc.key = "config";
+  doc.type = "mapping";
+  doc.default_value = "{}";
+  doc.allowed = "plugin name -> any YAML";
+  doc.description =
+      "Settings handed to each plugin, by plugin name, converted to JSON (quote a scalar to "
+      "keep it a string).";
+  return doc;
+}
+
+}  // namespace
+
+const ObjectSchema<PluginsSettings>& plugins_schema() {
+  static const ObjectSchema<PluginsSettings> schema{
+      "Which agent plugins to load, what to do when one fails, and each plugin's settings.",
+      {
+          {paths_doc(), read_paths},
+          enum_field(
+              "on_error", &PluginsSettings::on_error,
+              "When a plugin fails to load: `fail` refuses to start, `skip` starts without it.",
+              kOnPluginErrorNames),
+          {config_doc(), read_plugin_config},
+      }};
+  return schema;
+}
+
+std::string_view to_string(OnPluginError value) { return enum_name(kOnPluginErrorNames, value); }
+
+}  // namespace agenthost::config

@@ -1,0 +1,78 @@
+#include "config/schema.hpp"
+
+#include <algorithm>
+
+#include "config/key_suggestion.hpp"
+#include "config/value_readers.hpp"
+
+namespace agenthost::config {
+
+std::vector<std::string> SchemaDoc::keys() const {
+  std::vector<std::string> keys;
+  for (const auto& field : fields) keys.push_back(field.key);
+  return keys;
+}
+
+void read_mapping(const ValueRef& value, const SchemaDoc& doc, LoadContext& ctx,
+                  const std::function<void(std::size_t, const ValueRef&)>& on_field) {
+  const std::vector<std::string> keys = doc.keys();
+  const std::string allowed = join_words(keys);
+  read_entries(value, ctx, "a mapping with the keys " + allowed,
+               [&](const std::string& key, SourcePosition key_at, const ValueRef& field) {
+                 const auto found = std::find(keys.begin(), keys.end(), key);
+                 if (found == keys.end()) {
+                   ctx.report(key_at, field.path,
+                              "unknown key '" + key + "';" + did_you_mean(key, keys) +
+                                  " allowed keys here: " + allowed);
+                   return;
+                 }
+                 on_field(static_cast<std::size_t>(found - keys.begin()), field);
+               });
+}
+
+namespace {
+
+// Table cells must not end the cell or the row early.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string code_cell(std::string_view text) {
+  return text.empty() ? std::string() : "`" + cell(text) + "`";
+}
+
+void describe_section(const FieldDoc& section, std::string& out) {
+  out += "### `" + section.key + "`\n\n";
+  out += section.description + "\n\n";
+  out += "| Key | Type | Default | Allowed | Description |\n";
+  out += "|-----|------|---------|---------|-------------|\n";
+  for (const auto& field : section.nested->fields) {
+    out += "| " + code_cell(section.key + "." + field.key) + " | " + cell(field.type) + " | " +
+           code_cell(field.default_value) + " | " + cell(field.allowed) + " | " +
+           cell(field.description) + " |\n";
+  }
+}
+
+}  // namespace
+
+std::string describe_markdown(const SchemaDoc& root) {
+  std::string out;
+  for (const auto& section : root.fields) {
+    if (section.nested == nullptr) continue;
+    if (!out.empty()) out += '\n';
+    describe_section(section, out);
+  }
+  return out;
+}
+
+}  // namespace agenthost::config
