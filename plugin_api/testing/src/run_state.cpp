@@ -1,0 +1,260 @@
+// One harness run: the host's RunScope::execute sequence (host/execution/run_scope.cpp)
+// with the harness's database session, plus the deadlines the host's engine enforces.
+
+#include "run_state.hpp"
+
+#include <algorithm>
+#include <stop_token>
+#include <utility>
+
+#include "access.hpp"
+#include "database/run_record.hpp"
+#include "events/sanitizer.hpp"
+#include "execution/run_outcome.hpp"
+
+namespace agenthost::testing {
+
+namespace {
+
+// The message of the exception being handled, copied now: its type and storage may
+// belong to the plugin.
+std::string current_failure(std::string_view what_was_called) {
+  std::string message;
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    message = e.what();
+    if (message.empty()) message = "an exception without a message";
+  } catch (...) {
+    message = "an exception that is not a std::exception";
+  }
+  return std::string(what_was_called) + " threw: " + message;
+}
+
+// A run_timeout far beyond any test is treated as none (and cannot overflow).
+constexpr std::chrono::hours kLongestTimeout{24 * 365};
+
+}  // namespace
+
+RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& agent_class,
+                           const TestContextBuilder& context_builder, std::uint64_t run_number,
+                           TestDatabase& database, RunSettings settings, boost::json::value input)
+    : registry_alive_(detail::Access::keep_alive(registry)),
+      agent_class_(agent_class),
+      context(context_builder.build(control_.token(), run_number)),
+      emitter(context),
+      db_(database, context),
+      tools_(registry, context, emitter),
+      settings_(std::move(settings)),
+      input_(std::move(input)) {
+  if (settings_.cancel_on_event) {
+    // Runs on the agent's thread before emit()/call() returns to it. `this` outlives
+    // the observers: they belong to members of this object.
+    const std::string type = *settings_.cancel_on_event;
+    emitter.on_agent_event([this, type](std::string_view t) {
+      if (t == type) stop(events::DeathCause::cancelled);
+    });
+    if (type == "tool_completed")
+      tools_.on_tool_completed([this](std::string_view) { stop(events::DeathCause::cancelled); });
+  }
+}
+
+void RunningAgent::State::launch(const std::shared_ptr<State>& state) {
+  state->started_ = Clock::now();
+  state->worker_ = std::thread([state] { state->execute(); });
+  state->monitor_ = std::thread([state] { state->monitor(); });
+}
+
+void RunningAgent::State::stop(events::DeathCause cause) {
+  // Triggers the run's stop token: the agent's callbacks (and the database interrupt)
+  // run here, on this thread, as they do on the thread that stops a host run.
+  if (!control_.request_stop(cause)) return;
+  {
+    std::lock_guard lock(mutex_);
+    stop_at_ = Clock::now();
+  }
+  changed_.notify_all();
+}
+
+void RunningAgent::State::monitor() {
+  const auto timeout =
+      std::min<std::chrono::milliseconds>(context.limits().run_timeout, kLongestTimeout);
+  const auto timeout_at = started_ + timeout;
+  const auto cancel_at =
+      settings_.cancel_after ? started_ + *settings_.cancel_after : Clock::time_point::max();
+  std::unique_lock lock(mutex_);
+  // Until the run ends or is stopped by anyone; the first deadline stops it.
+  while (!finished_ && !stop_at_) {
+    const auto next = std::min(timeout_at, cancel_at);
+    if (changed_.wait_until(lock, next, [&] { return finished_ || stop_at_.has_value(); })) break;
+    lock.unlock();
+    stop(Clock::now() >= cancel_at && cancel_at <= timeout_at ? events::DeathCause::cancelled
+                                                              : events::DeathCause::timeout);
+    lock.lock();
+  }
+}
+
+void RunningAgent::State::execute() {
+  try {
+    execute_steps();
+  } catch (...) {
+    host_failure_ = std::current_exception();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  changed_.notify_all();
+}
+
+std::optional<RunningAgent::State::Failure> RunningAgent::State::create_agent() {
+  const agenthost::AgentServices services{context, emitter, db_, tools_};
+  try {
+    agent_ = agent_class_.factory(services);
+  } catch (...) {
+    return Failure{current_failure("the constructor of agent \"" + agent_class_.info.name + "\"")};
+  }
+  if (!agent_)
+    return Failure{"the factory of agent \"" + agent_class_.info.name + "\" returned no instance"};
+  return std::nullopt;
+}
+
+std::optional<RunningAgent::State::Failure> RunningAgent::State::run_agent(
+    boost::json::value& result) {
+  // A cancel or timeout also stops the SQL statement the agent may be blocked in.
+  std::stop_callback interrupt_sql(context.stop_token(), [this]() noexcept { db_.interrupt(); });
+  try {
+    result = agent_->run(input_);
+  } catch (...) {
+    return Failure{current_failure("agent \"" + agent_class_.info.name + "\"")};
+  }
+  return std::nullopt;
+}
+
+std::optional<RunningAgent::State::Failure> RunningAgent::State::destroy_agent() noexcept {
+  agenthost::Agent* agent = agent_.release();
+  if (!agent) return std::nullopt;
+  try {
+    delete agent;
+  } catch (...) {
+    return Failure{current_failure("the destructor of agent \"" + agent_class_.info.name + "\"")};
+  }
+  return std::nullopt;
+}
+
+void RunningAgent::State::end_with_error(std::string_view type, const std::string& message,
+                                         bool recoverable) {
+  const auto clean = events::sanitize_error_message(message);
+  status_ = std::string(database::run_status::failed);
+  error_type_ = std::string(type);
+  error_message_ = clean;
+  emitter.emit_terminal("agent_error", events::error_payload(type, clean, recoverable));
+}
+
+void RunningAgent::State::end_with_death(events::DeathCause cause) {
+  const auto message = execution::death_message(cause, context);
+  status_ = std::string(execution::status_for(cause));
+  error_type_ = std::string(events::to_string(cause));
+  error_message_ = message;
+  emitter.emit_terminal("agent_death", events::death_payload(cause, message));
+}
+
+void RunningAgent::State::execute_steps() {
+  namespace error_type = execution::error_type;
+  if (auto cause = control_.stop_cause()) {
+    db_.rollback();
+    return end_with_death(*cause);
+  }
+  if (auto failure = create_agent()) {
+    tools_.end();
+    db_.rollback();
+    return end_with_error(error_type::agent, failure->message, false);
+  }
+  emitter.emit_host("agent_started", events::started_payload(context.metadata()));
+  boost::json::value result;
+  const auto failed = run_agent(result);
+  {
+    std::lock_guard lock(mutex_);
+    returned_at_ = Clock::now();
+  }
+  const auto destroyed = destroy_agent();
+  tools_.end();
+
+  if (auto cause = control_.stop_cause()) {
+    db_.rollback();
+    end_with_death(*cause);
+  } else if (failed) {
+    db_.rollback();
+    end_with_error(error_type::agent, failed->message, false);
+  } else if (destroyed) {
+    db_.rollback();
+    end_with_error(error_type::agent, destroyed->message, false);
+  } else {
+    std::string commit_error;
+    try {
+      db_.commit();
+      committed_ = true;
+    } catch (const std::exception& e) {
+      commit_error = e.what();
+    }
+    if (committed_) {
+      status_ = std::string(database::run_status::completed);
+      result_ = result;
+      emitter.emit_terminal("agent_completed", events::completed_payload(std::move(result)));
+    } else {
+      end_with_error(error_type::database,
+                     "the run's database transaction could not be committed: " + commit_error,
+                     true);
+    }
+  }
+}
+
+RunResult RunningAgent::State::wait() {
+  {
+    std::unique_lock lock(mutex_);
+    if (waited_) throw std::logic_error("RunningAgent::wait: called twice for one run");
+    waited_ = true;
+    changed_.wait(lock, [&] { return finished_ || stop_at_.has_value(); });
+    if (!finished_ &&
+        !changed_.wait_until(lock, *stop_at_ + settings_.stop_grace, [&] { return finished_; })) {
+      lock.unlock();
+      monitor_.join();
+      // The agent still runs: leave its thread, which keeps this state (and so its
+      // context, services and plugin library) alive until it returns.
+      worker_.detach();
+      throw AgentIgnoredStop(
+          "agent \"" + agent_class_.info.name + "\" (run " + context.run_id() +
+          ") did not return within " + std::to_string(settings_.stop_grace.count()) +
+          " ms of its stop request: poll context().stop_requested() or wait with "
+          "context().sleep_for(), and return promptly once the run is stopped");
+    }
+  }
+  monitor_.join();
+  worker_.join();
+  if (host_failure_) std::rethrow_exception(host_failure_);
+  return result();
+}
+
+bool RunningAgent::State::waited() const {
+  std::lock_guard lock(mutex_);
+  return waited_;
+}
+
+RunResult RunningAgent::State::result() const {
+  std::lock_guard lock(mutex_);
+  RunResult out;
+  out.run_id = context.run_id();
+  out.status = status_;
+  out.result = result_;
+  out.error_type = error_type_;
+  out.error_message = error_message_;
+  out.events = emitter.events();
+  out.tool_calls = tools_.calls();
+  out.committed = committed_;
+  if (stop_at_ && returned_at_ && *returned_at_ >= *stop_at_)
+    out.stop_latency =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*returned_at_ - *stop_at_);
+  return out;
+}
+
+}  // namespace agenthost::testing
