@@ -1,0 +1,50 @@
+// random_id(): 128-bit hex ids, unique within and across threads, valid as context ids.
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agenthost/id_rules.hpp"
+#include "context/random_id.hpp"
+
+using agenthost::context::random_id;
+
+TEST_CASE("random ids are 32 lowercase hex characters and valid context ids") {
+  for (int i = 0; i < 1000; ++i) {
+    const auto id = random_id();
+    REQUIRE(id.size() == agenthost::context::kRandomIdLength);
+    for (char c : id) REQUIRE(((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')));
+    REQUIRE(agenthost::id_problem(id).empty());
+  }
+}
+
+TEST_CASE("random ids do not repeat, within a thread or across threads") {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 20000;  // several buffer refills per thread
+  std::mutex m;
+  std::set<std::string> all;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::string> mine;
+      mine.reserve(kPerThread);
+      for (int i = 0; i < kPerThread; ++i) mine.push_back(random_id());
+      std::lock_guard lock(m);
+      all.insert(mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(all.size() == static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+TEST_CASE("random ids use every hex digit in every position (no stuck bits)") {
+  std::vector<std::set<char>> seen(agenthost::context::kRandomIdLength);
+  for (int i = 0; i < 2000; ++i) {
+    const auto id = random_id();
+    for (std::size_t p = 0; p < id.size(); ++p) seen[p].insert(id[p]);
+  }
+  for (const auto& digits : seen) CHECK(digits.size() == 16);
+}
