@@ -1,0 +1,24 @@
+#pragma once
+/// \file
+/// DatabaseError: every failure of the database component. Messages name the
+/// database by its masked URL (never a password), the run or user concerned, and
+/// what to do next.
+
+#include <stdexcept>
+#include <string>
+
+namespace agenthost::database {
+
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A user asked for a thread or run that belongs to another user. The message
+/// never names the other user.
+class OwnershipError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+}  // namespace agenthost::database

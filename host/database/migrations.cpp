@@ -1,0 +1,124 @@
+#include "database/migrations.hpp"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "database/database_session_manager.hpp"
+#include "database/driver_message.hpp"
+#include "database/time_columns.hpp"
+
+namespace agenthost::database {
+namespace {
+
+// Portable SQL only: the same statements run on SQLite and PostgreSQL. Times are
+// BIGINT epoch milliseconds, JSON is TEXT.
+struct Migration {
+  std::int64_t version;
+  std::vector<std::string> statements;
+};
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       {
+           "CREATE TABLE threads ("
+           " thread_id TEXT PRIMARY KEY,"
+           " user_id TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL)",
+           "CREATE TABLE runs ("
+           " run_id TEXT PRIMARY KEY,"
+           " thread_id TEXT NOT NULL REFERENCES threads (thread_id),"
+           " user_id TEXT NOT NULL,"
+           " agent_name TEXT NOT NULL,"
+           " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed',"
+           " 'cancelled', 'timed_out', 'interrupted')),"
+           " input TEXT NOT NULL,"
+           " result TEXT,"
+           " error TEXT,"
+           " created_at BIGINT NOT NULL,"
+           " started_at BIGINT,"
+           " finished_at BIGINT)",
+           "CREATE INDEX runs_by_thread ON runs (thread_id)",
+           "CREATE INDEX runs_by_user_status ON runs (user_id, status)",
+           "CREATE TABLE events ("
+           " run_id TEXT NOT NULL,"
+           " seq BIGINT NOT NULL,"
+           " user_id TEXT NOT NULL,"
+           " thread_id TEXT NOT NULL,"
+           " type TEXT NOT NULL,"
+           " agent_name TEXT NOT NULL,"
+           " timestamp BIGINT NOT NULL,"
+           " payload TEXT NOT NULL,"
+           " PRIMARY KEY (run_id, seq))",
+       }},
+  };
+  return all;
+}
+
+// Any constant: every agenthost host uses this key to serialise migrations.
+constexpr long long kMigrationLockKey = 0x6167656e74686f73;  // "agenthos"
+
+}  // namespace
+
+std::int64_t latest_schema_version() noexcept { return migrations().back().version; }
+
+void apply_migrations(DatabaseSessionManager& manager) {
+  auto lease = manager.acquire();
+  auto& sql = lease.session();
+  const bool sqlite = manager.backend() == "sqlite3";
+  std::int64_t current = 0;
+  std::int64_t step = 0;
+  try {
+    // BEGIN IMMEDIATE takes SQLite's write lock now, so two hosts cannot both read
+    // version N and both apply N+1.
+    if (sqlite) {
+      sql << "BEGIN IMMEDIATE";
+    } else {
+      sql.begin();
+      sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")";
+    }
+    try {
+      sql << "CREATE TABLE IF NOT EXISTS schema_version ("
+             " version BIGINT PRIMARY KEY,"
+             " applied_at BIGINT NOT NULL)";
+      soci::indicator ind = soci::i_ok;
+      long long recorded = 0;
+      sql << "SELECT MAX(version) FROM schema_version", soci::into(recorded, ind);
+      current = ind == soci::i_null ? 0 : recorded;
+      if (current > latest_schema_version())
+        throw DatabaseError("database '" + manager.masked_url() + "' has schema version " +
+                            std::to_string(current) + " but this agenthost only knows up to " +
+                            std::to_string(latest_schema_version()) +
+                            "; run a newer agenthost against it");
+      const long long now = to_epoch_ms(std::chrono::system_clock::now());
+      for (const auto& migration : migrations()) {
+        if (migration.version <= current) continue;
+        step = migration.version;
+        for (const auto& statement : migration.statements) sql << statement;
+        long long version = migration.version;
+        sql << "INSERT INTO schema_version (version, applied_at) VALUES (:v, :t)",
+            soci::use(version), soci::use(now);
+      }
+      sql.commit();
+    } catch (...) {
+      try {
+        sql.rollback();
+      } catch (...) {
+        lease.discard();
+      }
+      throw;
+    }
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DatabaseError("migrating database '" + manager.masked_url() + "' from version " +
+                        std::to_string(current) +
+                        (step ? " failed at migration " + std::to_string(step) : " failed") + ": " +
+                        driver_message(e) + " (nothing was applied)");
+  }
+}
+
+}  // namespace agenthost::database

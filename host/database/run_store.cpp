@@ -1,0 +1,262 @@
+#include "database/run_store.hpp"
+
+#include <soci/soci.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <limits>
+#include <stdexcept>
+
+#include "database/guarded_session.hpp"
+#include "database/row_values.hpp"
+#include "database/time_columns.hpp"
+
+namespace agenthost::database {
+namespace {
+
+const std::string kRunColumns =
+    "run_id, thread_id, user_id, agent_name, status, input, result, error, created_at, "
+    "started_at, finished_at";
+
+boost::json::value parse_json_column(const std::string& text, const std::string& run_id,
+                                     const char* column) {
+  boost::json::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec)
+    throw DatabaseError("run '" + run_id + "' has invalid JSON in column " + column + ": " +
+                        ec.message());
+  return value;
+}
+
+RunRecord run_from_row(const soci::row& row) {
+  RunRecord run;
+  run.run_id = text_column(row, 0);
+  run.thread_id = text_column(row, 1);
+  run.user_id = text_column(row, 2);
+  run.agent_name = text_column(row, 3);
+  run.status = text_column(row, 4);
+  run.input = parse_json_column(text_column(row, 5), run.run_id, "input");
+  if (auto text = optional_text_column(row, 6))
+    run.result = parse_json_column(*text, run.run_id, "result");
+  if (auto text = optional_text_column(row, 7))
+    run.error = parse_json_column(*text, run.run_id, "error");
+  run.created_at = from_epoch_ms(int64_column(row, 8));
+  if (auto ms = optional_int64_column(row, 9)) run.started_at = from_epoch_ms(*ms);
+  if (auto ms = optional_int64_column(row, 10)) run.finished_at = from_epoch_ms(*ms);
+  return run;
+}
+
+// A nullable JSON column: the text to bind and its indicator.
+struct OptionalJson {
+  explicit OptionalJson(const std::optional<boost::json::value>& value)
+      : text(value ? boost::json::serialize(*value) : std::string()),
+        indicator(value ? soci::i_ok : soci::i_null) {}
+  std::string text;
+  soci::indicator indicator;
+};
+
+bool run_exists(soci::session& sql, const std::string& run_id) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM runs WHERE run_id = :r", soci::use(run_id), soci::into(count);
+  return count > 0;
+}
+
+std::string owner_of_thread(soci::session& sql, const std::string& thread_id, bool& found) {
+  std::string owner;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT user_id FROM threads WHERE thread_id = :t", soci::use(thread_id),
+      soci::into(owner, ind);
+  found = sql.got_data() && ind == soci::i_ok;
+  return owner;
+}
+
+}  // namespace
+
+RunStore::RunStore(DatabaseSessionManager& manager) : manager_(manager) {}
+
+void RunStore::create_thread(const std::string& thread_id, const std::string& user_id) {
+  with_leased_session(manager_, "creating thread '" + thread_id + "'", [&](soci::session& sql) {
+    const long long now = to_epoch_ms(std::chrono::system_clock::now());
+    sql << "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
+           " ON CONFLICT (thread_id) DO NOTHING",
+        soci::use(thread_id), soci::use(user_id), soci::use(now);
+    bool found = false;
+    auto owner = owner_of_thread(sql, thread_id, found);
+    if (!found) throw DatabaseError("thread '" + thread_id + "' vanished right after creation");
+    if (owner != user_id)
+      throw OwnershipError("thread '" + thread_id +
+                           "' belongs to another user; start a new thread instead");
+  });
+}
+
+RunStore::ThreadOwnership RunStore::thread_owner(const std::string& thread_id,
+                                                 const std::string& user_id) {
+  return with_leased_session(
+      manager_, "looking up thread '" + thread_id + "'", [&](soci::session& sql) {
+        bool found = false;
+        auto owner = owner_of_thread(sql, thread_id, found);
+        if (!found) return ThreadOwnership::absent;
+        return owner == user_id ? ThreadOwnership::owned : ThreadOwnership::foreign;
+      });
+}
+
+void RunStore::insert_run(const RunRecord& run) {
+  const std::string status = run.status.empty() ? std::string(run_status::queued) : run.status;
+  if (!is_known_run_status(status))
+    throw std::invalid_argument("run '" + run.run_id + "' has unknown status '" + status + "'");
+  with_leased_session(manager_, "storing run '" + run.run_id + "'", [&](soci::session& sql) {
+    soci::transaction tx(sql);
+    bool found = false;
+    auto owner = owner_of_thread(sql, run.thread_id, found);
+    if (!found)
+      throw DatabaseError("run '" + run.run_id + "' names thread '" + run.thread_id +
+                          "', which does not exist; create_thread() first");
+    if (owner != run.user_id)
+      throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
+                           "', which belongs to another user");
+    const std::string input = boost::json::serialize(run.input);
+    OptionalJson result(run.result), error(run.error);
+    const long long created = to_epoch_ms(run.created_at);
+    long long started = run.started_at ? to_epoch_ms(*run.started_at) : 0;
+    long long finished = run.finished_at ? to_epoch_ms(*run.finished_at) : 0;
+    soci::indicator started_ind = run.started_at ? soci::i_ok : soci::i_null;
+    soci::indicator finished_ind = run.finished_at ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO runs (" + kRunColumns +
+               ") VALUES (:run_id, :thread_id, :user_id, :agent_name, :status, :input, :result,"
+               " :error, :created_at, :started_at, :finished_at)",
+        soci::use(run.run_id), soci::use(run.thread_id), soci::use(run.user_id),
+        soci::use(run.agent_name), soci::use(status), soci::use(input),
+        soci::use(result.text, result.indicator), soci::use(error.text, error.indicator),
+        soci::use(created), soci::use(started, started_ind), soci::use(finished, finished_ind);
+    tx.commit();
+  });
+}
+
+bool RunStore::mark_running(const std::string& run_id, TimePoint started_at) {
+  return with_leased_session(
+      manager_, "marking run '" + run_id + "' running", [&](soci::session& sql) {
+        const long long started = to_epoch_ms(started_at);
+        soci::statement st = (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t"
+                                             " WHERE run_id = :r AND status = 'queued'",
+                              soci::use(started), soci::use(run_id));
+        st.execute(true);
+        if (st.get_affected_rows() > 0) return true;
+        if (!run_exists(sql, run_id))
+          throw DatabaseError("cannot mark run '" + run_id + "' running: no such run");
+        return false;
+      });
+}
+
+bool RunStore::mark_finished(const std::string& run_id, std::string_view status,
+                             const std::optional<boost::json::value>& result,
+                             const std::optional<boost::json::value>& error,
+                             TimePoint finished_at) {
+  if (!is_terminal_run_status(status))
+    throw std::invalid_argument("cannot finish run '" + run_id + "' with status '" +
+                                std::string(status) + "': not a terminal status");
+  return with_leased_session(
+      manager_, "marking run '" + run_id + "' " + std::string(status), [&](soci::session& sql) {
+        const std::string status_text(status);
+        OptionalJson result_json(result), error_json(error);
+        const long long finished = to_epoch_ms(finished_at);
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
+                            " finished_at = :t"
+                            " WHERE run_id = :r AND status IN ('queued', 'running')",
+             soci::use(status_text), soci::use(result_json.text, result_json.indicator),
+             soci::use(error_json.text, error_json.indicator), soci::use(finished),
+             soci::use(run_id));
+        st.execute(true);
+        if (st.get_affected_rows() > 0) return true;
+        if (!run_exists(sql, run_id))
+          throw DatabaseError("cannot mark run '" + run_id + "' " + status_text + ": no such run");
+        return false;
+      });
+}
+
+std::optional<RunRecord> RunStore::find_run(const std::string& run_id, const std::string& user_id) {
+  return with_leased_session(
+      manager_, "reading run '" + run_id + "'",
+      [&](soci::session& sql) -> std::optional<RunRecord> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " + kRunColumns +
+                                " FROM runs WHERE run_id = :r AND user_id = :u",
+             soci::use(run_id), soci::use(user_id));
+        for (const auto& row : rows) return run_from_row(row);
+        return std::nullopt;
+      });
+}
+
+std::vector<RunRecord> RunStore::runs_of_thread(const std::string& thread_id,
+                                                const std::string& user_id) {
+  return with_leased_session(
+      manager_, "reading the runs of thread '" + thread_id + "'", [&](soci::session& sql) {
+        std::vector<RunRecord> runs;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " + kRunColumns +
+                                " FROM runs WHERE thread_id = :t AND user_id = :u"
+                                " ORDER BY created_at, run_id",
+             soci::use(thread_id), soci::use(user_id));
+        for (const auto& row : rows) runs.push_back(run_from_row(row));
+        return runs;
+      });
+}
+
+std::vector<events::Event> RunStore::events_after(const std::string& run_id,
+                                                  const std::string& user_id,
+                                                  std::uint64_t after_seq, std::size_t limit) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<long long>::max());
+  const long long after = static_cast<long long>(std::min<std::uint64_t>(after_seq, kMax));
+  const long long max_rows = static_cast<long long>(std::min<std::uint64_t>(limit, kMax));
+  return with_leased_session(
+      manager_, "reading the events of run '" + run_id + "'", [&](soci::session& sql) {
+        std::vector<events::Event> events;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT run_id, seq, user_id, thread_id, type, agent_name,"
+                            " timestamp, payload FROM events"
+                            " WHERE run_id = :r AND user_id = :u AND seq > :s"
+                            " ORDER BY seq LIMIT :l",
+             soci::use(run_id), soci::use(user_id), soci::use(after), soci::use(max_rows));
+        for (const auto& row : rows) {
+          events::Event event;
+          event.run_id = text_column(row, 0);
+          event.seq = static_cast<std::uint64_t>(int64_column(row, 1));
+          event.user_id = text_column(row, 2);
+          event.thread_id = text_column(row, 3);
+          event.type = text_column(row, 4);
+          event.agent_name = text_column(row, 5);
+          event.timestamp = from_epoch_ms(int64_column(row, 6));
+          auto payload = parse_json_column(text_column(row, 7), run_id, "events.payload");
+          if (!payload.is_object())
+            throw DatabaseError("event " + std::to_string(event.seq) + " of run '" + run_id +
+                                "' has a payload that is not a JSON object");
+          event.payload = std::move(payload.as_object());
+          events.push_back(std::move(event));
+        }
+        return events;
+      });
+}
+
+std::vector<std::string> RunStore::mark_unfinished_interrupted(TimePoint now) {
+  return with_leased_session(
+      manager_, "marking unfinished runs interrupted", [&](soci::session& sql) {
+        soci::transaction tx(sql);
+        std::vector<std::string> ids;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT run_id FROM runs WHERE status IN ('queued', 'running')"
+                            " ORDER BY created_at, run_id");
+        for (const auto& row : rows) ids.push_back(text_column(row, 0));
+        const long long finished = to_epoch_ms(now);
+        const std::string error = boost::json::serialize(boost::json::object{
+            {"code", "interrupted"},
+            {"message", "the host stopped before the run finished; start it again"}});
+        sql << "UPDATE runs SET status = 'interrupted', finished_at = :t,"
+               " error = COALESCE(error, :e) WHERE status IN ('queued', 'running')",
+            soci::use(finished), soci::use(error);
+        tx.commit();
+        return ids;
+      });
+}
+
+}  // namespace agenthost::database

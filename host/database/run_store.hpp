@@ -1,0 +1,72 @@
+#pragma once
+/// \file
+/// RunStore: the host's own records of threads, runs and stored events, written
+/// through the host's pooled sessions (never through an agent's). Every read is
+/// scoped to a user: another user's thread, run or events look absent.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "database/database_session_manager.hpp"
+#include "database/run_record.hpp"
+#include "events/event.hpp"
+
+namespace agenthost::database {
+
+/// Thread-safe: each call leases its own session for its duration. Every method
+/// throws DatabaseError (naming the run or thread) when the database fails, and
+/// the pool's "pool exhausted" DatabaseError when no session frees up in time.
+class RunStore {
+ public:
+  explicit RunStore(DatabaseSessionManager& manager);
+
+  /// Creates the thread for `user_id`; does nothing when that user already has it.
+  /// Throws OwnershipError when the thread exists for another user.
+  void create_thread(const std::string& thread_id, const std::string& user_id);
+
+  enum class ThreadOwnership { absent, owned, foreign };
+  ThreadOwnership thread_owner(const std::string& thread_id, const std::string& user_id);
+
+  /// Stores a new run with record.status (normally queued; an empty status means
+  /// queued). The thread must exist and belong to record.user_id: throws
+  /// DatabaseError when it is missing, OwnershipError when it is another user's,
+  /// and DatabaseError when the run id exists already.
+  void insert_run(const RunRecord& record);
+
+  /// queued -> running with started_at. Returns false when the run is no longer
+  /// queued (for example cancelled first); throws DatabaseError for an unknown run.
+  bool mark_running(const std::string& run_id, TimePoint started_at);
+
+  /// queued/running -> `status` (completed, failed, cancelled, timed_out or
+  /// interrupted; anything else throws std::invalid_argument) with the result or
+  /// error JSON and finished_at. Returns false, changing nothing, when the run had
+  /// already finished; throws DatabaseError for an unknown run.
+  bool mark_finished(const std::string& run_id, std::string_view status,
+                     const std::optional<boost::json::value>& result,
+                     const std::optional<boost::json::value>& error, TimePoint finished_at);
+
+  /// The run if it belongs to `user_id`; nullopt when absent or another user's.
+  std::optional<RunRecord> find_run(const std::string& run_id, const std::string& user_id);
+
+  /// The thread's runs that belong to `user_id`, oldest first.
+  std::vector<RunRecord> runs_of_thread(const std::string& thread_id, const std::string& user_id);
+
+  /// Up to `limit` stored events of the run with seq > after_seq, in seq order;
+  /// empty when the run is another user's.
+  std::vector<events::Event> events_after(const std::string& run_id, const std::string& user_id,
+                                          std::uint64_t after_seq, std::size_t limit = 10000);
+
+  /// Crash recovery at startup: every queued or running run becomes interrupted
+  /// (finished_at = `now`, error {"code":"interrupted",...} unless one is set).
+  /// Returns their ids, oldest first.
+  std::vector<std::string> mark_unfinished_interrupted(TimePoint now);
+
+ private:
+  DatabaseSessionManager& manager_;
+};
+
+}  // namespace agenthost::database

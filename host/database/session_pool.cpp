@@ -1,0 +1,74 @@
+#include "database/session_pool.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "database/database_error.hpp"
+#include "database/driver_message.hpp"
+
+namespace agenthost::database {
+namespace {
+
+void configure_sqlite(soci::session& sql, const DatabaseOptions& options,
+                      const std::string& masked) {
+  // WAL lets readers (event replay, run lookups) proceed while one writer commits.
+  std::string mode;
+  sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+  if (mode != "wal")
+    throw DatabaseError("SQLite database '" + masked + "' refused WAL journal mode (got '" + mode +
+                        "'); put the file on a local file system that supports it");
+  long long timeout = 0;
+  sql << "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count()), soci::into(timeout);
+  sql << "PRAGMA synchronous=NORMAL";
+  sql << "PRAGMA foreign_keys=ON";
+}
+
+// libpq prints server notices ("relation already exists, skipping") to stderr by
+// default; they belong in the debug log.
+void log_postgres_notice(void*, const char* message) {
+  std::string text(message ? message : "");
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  spdlog::debug("postgresql: {}", text);
+}
+
+}  // namespace
+
+SessionPool::SessionPool(DatabaseOptions opts, DatabaseUrl parsed)
+    : options(std::move(opts)), url(std::move(parsed)) {}
+
+std::unique_ptr<soci::session> SessionPool::open_session() const {
+  if (url.backend == "sqlite3") {
+    std::error_code ec;
+    std::filesystem::create_directories(url.sqlite_path.parent_path(), ec);
+    if (ec)
+      throw DatabaseError("cannot create directory '" + url.sqlite_path.parent_path().string() +
+                          "' for the SQLite database: " + ec.message());
+  }
+  try {
+    std::unique_ptr<soci::session> sql;
+    if (url.backend == "sqlite3") {
+      sql = std::make_unique<soci::session>(*soci::factory_sqlite3(), url.connect_string);
+      configure_sqlite(*sql, options, url.masked);
+    } else {
+      sql = std::make_unique<soci::session>(*soci::factory_postgresql(), url.connect_string);
+      // The backend classes export no typeinfo; the factory says which one it is.
+      auto* backend = static_cast<soci::postgresql_session_backend*>(sql->get_backend());
+      PQsetNoticeProcessor(backend->conn_, &log_postgres_notice, nullptr);
+    }
+    return sql;
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DatabaseError("cannot open database '" + url.masked +
+                        "': " + scrub_secrets(driver_message(e), url.secrets) +
+                        " (check the URL, that the server runs and the credentials)");
+  }
+}
+
+}  // namespace agenthost::database

@@ -1,0 +1,57 @@
+#pragma once
+// Runs the database tests on every backend available: a real SQLite file in a
+// fresh temp dir always, and a real PostgreSQL when AGENTHOST_TEST_PG_URL is set
+// (each test then works in a schema of its own, dropped afterwards).
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "database/database_session_manager.hpp"
+#include "database/migrations.hpp"
+
+namespace agenthost::database::test {
+
+/// "sqlite3", plus "postgresql" when AGENTHOST_TEST_PG_URL is set. Prints the WARN
+/// line about skipped PostgreSQL tests once per process otherwise.
+const std::vector<std::string>& backends_under_test();
+
+/// A unique id for this test's rows: "<prefix>-<random hex>".
+std::string unique_id(const std::string& prefix);
+
+/// A fresh, empty database of one backend for one test.
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& backend);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  /// Options pointing at this database (pool_size 4, short timeouts).
+  DatabaseOptions options() const;
+  /// A manager on options() with `change` applied first, not migrated.
+  std::unique_ptr<DatabaseSessionManager> open(
+      const std::function<void(DatabaseOptions&)>& change = {}) const;
+  /// open() and apply_migrations().
+  std::unique_ptr<DatabaseSessionManager> open_migrated(
+      const std::function<void(DatabaseOptions&)>& change = {}) const;
+
+  const std::string& backend() const { return backend_; }
+  /// SQLite only: the temp dir holding the database file.
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::string backend_;
+  std::filesystem::path dir_;
+  std::string url_;
+  std::string pg_schema_;
+};
+
+/// Waits for `done` (polled) up to `deadline`; true when it became true.
+bool wait_until(const std::function<bool()>& done,
+                std::chrono::milliseconds deadline = std::chrono::seconds(30));
+
+}  // namespace agenthost::database::test

@@ -1,0 +1,165 @@
+#include <catch2/catch.hpp>
+
+#include <soci/soci.h>
+#include <boost/json.hpp>
+
+#include <thread>
+
+#include "database/event_log.hpp"
+#include "database/run_store.hpp"
+#include "database_test_support.hpp"
+
+using namespace agenthost::database;
+using namespace agenthost::database::test;
+using agenthost::events::Event;
+using agenthost::events::EventPtr;
+namespace json = boost::json;
+
+namespace {
+
+EventPtr make_event(const std::string& run_id, std::uint64_t seq, json::object payload = {}) {
+  auto e = std::make_shared<Event>();
+  e->type = "progress_update";
+  e->user_id = "user-of-" + run_id;
+  e->run_id = run_id;
+  e->thread_id = "thread-of-" + run_id;
+  e->agent_name = "counter";
+  e->seq = seq;
+  e->timestamp = std::chrono::system_clock::now();
+  e->payload = payload.empty() ? json::object{{"step", seq}} : std::move(payload);
+  return e;
+}
+
+long long stored_events(DatabaseSessionManager& manager) {
+  auto lease = manager.acquire();
+  long long n = -1;
+  lease.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("10,000 events from several threads are stored once each, in seq order",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  RunStore store(*manager);
+  EventLog log(*manager);
+
+  constexpr int kThreads = 4, kRunsPerThread = 2, kEventsPerRun = 1250;
+  std::vector<std::thread> emitters;
+  for (int t = 0; t < kThreads; ++t) {
+    emitters.emplace_back([&, t] {
+      // Each thread interleaves its runs, as concurrent runs on one emitter would.
+      for (int seq = 1; seq <= kEventsPerRun; ++seq)
+        for (int r = 0; r < kRunsPerThread; ++r)
+          log.append(make_event("run-" + std::to_string(t) + "-" + std::to_string(r),
+                                static_cast<std::uint64_t>(seq)));
+    });
+  }
+  for (auto& t : emitters) t.join();
+  log.flush();
+
+  CHECK(log.written() == 10000);
+  CHECK(stored_events(*manager) == 10000);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int r = 0; r < kRunsPerThread; ++r) {
+      const std::string run = "run-" + std::to_string(t) + "-" + std::to_string(r);
+      auto events = store.events_after(run, "user-of-" + run, 0);
+      REQUIRE(events.size() == kEventsPerRun);
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        REQUIRE(events[i].seq == i + 1);
+        REQUIRE(events[i].payload.at("step") == static_cast<std::int64_t>(i + 1));
+      }
+      CHECK(events.front().thread_id == "thread-of-" + run);
+      CHECK(events.front().agent_name == "counter");
+      // Resuming after a seq returns exactly the rest, bounded by the limit.
+      auto rest = store.events_after(run, "user-of-" + run, 1200, 30);
+      REQUIRE(rest.size() == 30);
+      CHECK(rest.front().seq == 1201);
+      CHECK(rest.back().seq == 1230);
+    }
+  }
+}
+
+TEST_CASE("flush() returns once everything appended before it is committed",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  EventLog log(*manager, 8);
+  log.flush();  // nothing appended: returns at once
+  for (std::uint64_t seq = 1; seq <= 100; ++seq) log.append(make_event("run-flush", seq));
+  log.flush();
+  // Visible through any other session right after flush().
+  CHECK(stored_events(*manager) == 100);
+  CHECK(log.written() == 100);
+  // Storing the same (run_id, seq) again (a retried batch) does not duplicate it.
+  log.append(make_event("run-flush", 100));
+  log.flush();
+  CHECK(stored_events(*manager) == 100);
+}
+
+TEST_CASE("the event log's destructor stores what is still queued", "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  {
+    EventLog log(*manager);
+    for (std::uint64_t seq = 1; seq <= 2000; ++seq) log.append(make_event("run-late", seq));
+  }
+  CHECK(stored_events(*manager) == 2000);
+}
+
+TEST_CASE("flush() throws while storage fails and succeeds once it recovers, losing nothing",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  EventLog log(*manager);
+  log.append(make_event("run-outage", 1));
+  log.flush();
+
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events RENAME TO events_away";
+  }
+  log.append(make_event("run-outage", 2));
+  log.append(make_event("run-outage", 3));
+  CHECK_THROWS_WITH(log.flush(),
+                    Catch::Contains("not yet stored") && Catch::Contains("keeps retrying"));
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events_away RENAME TO events";
+  }
+  log.flush();
+  CHECK(stored_events(*manager) == 3);
+  CHECK(log.written() == 3);
+}
+
+TEST_CASE("an event the database refuses does not hold back the others", "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  if (backend != "postgresql") {
+    SUCCEED("only PostgreSQL refuses invalid UTF-8 text; SQLite stores the bytes");
+    return;
+  }
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  EventLog log(*manager);
+  log.append(make_event("run-mixed", 1));
+  log.append(make_event("run-mixed", 2, json::object{{"text", json::string("\xff\xfe bad")}}));
+  log.append(make_event("run-mixed", 3));
+  CHECK_THROWS_WITH(log.flush(),
+                    Catch::Contains("dropped") &&
+                        Catch::Contains("event 2 (progress_update) of run 'run-mixed'"));
+  CHECK(stored_events(*manager) == 2);
+  log.append(make_event("run-mixed", 4));
+  log.flush();  // the refusal was reported once
+  CHECK(stored_events(*manager) == 3);
+}
