@@ -119,8 +119,10 @@ void TestDatabaseSession::rollback() noexcept {
 void TestDatabaseSession::interrupt() noexcept {
   std::lock_guard lock(impl_->mutex);
   if (impl_->state != Impl::State::open) return;
-  if (auto* lite = dynamic_cast<soci::sqlite3_session_backend*>(impl_->db->sql.get_backend()))
-    sqlite_api::sqlite3_interrupt(lite->conn_);
+  // Always SQLite here. (Debian's libsoci_sqlite3 does not export the backend's
+  // typeinfo, so a dynamic_cast would not link.)
+  auto* lite = static_cast<soci::sqlite3_session_backend*>(impl_->db->sql.get_backend());
+  sqlite_api::sqlite3_interrupt(lite->conn_);
 }
 
 bool TestDatabaseSession::is_open() const {
