@@ -35,21 +35,26 @@ inline constexpr const char* kRegisterSymbol = "agenthost_plugin_register";
 
 #define AGENTHOST_PLUGIN(PLUGIN_NAME, PLUGIN_VERSION, REGISTER_FN)                              \
   static_assert(sizeof(PLUGIN_NAME) <= sizeof(::agenthost::PluginManifest{}.plugin_name),       \
-                "AGENTHOST_PLUGIN: the plugin name is longer than 63 characters");             \
+                "AGENTHOST_PLUGIN: the plugin name is longer than 63 characters");              \
   static_assert(sizeof(PLUGIN_VERSION) <= sizeof(::agenthost::PluginManifest{}.plugin_version), \
-                "AGENTHOST_PLUGIN: the plugin version is longer than 31 characters");          \
+                "AGENTHOST_PLUGIN: the plugin version is longer than 31 characters");           \
   static_assert(std::is_same_v<decltype(REGISTER_FN), ::agenthost::RegisterFunction>,           \
-                "AGENTHOST_PLUGIN: the registration function must be "                         \
-                "`void " #REGISTER_FN "(agenthost::Registrar&)`");                             \
+                "AGENTHOST_PLUGIN: the registration function must be "                          \
+                "`void " #REGISTER_FN "(agenthost::Registrar&)`");                              \
   namespace agenthost_plugin_entry {                                                            \
-  static const ::agenthost::PluginManifest* manifest() noexcept {                               \
+  /* Names an author would not pick: an unqualified REGISTER_FN must never find these. */       \
+  static const ::agenthost::PluginManifest* agenthost_entry_manifest_() noexcept {              \
     static constexpr ::agenthost::PluginManifest kManifest =                                    \
-        ::agenthost::detail::build_manifest(PLUGIN_NAME, PLUGIN_VERSION);                      \
+        ::agenthost::detail::build_manifest(PLUGIN_NAME, PLUGIN_VERSION);                       \
     return &kManifest;                                                                          \
   }                                                                                             \
-  static void register_plugin(::agenthost::Registrar& registrar) { REGISTER_FN(registrar); }    \
-  static_assert(std::is_same_v<decltype(manifest), ::agenthost::ManifestFunction>);             \
-  static_assert(std::is_same_v<decltype(register_plugin), ::agenthost::RegisterFunction>);      \
-  BOOST_DLL_ALIAS(agenthost_plugin_entry::manifest, agenthost_plugin_manifest)                  \
-  BOOST_DLL_ALIAS(agenthost_plugin_entry::register_plugin, agenthost_plugin_register)           \
+  static void agenthost_entry_register_(::agenthost::Registrar& registrar) {                    \
+    REGISTER_FN(registrar);                                                                     \
+  }                                                                                             \
+  static_assert(                                                                                \
+      std::is_same_v<decltype(agenthost_entry_manifest_), ::agenthost::ManifestFunction>);      \
+  static_assert(                                                                                \
+      std::is_same_v<decltype(agenthost_entry_register_), ::agenthost::RegisterFunction>);      \
+  BOOST_DLL_ALIAS(agenthost_plugin_entry::agenthost_entry_manifest_, agenthost_plugin_manifest) \
+  BOOST_DLL_ALIAS(agenthost_plugin_entry::agenthost_entry_register_, agenthost_plugin_register) \
   }
