@@ -10,7 +10,6 @@
 /// the last stored one read. An event published between the two is seen twice and
 /// dropped by seq, never missed.
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
