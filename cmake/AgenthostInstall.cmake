@@ -1,13 +1,15 @@
 # cmake --install: the plugin SDK (component sdk: headers, the test harness library,
-# the CMake package agenthostConfig.cmake) and the host (component runtime:
-# agenthostd, the example plugins, the default configuration). Included at the end
-# of the top-level CMakeLists.txt, once every target exists; a target that does not
-# exist (yet) is skipped.
+# the CMake package agenthostConfig.cmake, the plugin template) and the host
+# (component runtime: agenthostd, the example plugins, the default configuration).
+# Included at the end of the top-level CMakeLists.txt, once every target exists; a
+# target that does not exist (yet) is skipped.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(AGENTHOST_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/agenthost)
-set(AGENTHOST_INSTALL_PLUGINDIR ${CMAKE_INSTALL_LIBDIR}/agenthost/plugins)
+# Plugins are not libraries to link against: lib/agenthost/plugins on every system,
+# the default plugins.paths of config/agenthost.yaml under the /usr prefix.
+set(AGENTHOST_INSTALL_PLUGINDIR lib/agenthost/plugins)
 
 # The manifest's build_type is "release" when NDEBUG is defined. Plugins built
 # against the installed SDK must match the host built here (agenthost_add_plugin).
@@ -42,6 +44,10 @@ write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/cmake/agenthostConfigVersion.cmake
   VERSION ${AGENTHOST_SDK_ABI_MAJOR}.${AGENTHOST_SDK_ABI_MINOR}
   COMPATIBILITY SameMajorVersion)
+# The plugin template, so an author needs nothing but the installed SDK.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/plugins/template/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/agenthost/plugin-template
+        COMPONENT sdk)
 install(FILES
           ${PROJECT_BINARY_DIR}/cmake/agenthostConfig.cmake
           ${PROJECT_BINARY_DIR}/cmake/agenthostConfigVersion.cmake

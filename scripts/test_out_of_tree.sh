@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves a plugin author needs nothing but the installed SDK:
 #  1. installs BUILD_DIR (an already built agenthost tree) to a temporary prefix;
-#  2. copies plugins/template to a temporary directory (no host sources in reach)
-#     and configures it with CMAKE_PREFIX_PATH=<prefix> only;
+#  2. copies the plugin template from the installed SDK (share/agenthost/plugin-template)
+#     to a temporary directory and configures it with CMAKE_PREFIX_PATH=<prefix>
+#     only (and checks that no build file refers to the host's sources);
 #  3. builds it and runs its Catch2 test (the SDK's harness loading greeter.so);
 #  4. has the installed agenthostd check the plugin (--check-plugin) and a
 #     configuration that loads it with plugin settings (--check-config).
@@ -23,8 +24,10 @@ cmake --install "$build_dir" --prefix "$prefix" >"$work/install.log" ||
 [ -x "$prefix/bin/agenthostd" ] || fail "the install has no bin/agenthostd"
 [ -f "$prefix/lib/cmake/agenthost/agenthostConfig.cmake" ] || fail "the install has no CMake package"
 
-log "building plugins/template out of tree"
-cp -r "$source_dir/plugins/template" "$work/greeter"
+log "building the installed plugin template out of tree"
+template=$prefix/share/agenthost/plugin-template
+[ -f "$template/CMakeLists.txt" ] || fail "the install has no plugin template"
+cp -r "$template" "$work/greeter"
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 # No CMAKE_BUILD_TYPE on purpose: agenthost_add_plugin must match the SDK's build

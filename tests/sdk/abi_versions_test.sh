@@ -2,8 +2,8 @@
 # The ABI and versioning policy (docs/plugin-guide.md, "ABI and versioning") on real
 # builds. An SDK of another ABI version is simulated by a copy of this build's
 # installed SDK with its version edited (agenthost/sdk_version.hpp and the CMake
-# package version); plugins/template is built against it and handed to this build's
-# agenthostd, whose SDK is MAJOR.MINOR:
+# package version); the plugin template it installs is built against it and handed
+# to this build's agenthostd, whose SDK is MAJOR.MINOR:
 #  - a project asking for SDK MAJOR.(MINOR+1) does not configure against MAJOR.MINOR;
 #  - a plugin built with SDK MAJOR.(MINOR+1) builds, and the host refuses it (abi_minor);
 #  - SDK (MAJOR+1).0 does not satisfy find_package(agenthost MAJOR.0); a plugin built
@@ -15,7 +15,6 @@
 set -euo pipefail
 
 build_dir=$(realpath "${1:?usage: $0 BUILD_DIR}")
-source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/agenthost-abi.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 log() { echo "abi_versions: $*"; }
@@ -40,10 +39,10 @@ sdk_copy() {
   grep -q "kSdkAbiMajor = $2;" "$work/$1/$header" || fail "could not edit the SDK copy $1"
 }
 
-# project NAME REQUESTED: plugins/template asking find_package for version REQUESTED
+# project NAME REQUESTED: the installed plugin template asking find_package for version REQUESTED
 # ("" for none).
 project() {
-  cp -r "$source_dir/plugins/template" "$work/$1"
+  cp -r "$work/sdk/share/agenthost/plugin-template" "$work/$1"
   sed -i "s/^find_package(agenthost [0-9.]* CONFIG REQUIRED)/find_package(agenthost $2 CONFIG REQUIRED)/" \
     "$work/$1/CMakeLists.txt"
   grep -q "^find_package(agenthost $2 *CONFIG REQUIRED)" "$work/$1/CMakeLists.txt" ||
