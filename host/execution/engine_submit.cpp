@@ -1,0 +1,172 @@
+// ExecutionEngine::submit: admission, thread ownership, storage, multitask strategy.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "agenthost/id_rules.hpp"
+#include "context/context_factory.hpp"
+#include "context/random_id.hpp"
+#include "database/database_error.hpp"
+#include "execution/execution_engine.hpp"
+
+namespace agenthost::execution {
+namespace {
+
+RunRefused thread_not_found(const std::string& thread_id) {
+  // The same words whether the thread is absent or another user's.
+  return RunRefused(refusal::not_found,
+                    fmt::format("thread \"{}\" not found: use a thread id returned by an earlier "
+                                "run, or leave thread_id out to start a new thread",
+                                thread_id));
+}
+
+void check_id(std::string_view field, const std::string& value) {
+  if (auto problem = agenthost::id_problem(value); !problem.empty())
+    throw RunRefused(refusal::invalid, fmt::format("{} {}", field, problem));
+}
+
+}  // namespace
+
+void ExecutionEngine::check_admission(const RunRequest& request,
+                                      const std::string& thread_id) const {
+  std::lock_guard lock(mutex_);
+  if (auto u = users_.find(request.user_id); u != users_.end() && u->second.queue_full())
+    throw RunRefused(refusal::limit,
+                     fmt::format("user has {} runs waiting to start, the limit "
+                                 "(max_queued_runs_per_user); retry when some have started",
+                                 u->second.queued()));
+  if (auto t = threads_.find(thread_id); t != threads_.end()) {
+    if (t->second.user_id != request.user_id) throw thread_not_found(thread_id);
+    const bool busy = t->second.current || !t->second.waiting.empty();
+    if (busy && request.strategy == MultitaskStrategy::reject)
+      throw RunRefused(refusal::thread_busy,
+                       fmt::format("thread \"{}\" is running another run and the multitask "
+                                   "strategy is reject; retry when it has ended, or submit with "
+                                   "enqueue or interrupt",
+                                   thread_id));
+  }
+}
+
+void ExecutionEngine::ensure_thread(const std::string& thread_id, const std::string& user_id,
+                                    bool client_thread) {
+  using Ownership = database::RunStore::ThreadOwnership;
+  if (client_thread) {
+    switch (runs_store_.thread_owner(thread_id, user_id)) {
+      case Ownership::owned:
+        return;
+      case Ownership::foreign:
+        throw thread_not_found(thread_id);
+      case Ownership::absent:
+        break;
+    }
+  }
+  try {
+    runs_store_.create_thread(thread_id, user_id);
+  } catch (const database::OwnershipError&) {
+    throw thread_not_found(thread_id);  // another user created it meanwhile
+  }
+}
+
+ExecutionEngine::EntryList ExecutionEngine::enqueue_locked(const std::shared_ptr<RunEntry>& run,
+                                                           MultitaskStrategy strategy) {
+  auto& user = user_locked(run->user_id());
+  user.add_queued();
+  auto [it, inserted] = threads_.try_emplace(run->thread_id());
+  auto& slot = it->second;
+  if (inserted) slot.user_id = run->user_id();
+
+  EntryList victims;
+  if (strategy == MultitaskStrategy::interrupt) {
+    const auto waiting = slot.waiting;  // detach edits slot.waiting
+    for (const auto& w : waiting) {
+      w->control->request_stop(events::DeathCause::interrupted);
+      detach_unstarted_locked(w);
+      victims.push_back(w);
+    }
+    if (auto current = slot.current) {
+      current->control->request_stop(events::DeathCause::interrupted);
+      if (current->phase == RunEntry::Phase::ready) {
+        detach_unstarted_locked(current);
+        victims.push_back(current);
+      }
+      // A running current run keeps the thread until its run() returns.
+    }
+  }
+  if (!slot.current) {
+    slot.current = run;
+    make_ready_locked(run);
+  } else {
+    run->phase = RunEntry::Phase::waiting_for_thread;
+    slot.waiting.push_back(run);
+  }
+  return victims;
+}
+
+RunTicket ExecutionEngine::submit(RunRequest request,
+                                  std::shared_ptr<events::EventSink> subscriber) {
+  std::lock_guard submit_lock(submit_mutex_);
+  if (!accepting_)
+    throw RunRefused(refusal::shutting_down,
+                     "the host is shutting down and accepts no new runs; retry later");
+  const registry::AgentClass* agent_class = registry_.find_agent(request.agent);
+  if (!agent_class)
+    throw RunRefused(refusal::unknown_agent,
+                     fmt::format("no agent named \"{}\" is registered; the agents list names the "
+                                 "available ones",
+                                 request.agent));
+  check_id("user_id", request.user_id);
+  const bool client_thread = request.thread_id.has_value();
+  const std::string thread_id = client_thread ? *request.thread_id : context::random_id();
+  if (client_thread) check_id("thread_id", thread_id);
+  check_admission(request, thread_id);
+
+  auto control = std::make_shared<RunControl>();
+  std::optional<agenthost::ExecutionContext> context;
+  try {
+    agenthost::ResourceLimits limits;
+    limits.max_concurrent_runs = options_.max_concurrent_runs_per_user;
+    limits.max_queued_runs = options_.max_queued_runs_per_user;
+    limits.run_timeout = options_.run_timeout;
+    context = context::make_run_context({request.user_id, thread_id, request.agent,
+                                         std::move(request.metadata), limits, control->token()});
+  } catch (const agenthost::ContextError& e) {
+    throw RunRefused(refusal::invalid, e.what());
+  }
+
+  ensure_thread(thread_id, request.user_id, client_thread);
+  database::RunRecord record;
+  record.run_id = context->run_id();
+  record.thread_id = thread_id;
+  record.user_id = request.user_id;
+  record.agent_name = request.agent;
+  record.status = std::string(database::run_status::queued);
+  record.input = request.input;
+  record.created_at = context->created_at();
+  runs_store_.insert_run(record);
+
+  std::promise<RunOutcome> promise;
+  RunTicket ticket{context->run_id(), thread_id, context->request_id(),
+                   promise.get_future().share()};
+  auto run = std::make_shared<RunEntry>(ticket, *agent_class, control, std::move(*context),
+                                        std::move(request.input));
+  run->finished = std::move(promise);
+  if (subscriber) {
+    run->subscription = router_.subscribe(run->user_id(), run->run_id(), subscriber);
+    run->subscriber = std::move(subscriber);
+  }
+
+  EntryList victims;
+  {
+    std::lock_guard lock(mutex_);
+    runs_.emplace(run->run_id(), run);
+    state_.record_submitted(run->user_id());
+    victims = enqueue_locked(run, request.strategy);
+  }
+  spdlog::debug("[{}] run queued: agent={} strategy={}", run->context.correlation_id(),
+                request.agent, to_string(request.strategy));
+  for (const auto& victim : victims) end_unstarted(victim);
+  return ticket;
+}
+
+}  // namespace agenthost::execution

@@ -1,0 +1,36 @@
+#include "execution/engine_types.hpp"
+
+namespace agenthost::execution {
+
+std::string_view to_string(MultitaskStrategy strategy) noexcept {
+  switch (strategy) {
+    case MultitaskStrategy::reject:
+      return "reject";
+    case MultitaskStrategy::enqueue:
+      return "enqueue";
+    case MultitaskStrategy::interrupt:
+      return "interrupt";
+  }
+  return "enqueue";
+}
+
+std::optional<MultitaskStrategy> parse_multitask_strategy(std::string_view name) noexcept {
+  if (name == "reject") return MultitaskStrategy::reject;
+  if (name == "enqueue") return MultitaskStrategy::enqueue;
+  if (name == "interrupt") return MultitaskStrategy::interrupt;
+  return std::nullopt;
+}
+
+void check_options(const EngineOptions& options) {
+  auto positive = [](bool ok, const char* name) {
+    if (!ok)
+      throw std::invalid_argument(std::string("EngineOptions.") + name + " must be greater than 0");
+  };
+  positive(options.worker_threads > 0, "worker_threads");
+  positive(options.max_concurrent_runs_per_user > 0, "max_concurrent_runs_per_user");
+  positive(options.max_queued_runs_per_user > 0, "max_queued_runs_per_user");
+  positive(options.run_timeout.count() > 0, "run_timeout");
+  positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
+}
+
+}  // namespace agenthost::execution

@@ -1,0 +1,91 @@
+#pragma once
+/// \file
+/// The ExecutionEngine's vocabulary: what a caller submits, what it gets back, why a
+/// run is refused, and the engine's options.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "execution/run_outcome.hpp"
+
+namespace agenthost::execution {
+
+/// What a new run does when its thread is already running (or has queued) a run.
+enum class MultitaskStrategy {
+  reject,    ///< refuse the new run with RunRefused code "thread_busy"
+  enqueue,   ///< (default) wait until the runs before it on the thread have ended
+  interrupt  ///< stop the thread's running run and drop its queued ones (all end
+             ///< `interrupted`, agent_death cause "interrupted"), then start as soon
+             ///< as the running one's run() has returned
+};
+
+/// "reject", "enqueue", "interrupt".
+std::string_view to_string(MultitaskStrategy strategy) noexcept;
+/// The strategy named `name`, or nullopt.
+std::optional<MultitaskStrategy> parse_multitask_strategy(std::string_view name) noexcept;
+
+struct RunRequest {
+  std::string user_id;                   ///< the authenticated user
+  std::optional<std::string> thread_id;  ///< a thread of this user; absent: a new thread
+  std::string agent;                     ///< a registered agent class
+  boost::json::value input;              ///< passed to the agent's run()
+  MultitaskStrategy strategy = MultitaskStrategy::enqueue;
+  boost::json::object metadata;  ///< copied into the context; reserved keys refused
+};
+
+struct RunTicket {
+  std::string run_id;
+  std::string thread_id;
+  std::string request_id;
+  /// Ready once the run is final: its terminal event is stored, its status written,
+  /// its scope released and its subscription (if any) dropped. Never throws.
+  std::shared_future<RunOutcome> finished;
+};
+
+/// Why submit() refused a run. The message says what is wrong and what to do.
+class RunRefused : public std::runtime_error {
+ public:
+  RunRefused(std::string_view code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  /// One of the refusal:: codes below (a network layer maps them to statuses).
+  std::string_view code() const noexcept { return code_; }
+
+ private:
+  std::string code_;
+};
+
+namespace refusal {
+inline constexpr std::string_view invalid = "invalid";              ///< bad id or metadata (400)
+inline constexpr std::string_view unknown_agent = "unknown_agent";  ///< (404)
+inline constexpr std::string_view limit = "limit";              ///< the user's queue is full (429)
+inline constexpr std::string_view thread_busy = "thread_busy";  ///< strategy reject (409)
+inline constexpr std::string_view not_found = "not_found";      ///< another user's thread (404)
+inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
+}  // namespace refusal
+
+struct EngineOptions {
+  /// Threads that run agent code, shared by all users. Agents may block.
+  std::uint32_t worker_threads = 16;
+  /// Runs of one user on workers at once.
+  std::uint32_t max_concurrent_runs_per_user = 5;
+  /// Runs of one user accepted but not started yet (waiting for a worker, for the
+  /// user's concurrency cap, or for their thread); one more is refused ("limit").
+  std::uint32_t max_queued_runs_per_user = 100;
+  /// From the start of a run (not its submission) to the stop request.
+  std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+  /// How long the monitoring figures of an idle user are kept.
+  std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
+};
+
+/// Throws std::invalid_argument naming the first option that is 0 or negative.
+void check_options(const EngineOptions& options);
+
+}  // namespace agenthost::execution

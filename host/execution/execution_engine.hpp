@@ -1,0 +1,168 @@
+#pragma once
+/// \file
+/// ExecutionEngine: accepts runs, queues them per user and per thread, runs their
+/// agents on a bounded pool of worker threads, stops them on cancel, interrupt,
+/// timeout or shutdown, and records how each one ended.
+///
+/// Scheduling. Each user with accepted, unfinished runs has a UserExecutionEngine
+/// (cap: max_concurrent_runs_per_user running, max_queued_runs_per_user waiting).
+/// A thread runs one run at a time; a run becomes "ready" only when it is its
+/// thread's current run. Idle workers take ready runs round-robin across users, not
+/// in global submission order, so a user with a hundred queued runs delays another
+/// user's next start by at most one run per busy user, and only when every worker is
+/// taken. Maps of users, threads and runs hold only unfinished runs' state: they
+/// shrink back to empty when the host is idle.
+///
+/// Ending a run. A worker builds the run's RunScope, which runs the agent and emits
+/// its terminal event; then the engine flushes the event store (the terminal event is
+/// durable), writes the final status (RunStore::mark_finished), updates the
+/// monitoring figures and only then completes RunTicket::finished. A run stopped
+/// while still queued gets no agent: its only event is agent_death (seq 1).
+///
+/// Timeouts and agents that ignore their stop token: at the deadline the run's token
+/// is triggered (and its current SQL statement interrupted); the run ends timed_out
+/// when run() returns. A run() that never returns keeps its worker; the engine does
+/// not abandon threads running plugin code.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "database/database_session_manager.hpp"
+#include "database/run_store.hpp"
+#include "events/event_router.hpp"
+#include "events/event_sink.hpp"
+#include "events/event_store.hpp"
+#include "execution/agent_instance_factory.hpp"
+#include "execution/engine_types.hpp"
+#include "execution/execution_state_store.hpp"
+#include "execution/run_entry.hpp"
+#include "execution/run_timer.hpp"
+#include "execution/user_execution_engine.hpp"
+#include "registry/agent_class_registry.hpp"
+
+namespace agenthost::execution {
+
+class ExecutionEngine {
+ public:
+  /// Starts the worker threads and the timeout timer. Everything passed by reference
+  /// must outlive the engine. Throws std::invalid_argument for a bad option (see
+  /// check_options) or a registry that is not frozen.
+  ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
+                  database::DatabaseSessionManager& database, database::RunStore& runs,
+                  events::EventStore& store, events::EventRouter& router);
+  /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
+  /// shutdown) and waited for.
+  ~ExecutionEngine();
+  ExecutionEngine(const ExecutionEngine&) = delete;
+  ExecutionEngine& operator=(const ExecutionEngine&) = delete;
+
+  /// Accepts a run: checks it, creates its thread when request.thread_id is absent
+  /// (or names a thread this user does not have yet), stores it as queued, applies
+  /// the multitask strategy and queues it. When `subscriber` is given it is
+  /// subscribed to the run before the run can emit anything (so it sees every event,
+  /// agent_started included) until the run is final; the engine keeps the sink alive
+  /// that long. Any thread; submits are serialised (each writes the run to the
+  /// database). Throws RunRefused with code:
+  ///  - invalid: a bad user or thread id or metadata (the message names the field);
+  ///  - unknown_agent: no such agent class;
+  ///  - not_found: the thread belongs to another user (it looks absent);
+  ///  - limit: the user already has max_queued_runs_per_user runs waiting;
+  ///  - thread_busy: strategy reject and the thread has a run;
+  ///  - shutting_down: shutdown() was called.
+  /// Throws database::DatabaseError when the run cannot be stored.
+  RunTicket submit(RunRequest request, std::shared_ptr<events::EventSink> subscriber = nullptr);
+
+  /// Stops run `run_id` of `user_id` (cause cancelled). A queued run ends at once,
+  /// without an agent; a running run's token is triggered and it ends cancelled when
+  /// its run() returns. Idempotent. Returns true when this user has such a run
+  /// (running, queued or already finished), false otherwise: another user's run id
+  /// looks exactly like an unknown one. Any thread; may write to the database (the
+  /// run's terminal event and status when it was queued).
+  bool cancel(std::string_view user_id, std::string_view run_id);
+
+  /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)
+  /// go on until `drain_timeout`, then stops the rest with agent_death cause
+  /// shutdown (status interrupted), waits until every run is final and every scope
+  /// released, and stops the workers and the timer. Idempotent; any thread except a
+  /// worker (an agent) or a sink.
+  void shutdown(std::chrono::milliseconds drain_timeout);
+
+  /// Monitoring figures (per user and host-wide).
+  ExecutionStateStore& state() noexcept { return state_; }
+  const ExecutionStateStore& state() const noexcept { return state_; }
+
+  /// Sizes of the engine's internal maps, to check that nothing grows when idle.
+  struct Occupancy {
+    std::size_t runs = 0;     ///< accepted and not final
+    std::size_t users = 0;    ///< UserExecutionEngines
+    std::size_t threads = 0;  ///< threads with a current or waiting run
+    std::size_t timers = 0;   ///< pending run deadlines
+  };
+  Occupancy occupancy() const;
+
+  const EngineOptions& options() const noexcept { return options_; }
+
+ private:
+  struct ThreadSlot {
+    std::string user_id;
+    std::shared_ptr<RunEntry> current;  // holds the thread: ready, running or ending
+    std::deque<std::shared_ptr<RunEntry>> waiting;
+  };
+  using EntryList = std::vector<std::shared_ptr<RunEntry>>;
+
+  // submit(), in engine_submit.cpp.
+  void check_admission(const RunRequest& request, const std::string& thread_id) const;
+  void ensure_thread(const std::string& thread_id, const std::string& user_id, bool client_thread);
+  EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
+
+  // Workers and run endings, in engine_run.cpp.
+  void worker_loop();
+  void execute(const std::shared_ptr<RunEntry>& run);
+  void end_unstarted(const std::shared_ptr<RunEntry>& run);
+  void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
+
+  // Queue bookkeeping, under mutex_, in engine_queues.cpp.
+  UserExecutionEngine& user_locked(const std::string& user_id);
+  void make_ready_locked(const std::shared_ptr<RunEntry>& run);
+  void rotate_in_locked(UserExecutionEngine& user);
+  void detach_unstarted_locked(const std::shared_ptr<RunEntry>& run);
+  void release_thread_locked(const std::shared_ptr<RunEntry>& run);
+  void drop_if_idle_locked(const std::string& user_id, const std::string& thread_id);
+
+  const EngineOptions options_;
+  const registry::AgentClassRegistry& registry_;
+  database::RunStore& runs_store_;
+  events::EventStore& store_;
+  events::EventRouter& router_;
+  const AgentInstanceFactory factory_;
+  ExecutionStateStore state_;
+
+  std::mutex submit_mutex_;  // serialises submit() and the start of shutdown()
+  bool accepting_ = true;    // guarded by submit_mutex_
+  std::mutex shutdown_mutex_;
+  bool shut_down_ = false;  // guarded by shutdown_mutex_
+
+  mutable std::mutex mutex_;          // everything below
+  std::condition_variable work_;      // workers: a user entered the rotation, or stop
+  std::condition_variable run_gone_;  // shutdown: runs_ shrank
+  std::unordered_map<std::string, std::shared_ptr<RunEntry>> runs_;
+  std::unordered_map<std::string, UserExecutionEngine> users_;
+  std::unordered_map<std::string, ThreadSlot> threads_;
+  std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
+  bool stop_workers_ = false;
+
+  RunTimer timer_;
+  std::vector<std::thread> workers_;  // last: started once everything above exists
+};
+
+}  // namespace agenthost::execution

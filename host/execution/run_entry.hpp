@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// RunEntry: the engine's record of one accepted run, from submit() until it is
+/// final. Internal to the execution component.
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+
+#include "agenthost/execution_context.hpp"
+#include "events/event_router.hpp"
+#include "events/event_sink.hpp"
+#include "execution/engine_types.hpp"
+#include "execution/run_control.hpp"
+#include "registry/agent_class_registry.hpp"
+
+namespace agenthost::execution {
+
+struct RunEntry {
+  /// Where the run is. Changed only under the engine's lock.
+  enum class Phase {
+    waiting_for_thread,  ///< queued behind another run of its thread
+    ready,               ///< in its user's ready queue, waiting for a worker
+    running,             ///< a worker took it (scope being built, agent running)
+    ending               ///< its terminal event and status are being written
+  };
+
+  RunEntry(RunTicket ids, const registry::AgentClass& agent, std::shared_ptr<RunControl> ctl,
+           agenthost::ExecutionContext ctx, boost::json::value in)
+      : ticket(std::move(ids)),
+        agent_class(agent),
+        control(std::move(ctl)),
+        context(std::move(ctx)),
+        input(std::move(in)) {}
+
+  const RunTicket ticket;  ///< ids; its `finished` is the future of `finished` below
+  const registry::AgentClass& agent_class;
+  const std::shared_ptr<RunControl> control;  ///< shared with the timeout timer
+  const agenthost::ExecutionContext context;  ///< carries control->token()
+  const boost::json::value input;
+
+  const std::string& run_id() const noexcept { return context.run_id(); }
+  const std::string& user_id() const noexcept { return context.user_id(); }
+  const std::string& thread_id() const noexcept { return context.thread_id(); }
+
+  Phase phase = Phase::waiting_for_thread;  // guarded by the engine's lock
+  std::chrono::steady_clock::time_point submitted_at = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point started_at;  // set by the worker that takes it
+  /// The submitter's sink (owned here: the router holds it weakly) and its
+  /// subscription, made before the run can emit; both reset once the run is final.
+  std::shared_ptr<events::EventSink> subscriber;
+  events::EventRouter::Subscription subscription;
+  std::promise<RunOutcome> finished;
+};
+
+}  // namespace agenthost::execution
