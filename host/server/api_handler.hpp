@@ -1,0 +1,69 @@
+#pragma once
+/// \file
+/// ApiHandler: the HTTP API as a function from a request (method, target,
+/// Authorization, body) to a response (status, JSON body, extra headers). No
+/// sockets: HttpSession reads and writes, this decides. Blocking (database): runs on
+/// the server's request threads. Thread-safe; never throws.
+
+#include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/api_error.hpp"
+#include "server/http_router.hpp"
+#include "server/http_server.hpp"
+#include "server/run_service.hpp"
+
+namespace agenthost::server {
+
+struct ApiRequest {
+  std::string method;
+  std::string target;
+  std::string authorization;  ///< the Authorization header; empty when absent
+  std::string body;
+  std::string remote;  ///< "address:port" of the client, for logs
+};
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string body;  ///< JSON
+  /// Extra headers: Allow, Retry-After, WWW-Authenticate, Location.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// The response for `error`: its status, the JSON error body and Retry-After.
+ApiResponse error_response(const ApiError& error);
+
+/// 401 with WWW-Authenticate: Bearer and a JSON error.
+ApiResponse unauthorized_response(std::string_view message);
+
+/// Maximum events returned by one GET /v1/runs/{id}/events (and its default).
+inline constexpr std::size_t kMaxEventsPerPage = 1000;
+
+class ApiHandler {
+ public:
+  /// `ready` is the flag HttpServer::set_ready sets; all must outlive the handler.
+  ApiHandler(const ServerDeps& deps, RunService& service, const std::atomic<bool>& ready)
+      : deps_(deps), service_(service), ready_(ready) {}
+
+  ApiResponse handle(const ApiRequest& request) const;
+
+ private:
+  ApiResponse dispatch(const RouteResult& route, const std::string& user_id,
+                       const ApiRequest& request) const;
+  ApiResponse list_agents() const;
+  ApiResponse create_thread(const std::string& user_id, const std::string& body) const;
+  ApiResponse list_thread_runs(const std::string& user_id, const std::string& thread_id) const;
+  ApiResponse create_run(const std::string& user_id, const std::string& body) const;
+  ApiResponse get_run(const std::string& user_id, const std::string& run_id) const;
+  ApiResponse cancel_run(const std::string& user_id, const std::string& run_id) const;
+  ApiResponse run_events(const std::string& user_id, const std::string& run_id,
+                         const RequestTarget& target) const;
+
+  const ServerDeps& deps_;
+  RunService& service_;
+  const std::atomic<bool>& ready_;
+};
+
+}  // namespace agenthost::server

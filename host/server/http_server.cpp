@@ -1,0 +1,107 @@
+#include "server/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/address.hpp>
+
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "server/listener.hpp"
+#include "server/server_state.hpp"
+
+namespace agenthost::server {
+
+namespace net = boost::asio;
+
+struct HttpServer::Impl {
+  Impl(ServerOptions options, ServerDeps deps) : state(std::move(options), deps) {}
+
+  void run_io() {
+    // A handler that throws is a bug; log it and keep serving the other connections.
+    for (;;) {
+      try {
+        state.io.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("server I/O thread: unexpected exception: {}", e.what());
+      }
+    }
+  }
+
+  ServerState state;
+  std::mutex lifecycle;
+  bool started = false;
+  bool stopped = false;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> io_threads;
+};
+
+HttpServer::HttpServer(ServerOptions options, ServerDeps deps) {
+  check_options(options);
+  impl_ = std::make_unique<Impl>(std::move(options), deps);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::start() {
+  std::lock_guard lock(impl_->lifecycle);
+  if (impl_->started) throw std::logic_error("HttpServer::start called twice");
+  const auto& options = impl_->state.options;
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(options.address, ec);
+  if (ec)
+    throw std::invalid_argument("server.address \"" + options.address +
+                                "\" is not an IP address: " + ec.message());
+  try {
+    impl_->listener =
+        std::make_shared<Listener>(impl_->state, net::ip::tcp::endpoint(address, options.port));
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + options.address + ":" +
+                             std::to_string(options.port) + ": " + e.code().message());
+  }
+  impl_->started = true;
+  const auto port = impl_->listener->local_endpoint().port();
+  impl_->listener->run();
+  for (std::uint32_t i = 0; i < options.io_threads; ++i)
+    impl_->io_threads.emplace_back([impl = impl_.get()] { impl->run_io(); });
+  spdlog::info("listening on {}:{}", options.address, port);
+  return port;
+}
+
+void HttpServer::set_ready(bool ready) noexcept { impl_->state.ready.store(ready); }
+
+bool HttpServer::ready() const noexcept { return impl_->state.ready.load(); }
+
+std::size_t HttpServer::connection_count() const { return impl_->state.sessions.size(); }
+
+void HttpServer::stop() {
+  std::lock_guard lock(impl_->lifecycle);
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  auto& state = impl_->state;
+  state.ready.store(false);
+  state.stopping.store(true);
+  if (!impl_->started) return;
+
+  impl_->listener->stop();
+  for (const auto& session : state.sessions.snapshot()) session->shut_down();
+  // Close handshakes are bounded by handshake_timeout, stuck writes by write_timeout.
+  const auto grace = state.options.handshake_timeout + state.options.write_timeout;
+  if (!state.sessions.wait_empty(grace))
+    spdlog::warn("{} connection(s) still open after {} ms; closing them abruptly",
+                 state.sessions.size(), grace.count());
+  // Requests still being answered post their results to the I/O threads: let them
+  // finish while those still run.
+  state.request_pool.join();
+  state.io.stop();
+  for (auto& thread : impl_->io_threads) thread.join();
+  impl_->io_threads.clear();
+  // Nothing may post to the stopped io_context from now on (the engine may still
+  // deliver events to the sessions' inboxes).
+  for (const auto& session : state.sessions.snapshot()) session->detach();
+  spdlog::info("server stopped");
+}
+
+}  // namespace agenthost::server

@@ -1,0 +1,84 @@
+#pragma once
+/// \file
+/// HttpServer: the network front. One listening port serves the HTTP/1.1 JSON API
+/// and WebSocket (GET /v1/ws); every request and upgrade is authenticated; each
+/// connection lives on its own strand with a timeout, a size limit and a bounded
+/// send queue. docs/protocol.md describes what clients see.
+///
+/// Lifecycle: construct (nothing runs) -> start() (binds, starts the threads) ->
+/// set_ready(true) once the host can take runs -> set_ready(false) when draining ->
+/// stop() (closes the listener, sends close 1001 to WebSocket clients, joins) ->
+/// destroy. The dependencies must outlive the server.
+///
+/// This header stays free of Boost.Asio and Boost.Beast (pimpl).
+
+#include <cstdint>
+#include <memory>
+
+#include "server/server_options.hpp"
+
+namespace agenthost::auth {
+class Authenticator;
+}
+namespace agenthost::database {
+class RunStore;
+}
+namespace agenthost::events {
+class EventRouter;
+class EventStore;
+}  // namespace agenthost::events
+namespace agenthost::execution {
+class ExecutionEngine;
+}
+namespace agenthost::registry {
+class AgentClassRegistry;
+}
+
+namespace agenthost::server {
+
+/// What the server works with; all owned elsewhere (HostRuntime) and used from the
+/// server's threads concurrently (each is thread-safe).
+struct ServerDeps {
+  execution::ExecutionEngine& engine;
+  database::RunStore& runs;
+  events::EventRouter& router;
+  /// Flushed before stored events are read, so that whatever was delivered is found.
+  events::EventStore& event_store;
+  const registry::AgentClassRegistry& registry;
+  auth::Authenticator& authenticator;
+};
+
+class HttpServer {
+ public:
+  /// Checks `options` (std::invalid_argument naming the bad one). Does not bind.
+  HttpServer(ServerOptions options, ServerDeps deps);
+  /// stop() if still running.
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds address:port, starts the I/O and request threads and logs "listening on
+  /// ADDRESS:PORT". Returns the bound port (the chosen one for port 0). Throws
+  /// std::system_error (naming the address) when the port cannot be bound. Once.
+  std::uint16_t start();
+
+  /// /readyz answers 200 when true, 503 while false (the initial state: starting).
+  /// Any thread.
+  void set_ready(bool ready) noexcept;
+  bool ready() const noexcept;
+
+  /// Stops accepting, answers no further requests, closes every WebSocket with 1001
+  /// (going away) and every HTTP connection, waits up to handshake_timeout for the
+  /// close handshakes, then stops and joins all threads. Runs are not cancelled
+  /// (that is the engine's shutdown). Idempotent; any thread but the server's own.
+  void stop();
+
+  /// Open connections (HTTP and WebSocket), for tests and monitoring.
+  std::size_t connection_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agenthost::server

@@ -1,0 +1,62 @@
+#pragma once
+/// \file
+/// HttpSession: one HTTP/1.1 connection. Reads a request (body limited to
+/// max_message_bytes, read within idle_timeout), lets ApiHandler answer it on a
+/// request thread, writes the answer, and reads the next one (keep-alive). A
+/// WebSocket upgrade of GET /v1/ws is authenticated here and handed over to a
+/// WebSocketSession; a refused one gets an HTTP error (401, 404, 429, 503). All of
+/// it on the connection's strand. Internal.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/api_handler.hpp"
+#include "server/server_state.hpp"
+#include "server/session_registry.hpp"
+
+namespace agenthost::server {
+
+class HttpSession final : public Session, public std::enable_shared_from_this<HttpSession> {
+ public:
+  /// Creates the session for an accepted socket, registers it and starts reading.
+  static void start(boost::asio::ip::tcp::socket socket, ServerState& state);
+
+  HttpSession(boost::asio::ip::tcp::socket socket, ServerState& state);
+  ~HttpSession() override;
+
+  void shut_down() override;
+
+ private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_upgrade();
+  void handle_request();
+  void send(ApiResponse response, bool keep_alive);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void drain();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<Response> response_;  // alive until its write completes
+  ServerState& state_;
+  std::string remote_;
+  SessionRegistry::Id registry_id_ = 0;
+  bool closing_ = false;
+  std::array<char, 4096> discard_{};
+};
+
+}  // namespace agenthost::server

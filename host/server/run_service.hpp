@@ -1,0 +1,73 @@
+#pragma once
+/// \file
+/// RunService: the operations behind both the HTTP API and the WebSocket frames
+/// (start, cancel, look up, read stored events), with the per-user rate limit and
+/// the mapping of every refusal to an ApiError. Blocking (database): called on the
+/// server's request threads, never on an I/O thread. Thread-safe. Never throws:
+/// database failures become 503 storage_unavailable, anything else 500 internal
+/// (logged with the details, which the client does not get).
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "database/run_record.hpp"
+#include "events/event.hpp"
+#include "events/event_sink.hpp"
+#include "execution/engine_types.hpp"
+#include "server/api_error.hpp"
+#include "server/http_server.hpp"
+#include "server/run_fields.hpp"
+#include "server/user_limits.hpp"
+
+namespace agenthost::server {
+
+class RunService {
+ public:
+  RunService(const ServerDeps& deps, RunRateLimiter& limiter) : deps_(deps), limiter_(limiter) {}
+
+  /// Takes a token from the user's rate limit, then submits the run. `subscriber`
+  /// (may be null) receives every event of the run. Refusals: 429 rate_limited or
+  /// queue_full (with retry_after), 404 unknown_agent or not_found (another user's
+  /// thread), 409 thread_busy, 400 invalid_field, 503 shutting_down.
+  std::variant<execution::RunTicket, ApiError> start_run(
+      const std::string& user_id, RunFields fields, std::shared_ptr<events::EventSink> subscriber);
+
+  /// Cancels the user's run (idempotent); 404 not_found when the user has no such run.
+  std::optional<ApiError> cancel_run(const std::string& user_id, const std::string& run_id);
+
+  /// The user's run; 404 not_found when absent or another user's.
+  std::variant<database::RunRecord, ApiError> find_run(const std::string& user_id,
+                                                       const std::string& run_id);
+
+  /// Creates a thread with a fresh random id for the user.
+  std::variant<std::string, ApiError> create_thread(const std::string& user_id);
+
+  /// The runs of the user's thread, oldest first; 404 when absent or another user's.
+  std::variant<std::vector<database::RunRecord>, ApiError> runs_of_thread(
+      const std::string& user_id, const std::string& thread_id);
+
+  /// Flushes the event store, then reads up to `limit` stored events of the run with
+  /// seq > after. Does not check ownership (the store returns nothing for another
+  /// user's run): callers check with find_run first.
+  std::variant<std::vector<events::EventPtr>, ApiError> stored_events(const std::string& user_id,
+                                                                      const std::string& run_id,
+                                                                      std::uint64_t after,
+                                                                      std::size_t limit);
+
+  /// The ApiError for an engine refusal.
+  static ApiError refusal_error(const execution::RunRefused& refusal);
+
+ private:
+  template <class F>
+  auto guarded(const char* what, F&& f) -> decltype(f());
+
+  const ServerDeps& deps_;
+  RunRateLimiter& limiter_;
+};
+
+}  // namespace agenthost::server

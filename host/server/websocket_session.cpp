@@ -1,0 +1,389 @@
+#include "server/websocket_session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/stream_base.hpp>
+
+#include "database/run_record.hpp"
+#include "server/server_frames.hpp"
+
+namespace agenthost::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+std::size_t page_size_for(const ServerOptions& options) {
+  return std::clamp<std::size_t>(options.send_queue_frames / 2, 1, 500);
+}
+
+}  // namespace
+
+void WebSocketSession::start(net::ip::tcp::socket socket, ServerState& state, std::string user_id,
+                             std::string remote, UpgradeRequest upgrade) {
+  auto session = std::make_shared<WebSocketSession>(std::move(socket), state, std::move(user_id),
+                                                    std::move(remote));
+  session->registry_id_ = state.sessions.add(session);
+  // Emitting threads wake the strand through a weak reference: the engine may hold
+  // the inbox (as a run's subscriber) longer than the session lives.
+  std::weak_ptr<WebSocketSession> weak = session;
+  auto executor = session->ws_.get_executor();
+  session->inbox_ = std::make_shared<SessionInbox>(
+      session->user_id_, state.options.send_queue_frames, [weak, executor] {
+        net::post(executor, [weak] {
+          if (auto self = weak.lock()) self->drain_inbox();
+        });
+      });
+  net::dispatch(executor, [session, upgrade = std::move(upgrade)]() mutable {
+    auto& ws = session->ws_;
+    const auto& options = session->state_.options;
+    websocket::stream_base::timeout timeouts;
+    timeouts.handshake_timeout = options.handshake_timeout;
+    timeouts.idle_timeout = options.idle_timeout;
+    timeouts.keep_alive_pings = true;  // only peers that stop answering time out
+    ws.set_option(timeouts);
+    ws.read_message_max(options.max_message_bytes);
+    ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(beast::http::field::server, "agenthost");
+    }));
+    ws.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept, session));
+  });
+}
+
+WebSocketSession::WebSocketSession(net::ip::tcp::socket socket, ServerState& state,
+                                   std::string user_id, std::string remote)
+    : ws_(std::move(socket)),
+      state_(state),
+      user_id_(std::move(user_id)),
+      remote_(std::move(remote)),
+      page_size_(page_size_for(state.options)),
+      streams_(state.options.send_queue_frames, state.options.max_subscriptions_per_connection),
+      write_timer_(ws_.get_executor()) {}
+
+WebSocketSession::~WebSocketSession() {
+  release();
+  if (registry_id_ != 0) state_.sessions.remove(registry_id_);
+}
+
+void WebSocketSession::shut_down() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (!self->accepted_) return self->drop("server stopping during the handshake");
+    self->close_with(websocket::close_code::going_away, "server shutting down");
+  });
+}
+
+void WebSocketSession::detach() noexcept {
+  if (inbox_) inbox_->close();
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) {
+    spdlog::debug("{}: WebSocket handshake failed: {}", remote_, ec.message());
+    return drop("handshake failed");
+  }
+  accepted_ = true;
+  spdlog::debug("{}: WebSocket of user {} open", remote_, user_id_);
+  if (state_.stopping.load())
+    return close_with(websocket::close_code::going_away, "server shutting down");
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  if (closing_) return;
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big)
+      spdlog::info("{}: user {} sent a frame over {} bytes; closed with 1009", remote_, user_id_,
+                   state_.options.max_message_bytes);
+    else if (ec != websocket::error::closed && ec != net::error::operation_aborted)
+      spdlog::debug("{}: WebSocket of user {} ends: {}", remote_, user_id_, ec.message());
+    // Beast has already answered the close (or sent 1009); nothing left to write.
+    release();
+    return;
+  }
+  if (closing_) return;
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    send(error_frame(error_code::invalid_json,
+                     "binary frames are not supported: send JSON text frames"));
+    return do_read();
+  }
+  const std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  handle_frame(parse_client_frame(text));
+}
+
+void WebSocketSession::handle_frame(ClientFrame frame) {
+  std::visit(Overloaded{
+                 [&](FrameError& e) {
+                   send(error_frame(e.error.code, e.error.message, e.request_id));
+                   do_read();
+                 },
+                 [&](PingFrame& p) {
+                   send(pong_frame(p.request_id));
+                   do_read();
+                 },
+                 [&](StartRunFrame& f) { start_run(std::move(f)); },
+                 [&](CancelRunFrame& f) { cancel_run(std::move(f)); },
+                 [&](SubscribeFrame& f) { subscribe(std::move(f)); },
+             },
+             frame);
+}
+
+// Runs `work` on a request thread, then `done(result)` on this connection's strand.
+// The next frame is read only after `done`: one client frame at a time.
+template <class Work, class Done>
+void WebSocketSession::offload(Work work, Done done) {
+  net::post(state_.request_pool,
+            [self = shared_from_this(), work = std::move(work), done = std::move(done)]() mutable {
+              auto result = work();
+              net::post(self->ws_.get_executor(),
+                        [done = std::move(done), result = std::move(result)]() mutable {
+                          done(std::move(result));
+                        });
+            });
+}
+
+void WebSocketSession::start_run(StartRunFrame frame) {
+  auto gate = std::make_shared<RunStartGate>(inbox_, state_.options.send_queue_frames);
+  auto request_id = frame.request_id;
+  offload([&service = state_.service, user = user_id_, run = std::move(frame.run),
+           gate]() mutable { return service.start_run(user, std::move(run), gate); },
+          [self = shared_from_this(), request_id = std::move(request_id), gate](auto result) {
+            if (auto* error = std::get_if<ApiError>(&result)) {
+              self->send(error_frame(error->code, error->message, request_id));
+              return self->do_read();
+            }
+            const auto& ticket = std::get<execution::RunTicket>(result);
+            if (self->released_) {
+              // The client left while its run was being accepted.
+              if (self->state_.options.on_disconnect == OnDisconnect::cancel_runs)
+                net::post(self->state_.request_pool,
+                          [&service = self->state_.service, user = self->user_id_,
+                           run_id = ticket.run_id] { service.cancel_run(user, run_id); });
+              return;
+            }
+            self->started_runs_.insert(ticket.run_id);
+            // run_accepted first, then the run's events (held back by the gate until now).
+            self->send(run_accepted_frame(request_id, ticket.run_id, ticket.thread_id));
+            gate->open();
+            self->do_read();
+          });
+}
+
+void WebSocketSession::cancel_run(CancelRunFrame frame) {
+  offload(
+      [&service = state_.service, user = user_id_, run_id = frame.run_id] {
+        return service.cancel_run(user, run_id);
+      },
+      [self = shared_from_this(), request_id = frame.request_id](std::optional<ApiError> error) {
+        if (error) self->send(error_frame(error->code, error->message, request_id));
+        self->do_read();
+      });
+}
+
+void WebSocketSession::subscribe(SubscribeFrame frame) {
+  if (!streams_.streaming(frame.run_id) &&
+      streams_.size() >= state_.options.max_subscriptions_per_connection) {
+    send(error_frame(error_code::too_many_subscriptions,
+                     "this connection already streams " + std::to_string(streams_.size()) +
+                         " runs; open another connection",
+                     frame.request_id));
+    return do_read();
+  }
+  offload([&service = state_.service, user = user_id_,
+           run_id = frame.run_id] { return service.find_run(user, run_id); },
+          [self = shared_from_this(), frame = std::move(frame)](auto result) mutable {
+            if (auto* error = std::get_if<ApiError>(&result)) {
+              self->send(error_frame(error->code, error->message, frame.request_id));
+              return self->do_read();
+            }
+            if (self->closing_) return;
+            const auto& run = std::get<database::RunRecord>(result);
+            const auto generation = self->streams_.begin_replay(frame.run_id, frame.after);
+            if (!generation) {
+              self->send(error_frame(error_code::too_many_subscriptions,
+                                     "this connection streams too many runs; open another one",
+                                     frame.request_id));
+              return self->do_read();
+            }
+            // Live first, then the log (RunStreams): a finished run needs only the log,
+            // whose last event is the terminal one.
+            if (!database::is_terminal_run_status(run.status) &&
+                self->subscriptions_.count(frame.run_id) == 0)
+              self->subscriptions_.emplace(
+                  frame.run_id,
+                  self->state_.deps.router.subscribe(self->user_id_, frame.run_id, self->inbox_));
+            self->request_page(frame.run_id, *generation);
+            self->do_read();
+          });
+}
+
+void WebSocketSession::request_page(const std::string& run_id, std::uint64_t generation) {
+  if (closing_) return;
+  // Replay only while the queue has room: a long log never overflows it.
+  if (queue_.size() > state_.options.send_queue_frames / 2) {
+    waiting_pages_.emplace_back(run_id, generation);
+    return;
+  }
+  offload([&service = state_.service, user = user_id_, run_id, after = streams_.cursor(run_id),
+           limit = page_size_] { return service.stored_events(user, run_id, after, limit); },
+          [self = shared_from_this(), run_id, generation](auto result) {
+            self->on_page(run_id, generation, std::move(result));
+          });
+}
+
+void WebSocketSession::on_page(const std::string& run_id, std::uint64_t generation,
+                               std::variant<std::vector<events::EventPtr>, ApiError> result) {
+  if (closing_ || !streams_.current_replay(run_id, generation)) return;
+  if (auto* error = std::get_if<ApiError>(&result)) {
+    streams_.forget(run_id);
+    subscriptions_.erase(run_id);
+    send(error_frame(error->code, "cannot replay run " + run_id + ": " + error->message));
+    return;
+  }
+  const auto& page = std::get<std::vector<events::EventPtr>>(result);
+  const auto outcome = streams_.on_page(run_id, generation, page, page.size() >= page_size_);
+  send_events(outcome.to_send);
+  if (outcome.read_more) request_page(run_id, generation);
+}
+
+void WebSocketSession::resume_waiting_pages() {
+  while (!closing_ && !waiting_pages_.empty() &&
+         queue_.size() <= state_.options.send_queue_frames / 2) {
+    auto [run_id, generation] = waiting_pages_.front();
+    waiting_pages_.erase(waiting_pages_.begin());
+    request_page(run_id, generation);
+  }
+}
+
+void WebSocketSession::drain_inbox() {
+  if (closing_) return;
+  auto batch = inbox_->take();
+  if (batch.overflowed)
+    return close_with(websocket::close_code::try_again_later,
+                      "too slow: events queued faster than read; reconnect and resume with "
+                      "subscribe{after}");
+  for (const auto& event : batch.events) {
+    send_events(streams_.on_live(event));
+    if (closing_) return;
+  }
+}
+
+void WebSocketSession::send_events(const std::vector<events::EventPtr>& events) {
+  for (const auto& event : events) {
+    if (closing_) return;
+    send(event_frame(*event));
+    if (events::is_terminal_event_type(event->type)) {
+      subscriptions_.erase(event->run_id);
+      started_runs_.erase(event->run_id);
+    }
+  }
+}
+
+void WebSocketSession::send(std::string frame) {
+  if (closing_) return;
+  if (queue_.size() >= state_.options.send_queue_frames)
+    return close_with(websocket::close_code::try_again_later,
+                      "too slow: send queue full; reconnect and resume with subscribe{after}");
+  queue_.push_back(std::move(frame));
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  writing_ = true;
+  const auto number = ++writes_started_;
+  write_timer_.expires_after(state_.options.write_timeout);
+  write_timer_.async_wait(
+      beast::bind_front_handler(&WebSocketSession::on_write_timeout, shared_from_this(), number));
+  ws_.text(true);
+  ws_.async_write(net::buffer(queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  write_timer_.cancel();
+  if (ec) return drop("write failed");
+  queue_.pop_front();
+  if (pending_close_) {
+    if (!close_started_) do_close();
+    return;
+  }
+  if (!queue_.empty()) do_write();
+  resume_waiting_pages();
+}
+
+void WebSocketSession::on_write_timeout(std::uint64_t number, beast::error_code ec) {
+  if (ec == net::error::operation_aborted || !writing_ || number != writes_started_) return;
+  spdlog::warn("{}: user {} has not read for {} ms; connection dropped", remote_, user_id_,
+               state_.options.write_timeout.count());
+  drop("write timeout");
+}
+
+void WebSocketSession::close_with(websocket::close_code code, std::string reason) {
+  if (closing_) return;
+  if (code == websocket::close_code::try_again_later)
+    spdlog::warn("{}: user {} closed with 1013: {}", remote_, user_id_, reason);
+  // Frames not yet written are dropped; the one being written must stay alive.
+  if (writing_)
+    queue_.erase(std::next(queue_.begin()), queue_.end());
+  else
+    queue_.clear();
+  pending_close_ = websocket::close_reason(code, reason);
+  release();
+  if (!writing_) do_close();
+}
+
+void WebSocketSession::do_close() {
+  close_started_ = true;
+  ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code ec) {
+    if (ec && ec != net::error::operation_aborted)
+      spdlog::debug("{}: close handshake: {}", self->remote_, ec.message());
+  });
+}
+
+void WebSocketSession::drop(const char* why) {
+  spdlog::debug("{}: WebSocket of user {} dropped: {}", remote_, user_id_, why);
+  release();
+  beast::error_code ignored;
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  socket.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(ws_).close();
+}
+
+void WebSocketSession::release() {
+  closing_ = true;
+  waiting_pages_.clear();
+  if (released_) return;
+  released_ = true;
+  if (inbox_) inbox_->close();
+  subscriptions_.clear();
+  state_.connections.remove(user_id_);
+  if (state_.options.on_disconnect == OnDisconnect::cancel_runs && !started_runs_.empty()) {
+    // Each cancel may write to the database: on a request thread.
+    net::post(state_.request_pool,
+              [&service = state_.service, user = user_id_, runs = std::move(started_runs_)] {
+                for (const auto& run_id : runs) service.cancel_run(user, run_id);
+              });
+  }
+  started_runs_.clear();
+}
+
+}  // namespace agenthost::server

@@ -1,0 +1,119 @@
+#pragma once
+/// \file
+/// WebSocketSession: one authenticated WebSocket connection of one user (GET
+/// /v1/ws). Reads one client frame at a time and answers it (start_run, cancel_run,
+/// subscribe, ping); streams the events of the runs it started or subscribed to;
+/// writes through a bounded queue with one write in flight. Everything runs on the
+/// connection's strand; blocking work (the engine, the database) runs on the request
+/// threads and posts its result back.
+///
+/// Closing: the client closes (or drops); a frame over max_message_bytes (Beast
+/// closes with 1009); the send queue or the inbox overflows, or one write does not
+/// finish within write_timeout: the client is too slow and is closed with 1013, or
+/// dropped; nothing answers pings for idle_timeout (dropped); the server stops (1001).
+/// Runs it started go on (on_disconnect: continue) or are cancelled. Internal.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "events/event_router.hpp"
+#include "server/client_frame.hpp"
+#include "server/run_streams.hpp"
+#include "server/server_state.hpp"
+#include "server/session_inbox.hpp"
+#include "server/session_registry.hpp"
+
+namespace agenthost::server {
+
+class WebSocketSession final : public Session,
+                               public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+  /// Takes over an upgraded socket whose user was authenticated and counted in
+  /// state.connections (released when the session ends), completes the handshake
+  /// and starts reading.
+  static void start(boost::asio::ip::tcp::socket socket, ServerState& state, std::string user_id,
+                    std::string remote, UpgradeRequest upgrade);
+
+  WebSocketSession(boost::asio::ip::tcp::socket socket, ServerState& state, std::string user_id,
+                   std::string remote);
+  ~WebSocketSession() override;
+
+  void shut_down() override;
+  void detach() noexcept override;
+
+ private:
+  using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_frame(ClientFrame frame);
+  void start_run(StartRunFrame frame);
+  void cancel_run(CancelRunFrame frame);
+  void subscribe(SubscribeFrame frame);
+  void on_subscribed(SubscribeFrame frame, std::optional<ApiError> error);
+
+  // Replay pages (see RunStreams).
+  void request_page(const std::string& run_id, std::uint64_t generation);
+  void on_page(const std::string& run_id, std::uint64_t generation,
+               std::variant<std::vector<events::EventPtr>, ApiError> result);
+  void resume_waiting_pages();
+
+  // Outgoing frames.
+  void drain_inbox();
+  void send_events(const std::vector<events::EventPtr>& events);
+  void send(std::string frame);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_write_timeout(std::uint64_t write_number, boost::beast::error_code ec);
+
+  // Ending.
+  void close_with(boost::beast::websocket::close_code code, std::string reason);
+  void do_close();
+  void drop(const char* why);
+  void release();
+
+  template <class Work, class Done>
+  void offload(Work work, Done done);
+
+  Stream ws_;
+  boost::beast::flat_buffer buffer_;
+  ServerState& state_;
+  const std::string user_id_;
+  const std::string remote_;
+  const std::size_t page_size_;
+  std::shared_ptr<SessionInbox> inbox_;
+  RunStreams streams_;
+  std::unordered_map<std::string, events::EventRouter::Subscription> subscriptions_;
+  std::unordered_set<std::string> started_runs_;  // unfinished runs this connection started
+  std::vector<std::pair<std::string, std::uint64_t>> waiting_pages_;  // (run, generation)
+
+  std::deque<std::string> queue_;  // front is being written while writing_
+  bool writing_ = false;
+  std::uint64_t writes_started_ = 0;
+  boost::asio::steady_timer write_timer_;
+
+  bool accepted_ = false;
+  bool closing_ = false;        // no more frames queued or read
+  bool close_started_ = false;  // async_close issued
+  bool released_ = false;
+  std::optional<boost::beast::websocket::close_reason> pending_close_;
+  SessionRegistry::Id registry_id_ = 0;
+};
+
+}  // namespace agenthost::server
