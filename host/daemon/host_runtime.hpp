@@ -7,6 +7,7 @@
 #include "config/host_config.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
+#include "database/migrations.hpp"
 #include "database/run_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"

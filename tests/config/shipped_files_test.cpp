@@ -42,7 +42,10 @@ TEST_CASE("the shipped config loads with the plugin directory from the environme
   CHECK(config.server.data_dir == "/var/lib/agenthost");
   CHECK(config.database.url == "sqlite:/var/lib/agenthost/agenthost.db");
   CHECK(config.plugins.config.at("triage") ==
-        boost::json::parse(R"({"categories": ["billing", "technical", "account", "other"]})"));
+        boost::json::parse(R"({"categories": {
+          "billing": ["invoice", "refund", "charge", "payment", "bill", "price"],
+          "technical": ["error", "crash", "bug", "broken", "login", "slow"],
+          "account": ["account", "profile", "email", "username", "delete"]}})"));
 }
 
 TEST_CASE("without AGENTHOST_PLUGIN_DIR the shipped config uses the installed plugin dir") {
