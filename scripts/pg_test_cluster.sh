@@ -19,7 +19,12 @@ set -euo pipefail
 readonly MARKER=".agenthost-pg-test-cluster"
 readonly DATABASE="agenthost_test"
 
-die() { echo "pg_test_cluster: $*" >&2; exit 1; }
+CLEANUP_HINT=""
+die() {
+  echo "pg_test_cluster: $*" >&2
+  [ -n "$CLEANUP_HINT" ] && echo "pg_test_cluster: $CLEANUP_HINT" >&2
+  exit 1
+}
 usage() { die "usage: $0 start DIR | url DIR | stop DIR"; }
 
 find_bindir() {
@@ -69,6 +74,7 @@ start() {
   [ ${#socket_dir} -le 85 ] || die "$dir is too long a path for a unix socket directory; use a shorter one (e.g. under /tmp)"
   mkdir -p "$socket_dir"
   touch "$dir/$MARKER"
+  CLEANUP_HINT="to clean up: $0 stop $dir"
   echo "$user" > "$dir/server_user"
   if [ "$(id -un)" != "$user" ]; then
     chown -R "$user" "$dir" || die "cannot give $dir to user $user"

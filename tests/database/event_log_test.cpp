@@ -39,7 +39,7 @@ long long stored_events(DatabaseSessionManager& manager) {
 
 }  // namespace
 
-TEST_CASE("10,000 events from several threads are stored once each, in seq order",
+TEST_CASE("ten thousand events from several threads are stored once each in seq order",
           "[database][event_log]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);
@@ -115,7 +115,7 @@ TEST_CASE("the event log's destructor stores what is still queued", "[database][
   CHECK(stored_events(*manager) == 2000);
 }
 
-TEST_CASE("flush() throws while storage fails and succeeds once it recovers, losing nothing",
+TEST_CASE("flush() throws while storage fails and succeeds once it recovers losing nothing",
           "[database][event_log]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);

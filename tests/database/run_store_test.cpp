@@ -77,7 +77,7 @@ TEST_CASE("runs go from queued to running to finished", "[database][run_store]")
                     Catch::Contains("create_thread"));
 }
 
-TEST_CASE("another user's threads, runs and events are invisible", "[database][run_store]") {
+TEST_CASE("another user's threads and runs and events are invisible", "[database][run_store]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);
   TestDatabase db(backend);

@@ -95,7 +95,7 @@ TEST_CASE("a discarded session is replaced by a fresh one", "[database][pool]") 
   CHECK(one == 1);
 }
 
-TEST_CASE("SQLite sessions use WAL, foreign keys and the busy timeout", "[database][sqlite]") {
+TEST_CASE("SQLite sessions use WAL and foreign keys and the busy timeout", "[database][sqlite]") {
   TestDatabase db("sqlite3");
   auto manager = db.open([&](DatabaseOptions& o) {
     o.url = "sqlite:" + (db.dir() / "nested" / "deeper" / "host.db").string();
@@ -116,7 +116,7 @@ TEST_CASE("SQLite sessions use WAL, foreign keys and the busy timeout", "[databa
   CHECK(busy == 1234);
 }
 
-TEST_CASE("opening a database that cannot be reached fails at once, without the password",
+TEST_CASE("opening a database that cannot be reached fails at once without the password",
           "[database][pool]") {
   // A unix socket dir that does not exist: libpq fails without any network.
   const auto missing = std::filesystem::temp_directory_path() / unique_id("no-pg-here");
