@@ -102,14 +102,17 @@ RunningAgent& RunningAgent::operator=(RunningAgent&& other) noexcept {
 }
 
 RunningAgent::~RunningAgent() {
-  if (!state_ || state_->waited()) return;
-  try {
-    state_->stop(events::DeathCause::cancelled);
-    state_->wait();
-  } catch (...) {
-    // The agent ignored its stop (its thread keeps the run alive) or the host parts
-    // failed: a destructor cannot report either.
+  if (!state_) return;
+  if (!state_->waited()) {
+    try {
+      state_->stop(events::DeathCause::cancelled);
+      state_->wait();
+    } catch (...) {
+      // The agent ignored its stop, or the host parts failed: a destructor cannot
+      // report either.
+    }
   }
+  state_->release_threads();
 }
 
 const agenthost::ExecutionContext& RunningAgent::context() const { return state_->context; }

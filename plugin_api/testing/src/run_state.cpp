@@ -212,27 +212,43 @@ void RunningAgent::State::execute_steps() {
 RunResult RunningAgent::State::wait() {
   {
     std::unique_lock lock(mutex_);
-    if (waited_) throw std::logic_error("RunningAgent::wait: called twice for one run");
-    waited_ = true;
+    if (waited_) throw std::logic_error("RunningAgent::wait: the run's result was already taken");
     changed_.wait(lock, [&] { return finished_ || stop_at_.has_value(); });
-    if (!finished_ &&
-        !changed_.wait_until(lock, *stop_at_ + settings_.stop_grace, [&] { return finished_; })) {
-      lock.unlock();
-      monitor_.join();
-      // The agent still runs: leave its thread, which keeps this state (and so its
-      // context, services and plugin library) alive until it returns.
-      worker_.detach();
+    // A second wait after AgentIgnoredStop gives the agent another grace from now.
+    const auto deadline =
+        ignored_stop_ ? Clock::now() + settings_.stop_grace : *stop_at_ + settings_.stop_grace;
+    if (!finished_ && !changed_.wait_until(lock, deadline, [&] { return finished_; })) {
+      ignored_stop_ = true;
       throw AgentIgnoredStop(
           "agent \"" + agent_class_.info.name + "\" (run " + context.run_id() +
           ") did not return within " + std::to_string(settings_.stop_grace.count()) +
           " ms of its stop request: poll context().stop_requested() or wait with "
           "context().sleep_for(), and return promptly once the run is stopped");
     }
+    waited_ = true;
   }
-  monitor_.join();
-  worker_.join();
+  release_threads();
   if (host_failure_) std::rethrow_exception(host_failure_);
   return result();
+}
+
+void RunningAgent::State::release_threads() {
+  // The monitor ends once the run has finished or been stopped, which the callers
+  // have made sure of.
+  if (monitor_.joinable()) monitor_.join();
+  if (!worker_.joinable()) return;
+  bool finished = false;
+  {
+    std::lock_guard lock(mutex_);
+    finished = finished_;
+  }
+  if (finished) {
+    worker_.join();
+  } else {
+    // The agent ignores its stop: leave its thread, which keeps this state (its
+    // context, services and plugin library) alive until run() returns.
+    worker_.detach();
+  }
 }
 
 bool RunningAgent::State::waited() const {

@@ -43,8 +43,11 @@ struct RunningAgent::State {
 
   /// Waits for the end of the run; see RunningAgent::wait.
   RunResult wait();
-  /// True once wait() has been called.
+  /// True once wait() has returned the run's result.
   bool waited() const;
+  /// Joins the helper threads, or detaches the worker when the agent still runs (it
+  /// then keeps this state alive). Call before dropping the last outside reference.
+  void release_threads();
 
  private:
   struct Failure {
@@ -83,7 +86,8 @@ struct RunningAgent::State {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool finished_ = false;
-  bool waited_ = false;
+  bool waited_ = false;        // the result was returned
+  bool ignored_stop_ = false;  // a wait() threw AgentIgnoredStop
   std::optional<Clock::time_point> stop_at_;
   std::optional<Clock::time_point> returned_at_;
   std::exception_ptr host_failure_;

@@ -44,10 +44,11 @@
 
 namespace agenthost::testing {
 
-/// The agent did not return within the stop grace after its run was stopped. The
-/// host would keep a worker thread busy for as long as such an agent runs. The
-/// harness leaves the agent's thread running (detached, with everything the run
-/// uses kept alive) and fails the test with this.
+/// The agent did not return within the stop grace after its run was stopped; the host
+/// would keep a worker thread busy for as long as such an agent runs. The agent keeps
+/// running: wait() may be called again (it waits one more stop grace), and if the
+/// RunningAgent is destroyed first, the agent's thread is left to finish on its own,
+/// keeping everything the run uses alive.
 class AgentIgnoredStop : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -133,7 +134,8 @@ class RunningAgent {
   void request_stop();
   /// Waits for the run to end and returns its result. Stops the run (timeout) at the
   /// context's run_timeout; throws AgentIgnoredStop when the agent has not returned
-  /// within the stop grace after a stop. Call once.
+  /// within the stop grace after a stop (then may be called again). Throws
+  /// std::logic_error once the result has been returned.
   RunResult wait();
 
  private:
