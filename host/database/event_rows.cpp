@@ -9,6 +9,7 @@
 #include <string>
 
 #include "database/time_columns.hpp"
+#include "database/write_transaction.hpp"
 
 namespace agenthost::database {
 
@@ -30,7 +31,7 @@ std::uint64_t insert_events(soci::session& sql, const std::vector<const events::
     timestamps.push_back(to_epoch_ms(event->timestamp));
     payloads.push_back(boost::json::serialize(event->payload));
   }
-  soci::transaction tx(sql);
+  WriteTransaction tx(sql);
   soci::statement st =
       (sql.prepare << "INSERT INTO events"
                       " (run_id, seq, user_id, thread_id, type, agent_name, timestamp, payload)"

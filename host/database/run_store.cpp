@@ -11,6 +11,7 @@
 #include "database/guarded_session.hpp"
 #include "database/row_values.hpp"
 #include "database/time_columns.hpp"
+#include "database/write_transaction.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -106,7 +107,7 @@ void RunStore::insert_run(const RunRecord& run) {
   if (!is_known_run_status(status))
     throw std::invalid_argument("run '" + run.run_id + "' has unknown status '" + status + "'");
   with_leased_session(manager_, "storing run '" + run.run_id + "'", [&](soci::session& sql) {
-    soci::transaction tx(sql);
+    WriteTransaction tx(sql);
     bool found = false;
     auto owner = owner_of_thread(sql, run.thread_id, found);
     if (!found)
@@ -241,7 +242,7 @@ std::vector<events::Event> RunStore::events_after(const std::string& run_id,
 std::vector<std::string> RunStore::mark_unfinished_interrupted(TimePoint now) {
   return with_leased_session(
       manager_, "marking unfinished runs interrupted", [&](soci::session& sql) {
-        soci::transaction tx(sql);
+        WriteTransaction tx(sql);
         std::vector<std::string> ids;
         soci::rowset<soci::row> rows =
             (sql.prepare << "SELECT run_id FROM runs WHERE status IN ('queued', 'running')"
