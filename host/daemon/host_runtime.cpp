@@ -11,8 +11,16 @@ namespace agenthost::daemon {
 
 namespace {
 
-database::DatabaseOptions database_options(const config::HostConfig& c) {
-  return {c.database.url, c.database.pool_size, c.database.busy_timeout};
+/// Sessions for the host's own records: the event log keeps one, run status
+/// writes and reads share the rest briefly.
+constexpr std::uint32_t kHostPoolSize = 4;
+
+database::DatabaseOptions database_options(const config::HostConfig& c, std::uint32_t pool_size) {
+  database::DatabaseOptions o;
+  o.url = c.database.url;
+  o.pool_size = pool_size;
+  o.busy_timeout = c.database.busy_timeout;
+  return o;
 }
 
 execution::EngineOptions engine_options(const config::HostConfig& c) {
@@ -34,10 +42,12 @@ database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db)
 HostRuntime::HostRuntime(const config::HostConfig& config)
     : config_(config),
       plugins_(load_and_freeze(config_.plugins, registry_)),
-      database_(database_options(config_)),
-      run_store_(migrated(database_)),
-      event_log_(database_),
-      engine_(engine_options(config_), registry_, database_, run_store_, event_log_, router_) {}
+      host_database_(database_options(config_, kHostPoolSize)),
+      agent_database_(database_options(config_, config_.database.pool_size)),
+      run_store_(migrated(host_database_)),
+      event_log_(host_database_),
+      engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_,
+              router_) {}
 
 HostRuntime::~HostRuntime() { stop(); }
 
@@ -51,7 +61,7 @@ void HostRuntime::start() {
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted",
                  interrupted.size());
   spdlog::info("agenthostd ready: {} agents, database {}", registry_.agents().size(),
-               database_.backend());
+               host_database_.backend());
 }
 
 void HostRuntime::stop() {

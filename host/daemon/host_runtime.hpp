@@ -43,7 +43,10 @@ class HostRuntime {
   // registry (which keeps the plugin libraries loaded) goes last.
   registry::AgentClassRegistry registry_;
   plugin_loader::LoadReport plugins_;
-  database::DatabaseSessionManager database_;
+  // Two pools on one database: the host's own records (run status, events) never
+  // wait behind agents, each of which holds an agent session for its whole run.
+  database::DatabaseSessionManager host_database_;
+  database::DatabaseSessionManager agent_database_;
   database::RunStore run_store_;
   database::EventLog event_log_;
   events::EventRouter router_;
