@@ -98,6 +98,7 @@ const ObjectSchema<HostConfig>& host_config_schema() {
           section("plugins", &HostConfig::plugins, plugins_schema()),
           section("limits", &HostConfig::limits, limits_schema()),
           section("logging", &HostConfig::logging, logging_schema()),
+          section("auth", &HostConfig::auth, auth_schema()),
       }};
   return schema;
 }

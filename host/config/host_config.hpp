@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/auth_section.hpp"
 #include "config/config_error.hpp"
 #include "config/database_section.hpp"
 #include "config/limits_section.hpp"
@@ -26,6 +27,7 @@ struct HostConfig {
   PluginsSettings plugins;
   LimitsSettings limits;
   LoggingSettings logging;
+  AuthSettings auth;
 };
 
 /// Loads and validates a config file. Relative paths in it are taken from the file's

@@ -22,6 +22,11 @@ struct IpLiteralOrLocalhost {
   std::string describe() const { return "IPv4 or IPv6 literal, or `localhost`"; }
 };
 
+constexpr std::array<EnumName<OnDisconnect>, 2> kOnDisconnectNames{{
+    {"continue", OnDisconnect::continue_runs},
+    {"cancel", OnDisconnect::cancel_runs},
+}};
+
 }  // namespace
 
 const ObjectSchema<ServerSettings>& server_schema() {
@@ -40,10 +45,41 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 "Largest message accepted from a client, in bytes (1 KiB .. 64 MiB).",
                 range(1024, 64 * 1024 * 1024)),
           field("idle_timeout", &ServerSettings::idle_timeout,
-                "A client connection without traffic for this long is closed.",
+                "A client connection without traffic for this long is closed (WebSocket "
+                "clients are pinged at half of it, so only dead peers are dropped).",
                 range(std::chrono::seconds(1), std::chrono::hours(24))),
+          field("handshake_timeout", &ServerSettings::handshake_timeout,
+                "Time for a request's headers, a WebSocket handshake or a close handshake.",
+                range(std::chrono::seconds(1), std::chrono::minutes(5))),
+          field("write_timeout", &ServerSettings::write_timeout,
+                "A write to a client that does not complete in this time drops the client.",
+                range(std::chrono::seconds(1), std::chrono::minutes(5))),
+          field("io_threads", &ServerSettings::io_threads, "Threads running the sockets.",
+                range(1, 64)),
+          field("request_threads", &ServerSettings::request_threads,
+                "Threads for requests' blocking work (database reads and writes).",
+                range(1, 256)),
+          field("send_queue_frames", &ServerSettings::send_queue_frames,
+                "Frames queued for one WebSocket client; a client that lets it fill is "
+                "disconnected (close 1013) and resumes with subscribe{after}.",
+                range(16, 1048576)),
+          field("max_connections_per_user", &ServerSettings::max_connections_per_user,
+                "Open WebSocket connections of one user; one more gets 429.", range(1, 100000)),
+          field("runs_per_second_per_user", &ServerSettings::runs_per_second_per_user,
+                "Runs one user may start per second (burst: one second's worth); 0 = no "
+                "limit. Over it: 429, or error frame `rate_limited`.",
+                range(0, 1000000)),
+          enum_field("on_disconnect", &ServerSettings::on_disconnect,
+                     "Runs of a closed WebSocket connection: `continue` (resume later with "
+                     "subscribe) or `cancel`.",
+                     kOnDisconnectNames),
+          field("drain_timeout", &ServerSettings::drain_timeout,
+                "On SIGTERM, how long running runs get to finish before they are cancelled.",
+                range(std::chrono::seconds(0), std::chrono::hours(1))),
       }};
   return schema;
 }
+
+std::string_view to_string(OnDisconnect value) { return enum_name(kOnDisconnectNames, value); }
 
 }  // namespace agenthost::config

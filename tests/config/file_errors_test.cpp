@@ -49,7 +49,7 @@ TEST_CASE("an empty file is refused with what it should contain") {
     CHECK(issues[0].column == 1);
     CHECK(issues[0].message ==
           "the file has no settings (it is empty or only comments); expected a mapping with the "
-          "sections server, database, plugins, limits, logging ('{}' takes every default)");
+          "sections server, database, plugins, limits, logging, auth ('{}' takes every default)");
   }
 }
 
@@ -75,7 +75,7 @@ TEST_CASE("a top level that is not a mapping is refused") {
   CHECK(issue.column == 1);
   CHECK(issue.path.empty());
   CHECK(issue.message ==
-        "expected a mapping with the keys server, database, plugins, limits, logging, got a list");
+        "expected a mapping with the keys server, database, plugins, limits, logging, auth, got a list");
 }
 
 TEST_CASE("a second YAML document is refused") {
