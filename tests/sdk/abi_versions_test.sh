@@ -34,8 +34,10 @@ sdk_copy() {
   cp -r "$work/sdk" "$work/$1"
   sed -i "s/kSdkAbiMajor = [0-9]*;/kSdkAbiMajor = $2;/; s/kSdkAbiMinor = [0-9]*;/kSdkAbiMinor = $3;/" \
     "$work/$1/$header"
-  sed -i "s/^set(PACKAGE_VERSION \".*\")/set(PACKAGE_VERSION \"$2.$3\")/" \
-    "$work/$1/lib/cmake/agenthost/agenthostConfigVersion.cmake"
+  # The generated version file spells the version out in several places.
+  sed -i "s/\"$major\.$minor\"/\"$2.$3\"/g" "$work/$1/lib/cmake/agenthost/agenthostConfigVersion.cmake"
+  grep -q "^set(PACKAGE_VERSION \"$2.$3\")" "$work/$1/lib/cmake/agenthost/agenthostConfigVersion.cmake" ||
+    fail "could not edit the package version of the SDK copy $1"
   grep -q "kSdkAbiMajor = $2;" "$work/$1/$header" || fail "could not edit the SDK copy $1"
 }
 
