@@ -32,10 +32,13 @@ void ExecutionEngine::check_admission(const RunRequest& request,
                                       const std::string& thread_id) const {
   std::lock_guard lock(mutex_);
   if (auto u = users_.find(request.user_id); u != users_.end() && u->second.queue_full())
-    throw RunRefused(refusal::limit,
-                     fmt::format("user has {} runs waiting to start, the limit "
-                                 "(max_queued_runs_per_user); retry when some have started",
-                                 u->second.queued()));
+    throw RunRefused(
+        refusal::limit,
+        fmt::format("user has {} runs running and {} waiting to start, the "
+                    "limit (max_concurrent_runs_per_user {} and "
+                    "max_queued_runs_per_user {}); retry when some have ended",
+                    u->second.active(), u->second.queued(), options_.max_concurrent_runs_per_user,
+                    options_.max_queued_runs_per_user));
   if (auto t = threads_.find(thread_id); t != threads_.end()) {
     if (t->second.user_id != request.user_id) throw thread_not_found(thread_id);
     const bool busy = t->second.current || !t->second.waiting.empty();

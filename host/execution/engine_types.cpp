@@ -28,7 +28,6 @@ void check_options(const EngineOptions& options) {
   };
   positive(options.worker_threads > 0, "worker_threads");
   positive(options.max_concurrent_runs_per_user > 0, "max_concurrent_runs_per_user");
-  positive(options.max_queued_runs_per_user > 0, "max_queued_runs_per_user");
   positive(options.run_timeout.count() > 0, "run_timeout");
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
 }

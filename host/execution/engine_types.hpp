@@ -76,8 +76,9 @@ struct EngineOptions {
   std::uint32_t worker_threads = 16;
   /// Runs of one user on workers at once.
   std::uint32_t max_concurrent_runs_per_user = 5;
-  /// Runs of one user accepted but not started yet (waiting for a worker, for the
-  /// user's concurrency cap, or for their thread); one more is refused ("limit").
+  /// Runs of one user that may wait (for the user's concurrency cap, their thread or
+  /// a worker) beyond those the user's free concurrency slots will take; one more is
+  /// refused ("limit"). 0: a run is accepted only when a slot is free for it.
   std::uint32_t max_queued_runs_per_user = 100;
   /// From the start of a run (not its submission) to the stop request.
   std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
@@ -85,7 +86,8 @@ struct EngineOptions {
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
 };
 
-/// Throws std::invalid_argument naming the first option that is 0 or negative.
+/// Throws std::invalid_argument naming the first option that is 0 or negative
+/// (max_queued_runs_per_user may be 0).
 void check_options(const EngineOptions& options);
 
 }  // namespace agenthost::execution

@@ -20,8 +20,13 @@ class UserExecutionEngine {
 
   const std::string& user_id() const noexcept { return user_id_; }
 
-  /// True when one more accepted run would exceed max_queued.
-  bool queue_full() const noexcept { return queued_ >= max_queued_; }
+  /// True when one more run would have to wait beyond the limit: runs that the
+  /// user's free concurrency slots will take do not count as waiting, so with
+  /// max_queued 0 a run is accepted exactly when a slot is free for it.
+  bool queue_full() const noexcept {
+    const std::uint32_t free_slots = active_ < max_concurrent_ ? max_concurrent_ - active_ : 0;
+    return queued_ >= max_queued_ + free_slots;
+  }
   /// A run of this user was accepted (it waits for its thread or is ready).
   void add_queued() noexcept { ++queued_; }
   /// A queued run ended without starting (cancelled, interrupted, shut down).

@@ -58,6 +58,25 @@ TEST_CASE("beyond max_queued_runs_per_user a run is refused with 'limit'; others
   for (const auto* t : {&running, &q1, &again}) CHECK(wait_final(*t).status == rs::cancelled);
 }
 
+TEST_CASE("max_queued_runs_per_user 0: a run is accepted only when a slot is free for it") {
+  TestHost host("sqlite3");
+  auto options = test_options();
+  options.max_concurrent_runs_per_user = 1;
+  options.max_queued_runs_per_user = 0;
+  auto engine = host.make_engine(options);
+  const auto first = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  try {
+    (void)engine->submit(request("user-alice", "chatty"));
+    FAIL("a waiting run was accepted with max_queued_runs_per_user 0");
+  } catch (const RunRefused& e) {
+    CHECK(e.code() == "limit");
+  }
+  CHECK(engine->cancel("user-alice", first.run_id));
+  CHECK(wait_final(first).status == rs::cancelled);
+  const auto second = engine->submit(request("user-alice", "chatty"), host.sink());
+  CHECK(wait_final(second).status == rs::completed);
+}
+
 TEST_CASE("a run over its timeout is stopped through its token and ends timed_out") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);

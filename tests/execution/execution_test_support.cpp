@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <future>
+#include <stdexcept>
 
 #include "agenthost/agent.hpp"
 #include "plugin_loader/plugin_loader.hpp"
@@ -162,12 +163,16 @@ class OrderProbe final : public agenthost::Agent {
     } catch (...) {
     }
   }
-  boost::json::value run(const boost::json::value&) override {
-    auto& p = probe_leftovers();
-    std::lock_guard lock(p.mutex);
-    p.emitter = &events();
-    p.db = &db();
-    p.tools = &tools();
+  boost::json::value run(const boost::json::value& input) override {
+    {
+      auto& p = probe_leftovers();
+      std::lock_guard lock(p.mutex);
+      p.emitter = &events();
+      p.db = &db();
+      p.tools = &tools();
+    }
+    if (input.is_object() && input.as_object().contains("throw"))
+      throw std::runtime_error("probe.order throws from run() on request");
     return "probed";
   }
 };

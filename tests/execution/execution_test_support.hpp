@@ -110,7 +110,8 @@ EngineOptions test_options();
 /// In-test agents registered next to the plugin's (code linked into the test):
 ///  - probe.order: records, in its destructor, whether the emitter, the database
 ///    session and the tool dispatcher were still usable (release order), and keeps
-///    references to them in probe_leftovers() for use after the run;
+///    references to them in probe_leftovers() for use after the run; throws from
+///    run() when its input has a member "throw";
 ///  - probe.write_then_wait {value}: inserts into agent_notes, then waits until the
 ///    run is stopped (cancel, timeout, interrupt) and returns normally.
 struct ProbeLeftovers {

@@ -128,11 +128,14 @@ TEST_CASE("a stop during run(): agent_death with its cause, writes rolled back")
 }
 
 TEST_CASE("release order: the agent goes first, while its services still work; then they end") {
+  const bool throws = GENERATE(false, true);
+  CAPTURE(throws);
   TestHost host("sqlite3");
   probe_leftovers().reset();
   ScopeRun run(host, "probe.order");
-  auto outcome = run.scope->execute(nullptr, run.control);
-  CHECK(outcome.status == rs::completed);
+  auto outcome = run.scope->execute(
+      throws ? boost::json::value(boost::json::object{{"throw", true}}) : nullptr, run.control);
+  CHECK(outcome.status == (throws ? rs::failed : rs::completed));
 
   auto& p = probe_leftovers();
   CHECK(p.destroyed);
@@ -142,7 +145,7 @@ TEST_CASE("release order: the agent goes first, while its services still work; t
   CHECK(p.tools_open_in_destructor);
   CHECK(run.types() == std::vector<std::string>{"agent_started", "probe.destructor",
                                                 "tool_executing", "tool_completed",
-                                                "agent_completed"});
+                                                throws ? "agent_error" : "agent_completed"});
   // After the run: the terminal event was the last one, and every service refuses.
   CHECK(run.scope->emitter().closed());
   CHECK_FALSE(run.scope->database().is_open());
