@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// How agentctl fails: one line for stderr and the exit status it maps to. Every
+/// part of agentctl throws CommandError; run_cli() prints it and exits with its code.
+
+#include <stdexcept>
+#include <string>
+
+namespace agenthost::agentctl {
+
+/// agentctl's exit statuses, documented in the usage text.
+enum class ExitCode : int {
+  ok = 0,             ///< done; for run and events --follow: the run completed
+  failed = 1,         ///< the run failed or died, or the host refused the request
+  usage = 2,          ///< bad command line or --input
+  unreachable = 3,    ///< the host could not be reached or the connection broke
+  interrupted = 130,  ///< SIGINT/SIGTERM while streaming (the run goes on)
+};
+
+class CommandError : public std::runtime_error {
+ public:
+  CommandError(ExitCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  ExitCode exit_code() const noexcept { return code_; }
+
+ private:
+  ExitCode code_;
+};
+
+/// A bad command line; run_cli() adds the usage summary.
+inline CommandError usage_error(const std::string& message) {
+  return CommandError(ExitCode::usage, message);
+}
+
+}  // namespace agenthost::agentctl
