@@ -23,6 +23,20 @@ std::optional<std::uint64_t> RunStreams::begin_replay(const std::string& run_id,
   return generations_;
 }
 
+std::uint64_t RunStreams::replay_from(const std::string& run_id, std::uint64_t after) {
+  ended_.erase(run_id);
+  streams_[run_id] = Stream{true, after, {}, false, ++generations_};
+  return generations_;
+}
+
+bool RunStreams::mark_gap(const std::string& run_id) {
+  auto it = streams_.find(run_id);
+  if (it == streams_.end() || !it->second.replaying) return false;
+  it->second.buffer.clear();
+  it->second.buffer_overflowed = true;
+  return true;
+}
+
 void RunStreams::send_if_new(const std::string&, Stream& stream, const events::EventPtr& event,
                              std::vector<events::EventPtr>& out, bool& ended) {
   if (event->seq <= stream.last_sent) return;
@@ -118,6 +132,8 @@ bool RunStreams::current_replay(const std::string& run_id, std::uint64_t generat
 }
 
 bool RunStreams::streaming(const std::string& run_id) const { return streams_.count(run_id) != 0; }
+
+bool RunStreams::ended(const std::string& run_id) const { return ended_.count(run_id) != 0; }
 
 void RunStreams::forget(const std::string& run_id) { streams_.erase(run_id); }
 

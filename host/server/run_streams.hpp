@@ -44,6 +44,16 @@ class RunStreams {
   /// connection already streams max_streams runs.
   std::optional<std::uint64_t> begin_replay(const std::string& run_id, std::uint64_t after);
 
+  /// Replays `run_id` from `after` whatever the cap: for a run already streamed (or
+  /// started by the connection) whose live events could not be kept (a full send
+  /// queue or inbox). Returns the replay's generation.
+  std::uint64_t replay_from(const std::string& run_id, std::uint64_t after);
+
+  /// Live events of a replaying run were dropped before reaching on_live: its
+  /// buffer can no longer be trusted, so the replay reads the log again before it
+  /// goes live. False (nothing done) when the run is not replaying.
+  bool mark_gap(const std::string& run_id);
+
   /// A live event (from the router or the engine). Returns the events to send now,
   /// in order (none while the run replays, or for a duplicate). An event of a run
   /// not streamed yet starts a live stream (a run this connection started, whose
@@ -68,6 +78,8 @@ class RunStreams {
   /// True while `generation` is the run's current replay.
   bool current_replay(const std::string& run_id, std::uint64_t generation) const;
   bool streaming(const std::string& run_id) const;
+  /// True when the run's terminal event was sent (and no replay started since).
+  bool ended(const std::string& run_id) const;
 
   /// Stops streaming `run_id` (its terminal event was sent, or the replay failed).
   void forget(const std::string& run_id);

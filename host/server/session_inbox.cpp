@@ -9,6 +9,17 @@ SessionInbox::SessionInbox(std::string user_id, std::size_t capacity, Wake wake)
       capacity_(capacity == 0 ? 1 : capacity),
       wake_(std::move(wake)) {}
 
+void SessionInbox::push_locked(Entry entry) {
+  const bool was_empty = queue_.empty();
+  queue_.push_back(std::move(entry));
+  if (was_empty) wake_();
+}
+
+void SessionInbox::push_marker_locked(const std::string& run_id) {
+  if (!marked_.insert(run_id).second) return;  // one marker per run is enough
+  push_locked(Entry{nullptr, run_id});
+}
+
 void SessionInbox::deliver(const events::EventPtr& event) noexcept {
   if (!event) return;
   if (event->user_id != user_id_) {
@@ -20,68 +31,64 @@ void SessionInbox::deliver(const events::EventPtr& event) noexcept {
   }
   try {
     std::lock_guard lock(mutex_);
-    if (closed_ || overflowed_) return;
-    if (queue_.size() >= capacity_) {
-      overflowed_ = true;
-      queue_.clear();
-      wake_();
+    if (closed_) return;
+    // Once a run is marked, its later events stay behind the marker: they are
+    // re-read from the log, so dropping them keeps memory bounded and loses nothing.
+    if (queued_events_ >= capacity_ || marked_.count(event->run_id) != 0) {
+      push_marker_locked(event->run_id);
       return;
     }
-    const bool was_empty = queue_.empty();
-    queue_.push_back(event);
-    if (was_empty) wake_();
+    ++queued_events_;
+    push_locked(Entry{event, {}});
   } catch (const std::exception& e) {
-    // Out of memory while queueing: the client must resume from the log.
-    std::lock_guard lock(mutex_);
-    overflowed_ = true;
-    spdlog::error("connection of user {}: cannot queue an event: {}", user_id_, e.what());
+    spdlog::error("connection of user {}: cannot queue an event of run {}: {}", user_id_,
+                  event->run_id, e.what());
   }
 }
 
-SessionInbox::Batch SessionInbox::take() {
-  std::lock_guard lock(mutex_);
-  Batch batch;
-  batch.events.swap(queue_);
-  batch.overflowed = overflowed_;
-  return batch;
-}
-
-void SessionInbox::overflow() noexcept {
-  std::lock_guard lock(mutex_);
-  if (closed_ || overflowed_) return;
-  overflowed_ = true;
-  queue_.clear();
+void SessionInbox::mark_lagging(const std::string& run_id) noexcept {
   try {
-    wake_();
+    std::lock_guard lock(mutex_);
+    if (!closed_) push_marker_locked(run_id);
   } catch (const std::exception& e) {
-    spdlog::error("connection of user {}: cannot wake its strand: {}", user_id_, e.what());
+    spdlog::error("connection of user {}: cannot mark run {} lagging: {}", user_id_, run_id,
+                  e.what());
   }
+}
+
+std::vector<SessionInbox::Entry> SessionInbox::take() {
+  std::lock_guard lock(mutex_);
+  std::vector<Entry> out;
+  out.swap(queue_);
+  queued_events_ = 0;
+  marked_.clear();
+  return out;
 }
 
 void SessionInbox::close() noexcept {
   std::lock_guard lock(mutex_);
   closed_ = true;
   queue_.clear();
+  queued_events_ = 0;
+  marked_.clear();
 }
 
 void RunStartGate::deliver(const events::EventPtr& event) noexcept {
+  if (!event) return;
   std::lock_guard lock(mutex_);
   if (open_) {
     inbox_->deliver(event);
     return;
   }
-  if (overflowed_) return;
+  if (!lagging_run_.empty()) return;
   if (held_.size() >= capacity_) {
-    // The connection has not even processed run_accepted yet: give up on it the
-    // same way as a full inbox.
-    overflowed_ = true;
-    held_.clear();
+    lagging_run_ = event->run_id;
     return;
   }
   try {
     held_.push_back(event);
   } catch (const std::exception&) {
-    overflowed_ = true;
+    lagging_run_ = event->run_id;
   }
 }
 
@@ -89,14 +96,10 @@ void RunStartGate::open() {
   std::lock_guard lock(mutex_);
   if (open_) return;
   open_ = true;
-  if (overflowed_) {
-    // The connection closes and the client resumes from the log.
-    inbox_->overflow();
-    held_.clear();
-    return;
-  }
   for (const auto& event : held_) inbox_->deliver(event);
   held_.clear();
+  held_.shrink_to_fit();
+  if (!lagging_run_.empty()) inbox_->mark_lagging(lagging_run_);
 }
 
 }  // namespace agenthost::server

@@ -2,13 +2,19 @@
 /// \file
 /// SessionInbox: the EventSink of one WebSocket connection. The router and the
 /// engine call deliver() on emitting threads while a run's emitter holds its lock,
-/// so deliver only queues (bounded) and wakes the connection's strand; the strand
-/// takes the queued events and writes them. Beast-free so it can be tested alone.
+/// so deliver only queues and wakes the connection's strand; the strand takes the
+/// queued entries and writes them. Bounded: when the connection falls `capacity`
+/// events behind, further events are not queued; a "lagging" marker for their run
+/// is, and the strand reads what it missed from the event log instead (every event
+/// is stored before it is delivered). So a burst never costs more than `capacity`
+/// events of memory, and never loses one. Beast-free so it can be tested alone.
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "events/event_sink.hpp"
@@ -17,28 +23,30 @@ namespace agenthost::server {
 
 class SessionInbox final : public events::EventSink {
  public:
-  /// Called, under the inbox's lock, when the inbox turns non-empty or overflows:
-  /// must only post work to the connection's strand (never run it inline).
+  /// Called, under the inbox's lock, when the inbox turns non-empty: must only post
+  /// work to the connection's strand (never run it inline).
   using Wake = std::function<void()>;
 
   /// Events of any user but `user_id` are refused (and logged: the router should
-  /// never send them). At most `capacity` events wait; one more overflows.
+  /// never send them). At most `capacity` events wait.
   SessionInbox(std::string user_id, std::size_t capacity, Wake wake);
 
-  /// Queues `event` and wakes the strand; never blocks on I/O. After an overflow or
-  /// close() events are dropped: the connection is being closed and its client
-  /// resumes from the stored log by seq.
+  /// Queues `event` (or, when full, a lagging marker for its run) and wakes the
+  /// strand; never blocks on I/O. Dropped after close().
   void deliver(const events::EventPtr& event) noexcept override;
 
-  struct Batch {
-    std::vector<events::EventPtr> events;
-    bool overflowed = false;  ///< the client fell `capacity` events behind
-  };
-  /// Takes everything queued (strand).
-  Batch take();
+  /// Queues a lagging marker for `run_id`: events of the run were dropped before
+  /// reaching this inbox (see RunStartGate).
+  void mark_lagging(const std::string& run_id) noexcept;
 
-  /// Marks the inbox overflowed (the connection will be closed) and wakes the strand.
-  void overflow() noexcept;
+  /// One queued entry: an event, or (event null) a marker saying that events of
+  /// `lagging_run` after the ones queued before the marker were dropped.
+  struct Entry {
+    events::EventPtr event;
+    std::string lagging_run;
+  };
+  /// Takes everything queued, in order (strand).
+  std::vector<Entry> take();
 
   /// No more deliveries and no more wakes, from when this returns. Idempotent.
   void close() noexcept;
@@ -46,19 +54,24 @@ class SessionInbox final : public events::EventSink {
   const std::string& user_id() const noexcept { return user_id_; }
 
  private:
+  void push_marker_locked(const std::string& run_id);
+  void push_locked(Entry entry);
+
   const std::string user_id_;
   const std::size_t capacity_;
   const Wake wake_;
   std::mutex mutex_;
-  std::vector<events::EventPtr> queue_;
-  bool overflowed_ = false;
+  std::vector<Entry> queue_;
+  std::size_t queued_events_ = 0;
+  std::unordered_set<std::string> marked_;  // runs with a marker in queue_
   bool closed_ = false;
 };
 
 /// RunStartGate: the sink a start_run hands to the engine. Holds the run's first
 /// events back until the connection has queued run_accepted (open()), so the client
 /// always learns the run id before it sees the run's events; then forwards to the
-/// connection's inbox. Thread-safe.
+/// connection's inbox. Holds at most `capacity` events; beyond, they are dropped and
+/// the run is marked lagging when the gate opens. Thread-safe.
 class RunStartGate final : public events::EventSink {
  public:
   RunStartGate(std::shared_ptr<SessionInbox> inbox, std::size_t capacity)
@@ -75,7 +88,7 @@ class RunStartGate final : public events::EventSink {
   std::mutex mutex_;
   bool open_ = false;
   std::vector<events::EventPtr> held_;
-  bool overflowed_ = false;
+  std::string lagging_run_;  // set when events were dropped before open()
 };
 
 }  // namespace agenthost::server

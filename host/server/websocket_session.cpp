@@ -10,6 +10,8 @@
 #include "database/run_record.hpp"
 #include "server/server_frames.hpp"
 
+#include <algorithm>
+
 namespace agenthost::server {
 
 namespace beast = boost::beast;
@@ -24,6 +26,9 @@ struct Overloaded : F... {
 };
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
+
+// Answers (run_accepted, error, pong) may exceed the event queue by this much.
+constexpr std::size_t kAnswerHeadroom = 64;
 
 std::size_t page_size_for(const ServerOptions& options) {
   return std::clamp<std::size_t>(options.send_queue_frames / 2, 1, 500);
@@ -207,8 +212,9 @@ void WebSocketSession::subscribe(SubscribeFrame frame) {
                      frame.request_id));
     return do_read();
   }
+  auto run_id = frame.run_id;  // copied first: the two lambdas are built in either order
   offload([&service = state_.service, user = user_id_,
-           run_id = frame.run_id] { return service.find_run(user, run_id); },
+           run_id = std::move(run_id)] { return service.find_run(user, run_id); },
           [self = shared_from_this(), frame = std::move(frame)](auto result) mutable {
             if (auto* error = std::get_if<ApiError>(&result)) {
               self->send(error_frame(error->code, error->message, frame.request_id));
@@ -236,10 +242,16 @@ void WebSocketSession::subscribe(SubscribeFrame frame) {
 }
 
 void WebSocketSession::request_page(const std::string& run_id, std::uint64_t generation) {
-  if (closing_) return;
+  if (closing_ || !streams_.current_replay(run_id, generation)) return;
   // Replay only while the queue has room: a long log never overflows it.
   if (queue_.size() > state_.options.send_queue_frames / 2) {
-    waiting_pages_.emplace_back(run_id, generation);
+    // One waiting page per run: the latest replay's.
+    auto it = std::find_if(waiting_pages_.begin(), waiting_pages_.end(),
+                           [&](const auto& waiting) { return waiting.first == run_id; });
+    if (it != waiting_pages_.end())
+      it->second = generation;
+    else
+      waiting_pages_.emplace_back(run_id, generation);
     return;
   }
   offload([&service = state_.service, user = user_id_, run_id, after = streams_.cursor(run_id),
@@ -275,21 +287,38 @@ void WebSocketSession::resume_waiting_pages() {
 
 void WebSocketSession::drain_inbox() {
   if (closing_) return;
-  auto batch = inbox_->take();
-  if (batch.overflowed)
-    return close_with(websocket::close_code::try_again_later,
-                      "too slow: events queued faster than read; reconnect and resume with "
-                      "subscribe{after}");
-  for (const auto& event : batch.events) {
-    send_events(streams_.on_live(event));
+  for (auto& entry : inbox_->take()) {
     if (closing_) return;
+    if (entry.event)
+      send_events(streams_.on_live(entry.event));
+    else
+      catch_up(entry.lagging_run, std::nullopt);
   }
 }
 
+void WebSocketSession::catch_up(const std::string& run_id, std::optional<std::uint64_t> after) {
+  // A run whose end was sent has nothing left to catch up with (a dropped event
+  // was a duplicate from a second subscription).
+  if (!after && !streams_.streaming(run_id) && streams_.ended(run_id)) return;
+  // Already replaying: the replay reads the log again before it goes live.
+  if (!after && streams_.mark_gap(run_id)) return;
+  const auto from = after ? *after : streams_.cursor(run_id);
+  request_page(run_id, streams_.replay_from(run_id, from));
+}
+
 void WebSocketSession::send_events(const std::vector<events::EventPtr>& events) {
+  std::vector<std::string> lagging;  // runs whose later events in `events` must wait
   for (const auto& event : events) {
     if (closing_) return;
-    send(event_frame(*event));
+    if (std::find(lagging.begin(), lagging.end(), event->run_id) != lagging.end()) continue;
+    if (queue_.size() >= state_.options.send_queue_frames) {
+      // The queue is full: this and the run's next events are read from the log
+      // once the client has read some of the queue.
+      lagging.push_back(event->run_id);
+      catch_up(event->run_id, event->seq - 1);
+      continue;
+    }
+    enqueue(event_frame(*event));
     if (events::is_terminal_event_type(event->type)) {
       subscriptions_.erase(event->run_id);
       started_runs_.erase(event->run_id);
@@ -299,9 +328,15 @@ void WebSocketSession::send_events(const std::vector<events::EventPtr>& events) 
 
 void WebSocketSession::send(std::string frame) {
   if (closing_) return;
-  if (queue_.size() >= state_.options.send_queue_frames)
+  // Answers to the client's own frames: a client that keeps sending without reading
+  // them is closed.
+  if (queue_.size() >= state_.options.send_queue_frames + kAnswerHeadroom)
     return close_with(websocket::close_code::try_again_later,
-                      "too slow: send queue full; reconnect and resume with subscribe{after}");
+                      "send queue full: the client does not read its answers");
+  enqueue(std::move(frame));
+}
+
+void WebSocketSession::enqueue(std::string frame) {
   queue_.push_back(std::move(frame));
   if (!writing_) do_write();
 }
@@ -332,8 +367,12 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
 
 void WebSocketSession::on_write_timeout(std::uint64_t number, beast::error_code ec) {
   if (ec == net::error::operation_aborted || !writing_ || number != writes_started_) return;
-  spdlog::warn("{}: user {} has not read for {} ms; connection dropped", remote_, user_id_,
-               state_.options.write_timeout.count());
+  spdlog::warn("{}: user {} has not read for {} ms ({} frames queued); connection dropped", remote_,
+               user_id_, state_.options.write_timeout.count(), queue_.size());
+  // Reset rather than close: the kernel would otherwise keep trying to deliver the
+  // unread data to a peer that does not read.
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().set_option(net::socket_base::linger(true, 0), ignored);
   drop("write timeout");
 }
 

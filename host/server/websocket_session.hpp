@@ -7,11 +7,17 @@
 /// connection's strand; blocking work (the engine, the database) runs on the request
 /// threads and posts its result back.
 ///
+/// Back-pressure: the send queue holds at most send_queue_frames events. Events
+/// that do not fit (or that the inbox could not keep) are not lost: their run goes
+/// back to replaying from the event log, one page at a time as the queue empties.
+/// Memory per connection is bounded whatever the agents emit, and nothing waits.
+///
 /// Closing: the client closes (or drops); a frame over max_message_bytes (Beast
-/// closes with 1009); the send queue or the inbox overflows, or one write does not
-/// finish within write_timeout: the client is too slow and is closed with 1013, or
-/// dropped; nothing answers pings for idle_timeout (dropped); the server stops (1001).
-/// Runs it started go on (on_disconnect: continue) or are cancelled. Internal.
+/// closes with 1009); a write does not finish within write_timeout (the client does
+/// not read: dropped with a reset); the client sends frames without reading the
+/// answers (1013); nothing answers pings for idle_timeout (dropped); the server
+/// stops (1001). Runs it started go on (on_disconnect: continue) or are cancelled.
+/// Internal.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -76,8 +82,13 @@ class WebSocketSession final : public Session,
 
   // Outgoing frames.
   void drain_inbox();
+  /// Replays `run_id` from the log from `after` (default: its cursor), paced by the
+  /// queue: for live events that could not be kept.
+  void catch_up(const std::string& run_id, std::optional<std::uint64_t> after);
   void send_events(const std::vector<events::EventPtr>& events);
+  /// An answer to a client frame (bounded with some headroom over the events).
   void send(std::string frame);
+  void enqueue(std::string frame);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void on_write_timeout(std::uint64_t write_number, boost::beast::error_code ec);

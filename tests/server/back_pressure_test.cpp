@@ -1,5 +1,6 @@
 // Back-pressure: a client that stops reading is disconnected once its queue is
-// full, without slowing its own runs or anybody else; it reconnects and resumes.
+// full and its writes stall, without slowing its own runs or anybody else; it
+// reconnects and resumes. Clients slower than their runs catch up from the log.
 
 #include <catch2/catch.hpp>
 
@@ -45,8 +46,16 @@ TEST_CASE("a client that never reads is closed; another user keeps streaming; bo
   }
   CHECK(host.wait_final(slow_run, "slow").status == "completed");
 
-  // Reading now: what was buffered, then the end of the connection (1013, or a
-  // reset when the server had to drop it mid-write), long before the run's end.
+  // The server drops the connection that does not read (its write stalls past
+  // write_timeout): once the fast client has left, no connection remains.
+  fast->close();
+  const auto until = std::chrono::steady_clock::now() + kDeadline;
+  while (host.server->connection_count() > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the condition
+  REQUIRE(host.server->connection_count() == 0);
+
+  // Reading now: what was buffered, then the end of the connection (dropped when
+  // its write stalled past write_timeout), long before the run's end.
   const auto ending = slow->read_until_closed();
   INFO("slow client got " << ending.frames.size() << " frames, then "
                           << (ending.last.kind == WsRead::Kind::closed
@@ -80,4 +89,14 @@ TEST_CASE("a replay larger than the send queue is paced, not overflowed") {
   const auto frames = ws->read_until([&](const json::object& f) { return is_terminal_of(f, run); });
   check_consecutive(frames, run, 0);
   CHECK(frames.size() == 2002);
+}
+
+TEST_CASE("a client slower than its run is not dropped: it catches up from the log") {
+  // A tiny queue and inbox: the run's burst cannot fit, the client still reads.
+  TestHost host([](TestHostSettings& s) { s.server.send_queue_frames = 8; });
+  auto ws = WsClient::connect(host.port(), as_user("alice"));
+  const auto run = start_run_ws(*ws, "chatty", {{"count", 5000}});
+  const auto frames = ws->read_until([&](const json::object& f) { return is_terminal_of(f, run); });
+  check_consecutive(frames, run, 0);
+  CHECK(frames.size() == 5002);
 }

@@ -40,7 +40,7 @@ TEST_CASE("GET /v1/agents lists every registered agent with its plugin and versi
   TestHost host;
   auto r = http_get(host.port(), "/v1/agents", TestHost::token("alice"));
   REQUIRE(r.status == 200);
-  const auto& agents = r.json().at("agents").as_array();
+  const auto agents = r.json().at("agents").as_array();
   bool found_echo = false;
   std::string previous;
   for (const auto& a : agents) {
@@ -77,8 +77,8 @@ TEST_CASE("a run started over HTTP completes; its record and stored events read 
   auto run = http_get(host.port(), "/v1/runs/" + run_id, token);
   REQUIRE(run.status == 200);
   const auto record = run.json().as_object();
-  CHECK(record.at("run_id") == run_id);
-  CHECK(record.at("thread_id") == thread_id);
+  CHECK(str(record.at("run_id")) == run_id);
+  CHECK(str(record.at("thread_id")) == thread_id);
   CHECK(record.at("agent") == "echo");
   CHECK(record.at("status") == "completed");
   CHECK(json::serialize(record.at("input")) == R"({"text":"hi"})");
@@ -96,8 +96,8 @@ TEST_CASE("a run started over HTTP completes; its record and stored events read 
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& e = list[i].as_object();
     CHECK(e.at("seq").to_number<std::uint64_t>() == i + 1);
-    CHECK(e.at("run_id") == run_id);
-    CHECK(e.at("thread_id") == thread_id);
+    CHECK(str(e.at("run_id")) == run_id);
+    CHECK(str(e.at("thread_id")) == thread_id);
     CHECK(e.at("agent_name") == "echo");
     CHECK(e.contains("timestamp"));
     CHECK(e.contains("payload"));
@@ -153,10 +153,10 @@ TEST_CASE("threads: created empty, then list their runs") {
   host.wait_final(second, "alice");
   auto listed = http_get(host.port(), "/v1/threads/" + thread_id + "/runs", token);
   REQUIRE(listed.status == 200);
-  const auto& runs = listed.json().at("runs").as_array();
+  const auto runs = listed.json().at("runs").as_array();
   REQUIRE(runs.size() == 2);
-  CHECK(runs[0].at("run_id") == first);
-  CHECK(runs[1].at("run_id") == second);
+  CHECK(str(runs[0].at("run_id")) == first);
+  CHECK(str(runs[1].at("run_id")) == second);
 
   auto absent = http_get(host.port(), "/v1/threads/no-such-thread-1234/runs", token);
   CHECK(absent.status == 404);
@@ -271,7 +271,7 @@ TEST_CASE("cancel is 202 and idempotent; the run ends cancelled") {
   const auto run = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
   auto first = http_post(host.port(), "/v1/runs/" + run + "/cancel", "", token);
   CHECK(first.status == 202);
-  CHECK(first.json().at("run_id") == run);
+  CHECK(str(first.json().at("run_id")) == run);
   CHECK(http_post(host.port(), "/v1/runs/" + run + "/cancel", "", token).status == 202);
   CHECK(host.wait_final(run, "alice").status == "cancelled");
   CHECK(http_post(host.port(), "/v1/runs/" + run + "/cancel", "", token).status == 202);

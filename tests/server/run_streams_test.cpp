@@ -137,3 +137,34 @@ TEST_CASE("runs stream independently") {
   CHECK(seqs(streams.on_live(ev("b", 2))) == std::vector<std::uint64_t>{2});
   CHECK(seqs(streams.on_live(ev("a", 2))) == std::vector<std::uint64_t>{2});
 }
+
+TEST_CASE("replay_from rewinds a live run; mark_gap makes a replay read the log again") {
+  RunStreams streams(100, 1);
+  for (std::uint64_t s = 1; s <= 5; ++s) streams.on_live(ev("r", s));
+  // Events 4 and 5 could not be queued: replay from 3, whatever the cap.
+  streams.begin_replay("x", 0);
+  const auto gen = streams.replay_from("r", 3);
+  CHECK(streams.cursor("r") == 3);
+  CHECK(streams.on_live(ev("r", 6)).empty());
+  CHECK(streams.mark_gap("r"));  // 7 and 8 were dropped before they arrived
+  streams.on_live(ev("r", 9));
+  auto first = streams.on_page("r", gen, range("r", 4, 6), false);
+  CHECK(seqs(first.to_send) == iota(4, 6));
+  CHECK(first.read_more);
+  auto second = streams.on_page("r", gen, range("r", 7, 9), false);
+  CHECK(seqs(second.to_send) == iota(7, 9));
+  CHECK_FALSE(second.read_more);
+  CHECK_FALSE(streams.mark_gap("r"));  // live again
+}
+
+TEST_CASE("replay_from brings back a run whose terminal event could not be queued") {
+  RunStreams streams(100, 10);
+  streams.on_live(ev("r", 1));
+  streams.on_live(ev("r", 2, "agent_completed"));
+  CHECK(streams.ended("r"));
+  const auto gen = streams.replay_from("r", 1);
+  CHECK_FALSE(streams.ended("r"));
+  std::vector<EventPtr> log{ev("r", 2, "agent_completed")};
+  CHECK(seqs(streams.on_page("r", gen, log, false).to_send) == iota(2, 2));
+  CHECK(streams.ended("r"));
+}

@@ -29,10 +29,9 @@ TEST_CASE("the inbox queues events, wakes once per batch, and hands them over in
   inbox.deliver(ev("alice", 2));
   CHECK(wakes == 1);
   auto batch = inbox.take();
-  CHECK_FALSE(batch.overflowed);
-  REQUIRE(batch.events.size() == 2);
-  CHECK(batch.events[0]->seq == 1);
-  CHECK(batch.events[1]->seq == 2);
+  REQUIRE(batch.size() == 2);
+  CHECK(batch[0].event->seq == 1);
+  CHECK(batch[1].event->seq == 2);
   inbox.deliver(ev("alice", 3));
   CHECK(wakes == 2);
 }
@@ -42,19 +41,36 @@ TEST_CASE("another user's event never enters the inbox") {
   SessionInbox inbox("alice", 10, [&] { ++wakes; });
   inbox.deliver(ev("bob", 1));
   CHECK(wakes == 0);
-  CHECK(inbox.take().events.empty());
+  CHECK(inbox.take().empty());
 }
 
-TEST_CASE("a full inbox overflows: everything is dropped and the strand is told") {
-  int wakes = 0;
-  SessionInbox inbox("alice", 3, [&] { ++wakes; });
-  for (std::uint64_t s = 1; s <= 4; ++s) inbox.deliver(ev("alice", s));
-  CHECK(wakes == 2);  // first event, then the overflow
+TEST_CASE("a full inbox keeps what it has and queues one lagging marker per run") {
+  SessionInbox inbox("alice", 3, [] {});
+  for (std::uint64_t s = 1; s <= 6; ++s) inbox.deliver(ev("alice", s));
+  auto other = ev("alice", 1);
+  std::const_pointer_cast<Event>(other)->run_id = "run-2";
+  inbox.deliver(other);
   auto batch = inbox.take();
-  CHECK(batch.overflowed);
-  CHECK(batch.events.empty());
-  inbox.deliver(ev("alice", 5));
-  CHECK(inbox.take().events.empty());
+  REQUIRE(batch.size() == 5);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(batch[i].event->seq == i + 1);
+  CHECK_FALSE(batch[3].event);
+  CHECK(batch[3].lagging_run == "run-1");
+  CHECK(batch[4].lagging_run == "run-2");
+  // Room again: events queue normally.
+  inbox.deliver(ev("alice", 7));
+  auto next = inbox.take();
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].event->seq == 7);
+}
+
+TEST_CASE("once a run is marked lagging its later events stay behind the marker") {
+  SessionInbox inbox("alice", 2, [] {});
+  inbox.deliver(ev("alice", 1));
+  inbox.deliver(ev("alice", 2));
+  inbox.deliver(ev("alice", 3));  // dropped, marker
+  auto batch = inbox.take();
+  REQUIRE(batch.size() == 3);
+  CHECK(batch[2].lagging_run == "run-1");
 }
 
 TEST_CASE("a closed inbox takes nothing and wakes nobody") {
@@ -62,9 +78,9 @@ TEST_CASE("a closed inbox takes nothing and wakes nobody") {
   SessionInbox inbox("alice", 3, [&] { ++wakes; });
   inbox.close();
   inbox.deliver(ev("alice", 1));
-  inbox.overflow();
+  inbox.mark_lagging("run-1");
   CHECK(wakes == 0);
-  CHECK(inbox.take().events.empty());
+  CHECK(inbox.take().empty());
 }
 
 TEST_CASE("the start gate holds events until opened, then forwards in order") {
@@ -74,18 +90,22 @@ TEST_CASE("the start gate holds events until opened, then forwards in order") {
   gate.deliver(ev("alice", 1));
   gate.deliver(ev("alice", 2));
   CHECK(wakes == 0);
-  CHECK(inbox->take().events.empty());
+  CHECK(inbox->take().empty());
   gate.open();
   gate.deliver(ev("alice", 3));
   auto batch = inbox->take();
-  REQUIRE(batch.events.size() == 3);
-  for (std::size_t i = 0; i < 3; ++i) CHECK(batch.events[i]->seq == i + 1);
+  REQUIRE(batch.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(batch[i].event->seq == i + 1);
 }
 
-TEST_CASE("a start gate that overflows before it opens overflows the inbox") {
+TEST_CASE("a start gate that fills up before it opens marks its run lagging") {
   auto inbox = std::make_shared<SessionInbox>("alice", 10, [] {});
   RunStartGate gate(inbox, 2);
-  for (std::uint64_t s = 1; s <= 3; ++s) gate.deliver(ev("alice", s));
+  for (std::uint64_t s = 1; s <= 5; ++s) gate.deliver(ev("alice", s));
   gate.open();
-  CHECK(inbox->take().overflowed);
+  auto batch = inbox->take();
+  REQUIRE(batch.size() == 3);
+  CHECK(batch[0].event->seq == 1);
+  CHECK(batch[1].event->seq == 2);
+  CHECK(batch[2].lagging_run == "run-1");
 }

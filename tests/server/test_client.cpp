@@ -19,7 +19,7 @@
 namespace agenthost::server::test {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
@@ -65,7 +65,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-HttpResponse to_response(const http::response<http::string_body>& r) {
+HttpResponse to_response(const bhttp::response<bhttp::string_body>& r) {
   HttpResponse out;
   out.status = r.result_int();
   for (const auto& field : r)
@@ -117,27 +117,27 @@ HttpResponse http(std::uint16_t port, const HttpRequest& request) {
   net::io_context io;
   tcp::socket socket(io);
   connect_socket(socket, port, 0);
-  http::request<http::string_body> req(http::string_to_verb(request.method), request.target, 11);
-  if (req.method() == http::verb::unknown) req.method_string(request.method);
-  req.set(http::field::host, "127.0.0.1");
-  if (request.token) req.set(http::field::authorization, "Bearer " + *request.token);
+  bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(request.method), request.target, 11);
+  if (req.method() == bhttp::verb::unknown) req.method_string(request.method);
+  req.set(bhttp::field::host, "127.0.0.1");
+  if (request.token) req.set(bhttp::field::authorization, "Bearer " + *request.token);
   for (const auto& [name, value] : request.headers) req.set(name, value);
-  if (!request.body.empty()) req.set(http::field::content_type, "application/json");
+  if (!request.body.empty()) req.set(bhttp::field::content_type, "application/json");
   req.body() = request.body;
   req.keep_alive(false);
   req.prepare_payload();
   beast::error_code ec;
   if (!run_op(
           io, socket, kDeadline,
-          [&](auto handler) { http::async_write(socket, req, std::move(handler)); }, ec))
+          [&](auto handler) { bhttp::async_write(socket, req, std::move(handler)); }, ec))
     throw std::runtime_error("HTTP write timed out");
   // A refused body may be answered before it is all written: read the answer anyway.
   beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
+  bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(boost::none);
   if (!run_op(
           io, socket, kDeadline,
-          [&](auto handler) { http::async_read(socket, buffer, parser, std::move(handler)); }, ec))
+          [&](auto handler) { bhttp::async_read(socket, buffer, parser, std::move(handler)); }, ec))
     throw std::runtime_error("HTTP read timed out");
   if (ec) throw std::runtime_error("HTTP read failed: " + ec.message());
   return to_response(parser.get());
@@ -177,7 +177,7 @@ beast::error_code handshake(WsClient::Impl& impl, std::uint16_t port, const WsOp
   if (options.bearer) {
     impl.ws.set_option(websocket::stream_base::decorator(
         [token = *options.bearer](websocket::request_type& request) {
-          request.set(http::field::authorization, "Bearer " + token);
+          request.set(bhttp::field::authorization, "Bearer " + token);
         }));
   }
   beast::error_code ec;
@@ -326,6 +326,11 @@ void WsClient::close() {
       },
       ec);
   impl_->broken = true;
+}
+
+std::string str(const boost::json::value& value) {
+  if (value.is_string()) return std::string(value.as_string());
+  return "<not a string: " + boost::json::serialize(value) + ">";
 }
 
 std::vector<boost::json::object> events_of(const std::vector<boost::json::object>& frames,

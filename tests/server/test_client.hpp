@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -111,11 +112,15 @@ class WsClient {
   /// Closes with 1000 (best effort).
   void close();
 
- private:
   struct Impl;
+
+ private:
   explicit WsClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+/// The string in `value`, or "<not a string: ...>" (for comparisons in checks).
+std::string str(const boost::json::value& value);
 
 /// The frames of `frames` that are events (have a "seq") of `run_id`.
 std::vector<boost::json::object> events_of(const std::vector<boost::json::object>& frames,

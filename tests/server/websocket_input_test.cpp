@@ -56,7 +56,7 @@ TEST_CASE("bad frames get error frames naming the problem; the connection stays 
     ws->send_text(c.frame);
     auto r = ws->read();
     REQUIRE(r.type() == "error");
-    CHECK(r.message.at("code") == c.code);
+    CHECK(str(r.message.at("code")) == c.code);
     CHECK_THAT(std::string(r.message.at("message").as_string()), Catch::Contains(c.names));
   }
   ws->send_binary("\x01\x02\x03");

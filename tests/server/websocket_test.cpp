@@ -274,7 +274,9 @@ TEST_CASE("disconnecting does not cancel runs by default; on_disconnect cancel d
     CHECK(host.wait_final(run, "alice").status == "completed");
   }
   SECTION("cancel") {
-    TestHost host([](TestHostSettings& s) { s.server.on_disconnect = OnDisconnect::cancel_runs; });
+    TestHost host([](TestHostSettings& s) {
+      s.server.on_disconnect = agenthost::server::OnDisconnect::cancel_runs;
+    });
     std::string run;
     std::string finished;
     {
