@@ -35,6 +35,10 @@ SCOPE_PARTS = [
 ]
 SCOPE_TARGET_NS = 2000.0
 
+# Where --update-doc puts the table in docs/benchmarks.md.
+BEGIN_MARK = "<!-- micro-results:begin (written by bench/run_micro.sh --update-docs) -->"
+END_MARK = "<!-- micro-results:end -->"
+
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -116,14 +120,17 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("json")
     p.add_argument("--command", required=True, help="the exact command that produced the JSON")
+    p.add_argument("--invocation", default="", help="how the script was called")
     p.add_argument("--commit", default="unknown")
     p.add_argument("--load-after", default="", help="/proc/loadavg when the run ended")
+    p.add_argument("--update-doc", metavar="MD",
+                   help=f"also replace the text between {BEGIN_MARK} and {END_MARK} in MD")
     args = p.parse_args()
 
     context, rows, order = load(args.json)
     out = []
     w = out.append
-    w("## Microbenchmark results")
+    w("### Latest figures")
     w("")
     w(f"- date: {context.get('date', '?')}; commit: `{args.commit}`")
     w(f"- machine: {cpu_model()}, nproc {nproc()} "
@@ -135,7 +142,9 @@ def main():
           + (f"; at end: {' '.join(args.load_after.split()[:3])}" if args.load_after else ""))
     w(f"- Google Benchmark library build: {context.get('library_build_type', '?')} "
       "(the library's own build type; the benchmarks and host code are Release)")
-    w(f"- command: `{args.command}`")
+    if args.invocation:
+        w(f"- reproduce: `{args.invocation}` (from the repository root)")
+    w(f"- benchmark command: `{args.command}`")
     w("")
     w("Medians of 5 repetitions. CPU = the benchmark thread's CPU time; wall = elapsed time, "
       "which on a loaded machine also counts time the thread waited for a core. "
@@ -168,7 +177,7 @@ def main():
     w("")
 
     # The run scope against its target.
-    w("### Run scope create + destroy against the 2 us target (without the database round trip)")
+    w("#### Run scope create + destroy against the 2 us target (without the database round trip)")
     w("")
     w("| Figure | what it includes | median CPU | median wall | vs 2 us (CPU / wall) |")
     w("|---|---|---:|---:|---|")
@@ -207,7 +216,7 @@ def main():
     w("")
 
     # What the sanitiser and the emitter add on top of their baselines.
-    w("### Net costs (median CPU, measured minus baseline)")
+    w("#### Net costs (median CPU, measured minus baseline)")
     w("")
     w("| Figure | median CPU |")
     w("|---|---:|")
@@ -231,8 +240,22 @@ def main():
     if errors:
         w("**Benchmarks that reported an error:** " + "; ".join(errors))
         w("")
-    print("\n".join(out))
+    table = "\n".join(out)
+    print(table)
+    if args.update_doc:
+        update_doc(args.update_doc, table)
     return 1 if errors else 0
+
+
+def update_doc(path, table):
+    with open(path) as f:
+        text = f.read()
+    begin, end = text.find(BEGIN_MARK), text.find(END_MARK)
+    if begin < 0 or end < begin:
+        sys.exit(f"micro_table.py: {path} has no {BEGIN_MARK} ... {END_MARK} section to replace")
+    text = text[: begin + len(BEGIN_MARK)] + "\n" + table + "\n" + text[end:]
+    with open(path, "w") as f:
+        f.write(text)
 
 
 if __name__ == "__main__":

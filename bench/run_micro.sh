@@ -3,22 +3,26 @@
 # aggregates only, JSON into a results directory, then a markdown table of the
 # medians with each benchmark's ratio to its baseline (bench/micro_table.py).
 #
-#   bench/run_micro.sh [--out DIR] [-- <extra Google Benchmark arguments>]
+#   bench/run_micro.sh [--out DIR] [--update-docs] [-- <extra Google Benchmark arguments>]
 #
 # Build directory: $AGENTHOST_BENCH_BUILD_DIR (default <repo>/build-bench).
 # Results: DIR (default <build>/bench-results/micro-<UTC time>) gets micro.json
-# (Google Benchmark's JSON), micro.md (the table) and command.txt.
+# (Google Benchmark's JSON), micro.md (the table) and command.txt. --update-docs
+# also puts the table into docs/benchmarks.md (between its micro-results markers).
 set -euo pipefail
 
+invocation="bench/run_micro.sh${*:+ $*}"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${AGENTHOST_BENCH_BUILD_DIR:-$repo/build-bench}
 out=""
+doc_args=()
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
+    --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run_micro.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +53,7 @@ fi
 
 status=0
 python3 "$repo/bench/micro_table.py" "$out/micro.json" --command "$(cat "$out/command.txt")" \
-  --commit "$commit" --load-after "$load_after" > "$out/micro.md" || status=$?
+  --invocation "$invocation" --commit "$commit" --load-after "$load_after" "${doc_args[@]}" > "$out/micro.md" || status=$?
 cat "$out/micro.md"
 echo "results: $out" >&2
 exit $status
