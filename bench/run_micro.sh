@@ -11,7 +11,7 @@
 # also puts the table into docs/benchmarks.md (between its micro-results markers).
 set -euo pipefail
 
-invocation="bench/run_micro.sh${*:+ $*}"
+invocation="bench/run_micro.sh$(printf ' %q' "$@")"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${AGENTHOST_BENCH_BUILD_DIR:-$repo/build-bench}
 out=""
@@ -22,7 +22,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift 2 ;;
     --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run_micro.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
