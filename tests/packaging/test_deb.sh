@@ -136,7 +136,9 @@ else
   log "systemd-analyze not installed: unit not verified"
 fi
 
-# The unit's environment, pointed into the staging root.
+# The unit's environment, pointed into the staging root; and no systemd of ours (a
+# CI job run as a service would otherwise receive the daemon's READY=1).
+unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID
 export AGENTHOST_PLUGIN_DIR=$plugin_dir
 export AGENTHOST_DATA_DIR=$work/data
 "$daemon" --check-config "$root/etc/agenthost/agenthost.yaml" >"$work/check.log" 2>&1 ||
