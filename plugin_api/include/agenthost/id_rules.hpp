@@ -4,9 +4,7 @@
 /// refused outright: the original system let "registry" and "default" run ids through
 /// with a warning, and events were then routed by them.
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -14,11 +12,22 @@ namespace agenthost {
 
 namespace detail {
 
-inline std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+inline constexpr bool is_id_char(unsigned char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '_' || c == '.' || c == ':' || c == '@';
+}
+
+inline constexpr char lower_ascii(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// Case-insensitive (ASCII) "s starts with lower-case p", without a copy: ids are
+/// checked on every run, so this stays allocation-free.
+inline constexpr bool istarts_with(std::string_view s, std::string_view p) noexcept {
+  if (s.size() < p.size()) return false;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (lower_ascii(s[i]) != p[i]) return false;
+  return true;
 }
 
 }  // namespace detail
@@ -44,15 +53,14 @@ inline std::string id_problem(std::string_view id) {
   if (id.empty()) return "is empty";
   if (id.size() > kMaxIdLength) return "is longer than 128 characters";
   for (unsigned char c : id) {
-    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '@'))
-      return "contains a character outside [A-Za-z0-9-_.:@]";
+    if (!detail::is_id_char(c)) return "contains a character outside [A-Za-z0-9-_.:@]";
   }
-  const std::string lower = detail::lower_ascii(id);
-  for (auto p : kPlaceholderIds)
-    if (lower == p) return "is a placeholder value (\"" + std::string(id) + "\")";
-  if (lower.size() < kPlaceholderPrefixMinLength) {
+  if (id.size() < kPlaceholderPrefixMinLength) {  // every placeholder is shorter
+    for (auto p : kPlaceholderIds)
+      if (id.size() == p.size() && detail::istarts_with(id, p))
+        return "is a placeholder value (\"" + std::string(id) + "\")";
     for (auto p : kPlaceholderPrefixes)
-      if (lower.starts_with(p))
+      if (detail::istarts_with(id, p))
         return "looks like a placeholder (starts with \"" + std::string(p) + "\")";
   }
   return {};
