@@ -19,6 +19,23 @@
 /// monitoring figures and only then completes RunTicket::finished. A run stopped
 /// while still queued gets no agent: its only event is agent_death (seq 1).
 ///
+/// How runs end (status / terminal event):
+///  - run() returned, not stopped, commit succeeded: completed / agent_completed;
+///  - run(), the agent's constructor or the commit failed: failed / agent_error;
+///  - cancelled by its user: cancelled / agent_death cause "cancelled";
+///  - over run_timeout: timed_out / agent_death cause "timeout";
+///  - replaced by a run submitted with strategy interrupt: interrupted / agent_death
+///    cause "interrupted";
+///  - stopped by shutdown(): interrupted / agent_death cause "shutdown" (ended by the
+///    host, not by the user or the agent: resubmitting is the remedy).
+/// A run that started (a worker took it) emits agent_started first; one stopped
+/// before that emits its terminal event alone, with seq 1.
+///
+/// Submission is serialised (one submit at a time writes its thread and run record),
+/// which keeps the limit and thread-busy checks exact; it costs a few database round
+/// trips (thread lookup or creation, run insert) on the submitting thread and never
+/// waits for a worker.
+///
 /// Timeouts and agents that ignore their stop token: at the deadline the run's token
 /// is triggered (and its current SQL statement interrupted); the run ends timed_out
 /// when run() returns. A run() that never returns keeps its worker; the engine does
@@ -87,7 +104,8 @@ class ExecutionEngine {
   /// its run() returns. Idempotent. Returns true when this user has such a run
   /// (running, queued or already finished), false otherwise: another user's run id
   /// looks exactly like an unknown one. Any thread; may write to the database (the
-  /// run's terminal event and status when it was queued).
+  /// run's terminal event and status when it was queued). Throws
+  /// database::DatabaseError only when the lookup of a run no longer in memory fails.
   bool cancel(std::string_view user_id, std::string_view run_id);
 
   /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)

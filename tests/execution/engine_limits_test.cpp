@@ -54,7 +54,8 @@ TEST_CASE("beyond max_queued_runs_per_user a run is refused with 'limit'; others
   CHECK(engine->cancel("user-alice", q2.run_id));
   CHECK(wait_final(q2).status == rs::cancelled);
   const auto again = engine->submit(request("user-alice", "chatty"), host.sink());
-  for (const auto* t : {&running, &q1, &again}) CHECK(engine->cancel("user-alice", t->run_id));
+  // Queued ones first: cancelling the running one first would let them start.
+  for (const auto* t : {&again, &q1, &running}) CHECK(engine->cancel("user-alice", t->run_id));
   for (const auto* t : {&running, &q1, &again}) CHECK(wait_final(*t).status == rs::cancelled);
 }
 

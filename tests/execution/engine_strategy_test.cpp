@@ -36,23 +36,26 @@ TEST_CASE("reject: a run on a busy thread is refused with thread_busy") {
 TEST_CASE("enqueue: a run waits for the thread's current run; other threads go on") {
   TestHost host("sqlite3");
   auto engine = host.make_engine(test_options());  // 2 concurrent runs per user
-  const auto first = engine->submit(
-      request("user-alice", "sleepy", boost::json::object{{"ms", 200}}), host.sink());
+  const auto first = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
   const auto second = engine->submit(
       request("user-alice", "chatty", {}, first.thread_id, MultitaskStrategy::enqueue),
       host.sink());
   const auto elsewhere = engine->submit(request("user-alice", "chatty"), host.sink());
   CHECK(second.thread_id == first.thread_id);
 
+  // Another thread of the same user runs while the first thread is busy...
   CHECK(wait_final(elsewhere).status == rs::completed);
-  CHECK(wait_final(first).status == rs::completed);
+  REQUIRE(host.journal.wait_for_event(first.run_id, "agent_started"));
+  // ...but the second run of the busy thread has not started.
+  CHECK_FALSE(is_final_within(first, 0ms));
+  CHECK(host.journal.position(second.run_id, "agent_started") == -1);
+
+  CHECK(engine->cancel("user-alice", first.run_id));
+  CHECK(wait_final(first).status == rs::cancelled);
   CHECK(wait_final(second).status == rs::completed);
   // The second run started only after the first one's terminal event.
   CHECK(host.journal.position(second.run_id, "agent_started") >
-        host.journal.position(first.run_id, "agent_completed"));
-  // The other thread did not wait for the first run.
-  CHECK(host.journal.position(elsewhere.run_id, "agent_completed") <
-        host.journal.position(first.run_id, "agent_completed"));
+        host.journal.position(first.run_id, "agent_death"));
 }
 
 TEST_CASE("interrupt: the running run ends interrupted, queued ones are dropped, the new starts") {
