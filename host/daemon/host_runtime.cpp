@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daemon/plugin_setup.hpp"
+#include "daemon/run_recovery.hpp"
 
 namespace agenthost::daemon {
 
@@ -56,10 +57,8 @@ void HostRuntime::start() {
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-  const auto interrupted = run_store_.mark_unfinished_interrupted(std::chrono::system_clock::now());
-  if (!interrupted.empty())
-    spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted",
-                 interrupted.size());
+  if (const auto n = recover_interrupted_runs(run_store_, event_log_); n > 0)
+    spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
   spdlog::info("agenthostd ready: {} agents, database {}", registry_.agents().size(),
                host_database_.backend());
 }

@@ -239,6 +239,25 @@ std::vector<events::Event> RunStore::events_after(const std::string& run_id,
       });
 }
 
+std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
+  return with_leased_session(manager_, "reading unfinished runs", [&](soci::session& sql) {
+    std::vector<UnfinishedRun> runs;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " + kRunColumns +
+                            ", (SELECT COALESCE(MAX(e.seq), 0) FROM events e"
+                            " WHERE e.run_id = runs.run_id)"
+                            " FROM runs WHERE status IN ('queued', 'running')"
+                            " ORDER BY created_at, run_id");
+    for (const auto& row : rows) {
+      UnfinishedRun u;
+      u.run = run_from_row(row);
+      u.last_seq = static_cast<std::uint64_t>(int64_column(row, 11));
+      runs.push_back(std::move(u));
+    }
+    return runs;
+  });
+}
+
 std::vector<std::string> RunStore::mark_unfinished_interrupted(TimePoint now) {
   return with_leased_session(
       manager_, "marking unfinished runs interrupted", [&](soci::session& sql) {

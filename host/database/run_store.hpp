@@ -60,6 +60,15 @@ class RunStore {
   std::vector<events::Event> events_after(const std::string& run_id, const std::string& user_id,
                                           std::uint64_t after_seq, std::size_t limit = 10000);
 
+  /// A run a previous process left queued or running, with the seq of its last
+  /// stored event (0 when none), so recovery can append the terminal event.
+  struct UnfinishedRun {
+    RunRecord run;
+    std::uint64_t last_seq = 0;
+  };
+  /// Crash recovery at startup: the runs left queued or running, oldest first.
+  std::vector<UnfinishedRun> unfinished_runs();
+
   /// Crash recovery at startup: every queued or running run becomes interrupted
   /// (finished_at = `now`, error {"code":"interrupted",...} unless one is set).
   /// Returns their ids, oldest first.

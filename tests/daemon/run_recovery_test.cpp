@@ -1,0 +1,84 @@
+// Crash recovery on a real database: runs a killed process left queued or running
+// end with a stored agent_death (cause interrupted) after their last event.
+#include <catch2/catch.hpp>
+
+#include "daemon/run_recovery.hpp"
+#include "database/event_log.hpp"
+#include "database/run_store.hpp"
+#include "database_test_support.hpp"
+
+using namespace agenthost;
+using namespace agenthost::database;
+using namespace agenthost::database::test;
+
+namespace {
+
+RunRecord make_run(const std::string& run_id, const std::string& user) {
+  RunRecord run;
+  run.run_id = run_id;
+  run.thread_id = "thread-" + user;
+  run.user_id = user;
+  run.agent_name = "chatty";
+  run.input = boost::json::object{};
+  run.created_at = std::chrono::system_clock::now();
+  return run;
+}
+
+events::EventPtr event_of(const RunRecord& run, std::uint64_t seq, const char* type) {
+  auto e = std::make_shared<events::Event>();
+  e->type = type;
+  e->user_id = run.user_id;
+  e->run_id = run.run_id;
+  e->thread_id = run.thread_id;
+  e->agent_name = run.agent_name;
+  e->seq = seq;
+  e->timestamp = std::chrono::system_clock::now();
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("recovery appends agent_death after the last stored event, then marks interrupted",
+          "[daemon][recovery]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  RunStore runs(*manager);
+  EventLog log(*manager);
+  runs.create_thread("thread-alice", "alice");
+  runs.create_thread("thread-bob", "bob");
+
+  // As a killed host leaves them: one running with two events, one queued with none,
+  // one completed that must stay untouched.
+  const auto running = make_run("run-running-1", "alice");
+  const auto queued = make_run("run-queued-1", "bob");
+  const auto done = make_run("run-done-1", "alice");
+  for (const auto& r : {running, queued, done}) runs.insert_run(r);
+  REQUIRE(runs.mark_running(running.run_id, std::chrono::system_clock::now()));
+  log.append(event_of(running, 1, "agent_started"));
+  log.append(event_of(running, 2, "agent_thinking"));
+  REQUIRE(runs.mark_running(done.run_id, std::chrono::system_clock::now()));
+  log.append(event_of(done, 1, "agent_completed"));
+  REQUIRE(runs.mark_finished(done.run_id, run_status::completed, boost::json::value{},
+                             std::nullopt, std::chrono::system_clock::now()));
+  log.flush();
+
+  CHECK(daemon::recover_interrupted_runs(runs, log) == 2);
+
+  const auto alice_events = runs.events_after(running.run_id, "alice", 0);
+  REQUIRE(alice_events.size() == 3);
+  CHECK(alice_events[2].type == "agent_death");
+  CHECK(alice_events[2].seq == 3);
+  CHECK(alice_events[2].payload.at("death_cause") == "interrupted");
+  const auto bob_events = runs.events_after(queued.run_id, "bob", 0);
+  REQUIRE(bob_events.size() == 1);
+  CHECK(bob_events[0].seq == 1);
+  CHECK(bob_events[0].type == "agent_death");
+
+  CHECK(runs.find_run(running.run_id, "alice")->status == run_status::interrupted);
+  CHECK(runs.find_run(queued.run_id, "bob")->status == run_status::interrupted);
+  CHECK(runs.find_run(done.run_id, "alice")->status == run_status::completed);
+  CHECK(runs.events_after(done.run_id, "alice", 0).size() == 1);
+  // A second start finds nothing left to recover.
+  CHECK(daemon::recover_interrupted_runs(runs, log) == 0);
+}
