@@ -103,7 +103,7 @@ TEST_CASE("agentctl agents lists the host's agents as a table and as JSON", "[ag
   CHECK(body.at("agents").as_array().size() == lines.size() - 1);
 }
 
-TEST_CASE("agentctl run echo streams the events and prints the result, exit 0",
+TEST_CASE("agentctl run echo streams the events then prints the result and exits 0",
           "[agentctl][host]") {
   TestHost host;
   const auto r = agentctl(host.port(), {"run", "echo", "--input", R"({"text":"hi"})"});
@@ -175,7 +175,7 @@ TEST_CASE("agentctl run of an unknown agent fails with the host's message", "[ag
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
-TEST_CASE("bad input JSON is refused before contacting the host, with its position",
+TEST_CASE("bad input JSON is refused with its position before contacting the host",
           "[agentctl][host]") {
   const auto r = agentctl(closed_port(), {"run", "echo", "--input", R"({"text": hi})"});
   CHECK(r.status == 2);
@@ -183,7 +183,7 @@ TEST_CASE("bad input JSON is refused before contacting the host, with its positi
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // no usage dump for a JSON typo
 }
 
-TEST_CASE("--input @- takes the input from stdin", "[agentctl][host]") {
+TEST_CASE("run with input @- takes the input from stdin", "[agentctl][host]") {
   TestHost host;
   const auto r = agentctl(host.port(), {"run", "echo", "--input", "@-"}, TestHost::token("alice"),
                           "{\"from\": \"stdin\"}\n");
@@ -211,7 +211,7 @@ TEST_CASE("a bad or missing token is refused with 401 in one line", "[agentctl][
             .status == 0);
 }
 
-TEST_CASE("an unreachable host is one line and exit 3, for HTTP and WebSocket commands",
+TEST_CASE("an unreachable host is one line and exit 3 for HTTP and WebSocket commands",
           "[agentctl][host]") {
   const auto port = closed_port();
   for (const auto& args :
@@ -223,7 +223,7 @@ TEST_CASE("an unreachable host is one line and exit 3, for HTTP and WebSocket co
   }
 }
 
-TEST_CASE("runs show, events and events --after show a finished run", "[agentctl][host]") {
+TEST_CASE("runs show with events and events --after show a finished run", "[agentctl][host]") {
   TestHost host;
   const auto run = agentctl(host.port(), {"run", "echo", "--input", R"({"text":"stored"})"});
   REQUIRE(run.status == 0);

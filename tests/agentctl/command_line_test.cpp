@@ -37,7 +37,8 @@ std::string usage_error_of(std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("agents, runs show, cancel and events parse with their ids", "[agentctl][command_line]") {
+TEST_CASE("agents with runs show and cancel and events parse with their ids",
+          "[agentctl][command_line]") {
   CHECK(std::holds_alternative<ListAgents>(parse({"agents"}).command));
   CHECK(std::get<ShowRun>(parse({"runs", "show", "r-1"}).command).run_id == "r-1");
   CHECK(std::get<CancelRun>(parse({"cancel", "r-2"}).command).run_id == "r-2");
@@ -51,7 +52,7 @@ TEST_CASE("agents, runs show, cancel and events parse with their ids", "[agentct
   CHECK(followed.follow);
 }
 
-TEST_CASE("run takes an agent, a thread, an input and a strategy in either option form",
+TEST_CASE("run takes an agent with thread and input and strategy in either option form",
           "[agentctl][command_line]") {
   const auto plain = std::get<StartRun>(parse({"run", "echo"}).command);
   CHECK(plain.agent == "echo");
@@ -67,7 +68,7 @@ TEST_CASE("run takes an agent, a thread, an input and a strategy in either optio
   CHECK(full.strategy == "reject");
 }
 
-TEST_CASE("global options go before or after the command; -- ends the options",
+TEST_CASE("global options go before or after the command and a double dash ends the options",
           "[agentctl][command_line]") {
   const auto before = parse({"--json", "--url", "http://h:9000", "--token", "tk", "agents"});
   const auto after = parse({"agents", "--token=tk", "--url=http://h:9000", "--json"});
@@ -81,7 +82,7 @@ TEST_CASE("global options go before or after the command; -- ends the options",
   CHECK(std::get<StartRun>(parse({"run", "--", "--odd"}).command).agent == "--odd");
 }
 
-TEST_CASE("URL and token come from flags, else the environment, else the default",
+TEST_CASE("URL and token come from flags then the environment then the default",
           "[agentctl][command_line]") {
   const auto defaults = parse({"agents"});
   CHECK(defaults.options.host.text == "http://127.0.0.1:8080");
@@ -103,7 +104,7 @@ TEST_CASE("URL and token come from flags, else the environment, else the default
   CHECK_FALSE(empty.options.token);
 }
 
-TEST_CASE("--help or -h anywhere asks for help, even next to mistakes",
+TEST_CASE("help (--help or -h) anywhere asks for help even next to mistakes",
           "[agentctl][command_line]") {
   CHECK(std::holds_alternative<ShowHelp>(parse({"--help"}).command));
   CHECK(std::holds_alternative<ShowHelp>(parse({"run", "-h"}).command));
@@ -123,7 +124,7 @@ TEST_CASE("unknown commands and options are refused with a suggestion",
         "unknown subcommand 'runs shwo'; did you mean 'show'? (agentctl runs show RUN_ID)");
 }
 
-TEST_CASE("options are checked: scope, value, repetition", "[agentctl][command_line]") {
+TEST_CASE("options are checked: scope and value and repetition", "[agentctl][command_line]") {
   CHECK(usage_error_of({"events", "r", "--input", "{}"}) ==
         "option '--input' does not apply to 'events'");
   CHECK(usage_error_of({"run", "echo", "--follow"}) == "option '--follow' does not apply to 'run'");

@@ -23,7 +23,8 @@ json::object event(std::string_view type, std::uint64_t seq, std::string_view pa
 
 }  // namespace
 
-TEST_CASE("an event line shows the time of day, seq, type and a summary", "[agentctl][format]") {
+TEST_CASE("an event line shows the time of day with seq and type and a summary",
+          "[agentctl][format]") {
   CHECK(
       format_event_line(event("agent_started", 1,
                               R"({"status":"started","metadata":{},"message":"Agent started"})")) ==
@@ -96,7 +97,7 @@ TEST_CASE("summaries stay on one line and within the limit", "[agentctl][format]
   CHECK(cut == "\xC3\xA9\xC3\xA9\xC3\xA9...");
 }
 
-TEST_CASE("an event missing fields is still shown, never thrown on", "[agentctl][format]") {
+TEST_CASE("an event missing fields is still shown and never throws", "[agentctl][format]") {
   CHECK(format_event_line(json::object{{"type", "agent_thinking"}}) ==
         "--:--:--.---  #?    agent_thinking");
   CHECK(format_event_line(json::object{
@@ -107,7 +108,7 @@ TEST_CASE("an event missing fields is still shown, never thrown on", "[agentctl]
         R"("lots")");
 }
 
-TEST_CASE("the outcome line of each terminal event, and its exit code", "[agentctl][format]") {
+TEST_CASE("the outcome line of each terminal event and its exit code", "[agentctl][format]") {
   CHECK(format_outcome(
             event("agent_completed", 4, R"({"success":true,"result":{"text":"hi","n":[1,2]}})")) ==
         R"(result: {"text":"hi","n":[1,2]})");
@@ -135,7 +136,7 @@ TEST_CASE("the outcome line of each terminal event, and its exit code", "[agentc
   CHECK(exit_code_for("agent_death") == ExitCode::failed);
 }
 
-TEST_CASE("the accepted line names run, agent and thread", "[agentctl][format]") {
+TEST_CASE("the accepted line names the run with its agent and thread", "[agentctl][format]") {
   const json::object frame{{"type", "run_accepted"},
                            {"request_id", "agentctl-start-1"},
                            {"run_id", "r9"},

@@ -24,7 +24,7 @@ TEST_CASE("the agent list is an aligned table", "[agentctl][format]") {
                     Catch::Contains("unexpected answer from the host"));
 }
 
-TEST_CASE("a run shows its fields, result or error", "[agentctl][format]") {
+TEST_CASE("a run shows its fields with result or error", "[agentctl][format]") {
   const auto completed =
       json::parse(R"({"run_id":"r1","thread_id":"t1","agent":"echo","status":"completed",
       "input":{"text":"hi"},"result":{"text":"hi"},"created_at":"2026-11-26T06:20:47.123Z",
@@ -66,7 +66,7 @@ TEST_CASE("HTTP refusals become one line: 401 names the token", "[agentctl][refu
       "the host requires a token (401): missing credentials; pass --token or set AGENTHOST_TOKEN");
 }
 
-TEST_CASE("HTTP refusals carry the host's message, status and code", "[agentctl][refusal]") {
+TEST_CASE("HTTP refusals carry the host's message and status and code", "[agentctl][refusal]") {
   CHECK(describe_http_refusal(
             404, R"({"error":{"code":"unknown_agent","message":"no agent named \"ech\""}})",
             true) == "no agent named \"ech\" (404 unknown_agent)");

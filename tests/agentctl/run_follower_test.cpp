@@ -96,7 +96,7 @@ const json::object kStartFrame{{"type", "start_run"},
 
 }  // namespace
 
-TEST_CASE("start sends start_run, prints each event and the result, exits 0",
+TEST_CASE("start sends start_run then prints each event and the result and exits 0",
           "[agentctl][follower]") {
   Run run;
   run.host.scripts.push_back(std::deque<FrameRead>{
@@ -119,7 +119,8 @@ TEST_CASE("start sends start_run, prints each event and the result, exits 0",
   CHECK(run.host.closed_cleanly == 1);
 }
 
-TEST_CASE("--json prints every frame exactly as received, one per line", "[agentctl][follower]") {
+TEST_CASE("in JSON mode every frame is printed exactly as received one per line",
+          "[agentctl][follower]") {
   Run run;
   const auto started = event(1, "agent_started");
   run.host.scripts.push_back(
@@ -277,7 +278,8 @@ TEST_CASE("an interrupt stops watching and says how to pick the run up again",
   }
 }
 
-TEST_CASE("a frame that is not JSON is a protocol failure, not a crash", "[agentctl][follower]") {
+TEST_CASE("a frame that is not JSON is a protocol failure rather than a crash",
+          "[agentctl][follower]") {
   Run run;
   run.host.scripts.push_back(std::deque<FrameRead>{frame(kAccepted), frame("not json")});
   try {

@@ -54,7 +54,8 @@ struct TempFile {
 
 }  // namespace
 
-TEST_CASE("no --input is an empty object; inline JSON of any kind is taken", "[agentctl][input]") {
+TEST_CASE("no --input is an empty object and inline JSON of any kind is taken",
+          "[agentctl][input]") {
   CHECK(load(std::nullopt) == json::object{});
   CHECK(load(std::string(R"({"text":"hi"})")) == json::object{{"text", "hi"}});
   CHECK(load(std::string(R"("just a string")")) == json::value("just a string"));
@@ -76,7 +77,7 @@ TEST_CASE("invalid inline JSON names the line and column of the problem", "[agen
   CHECK(refusal(std::string("   ")) == "--input: no JSON value (the input is empty)");
 }
 
-TEST_CASE("--input @FILE reads the file and names it in errors", "[agentctl][input]") {
+TEST_CASE("input from @FILE is read from the file and names it in errors", "[agentctl][input]") {
   TempFile good("{\"text\": \"from a file\"}\n");
   CHECK(load("@" + good.path.string()) == json::object{{"text", "from a file"}});
 
@@ -92,7 +93,7 @@ TEST_CASE("--input @FILE reads the file and names it in errors", "[agentctl][inp
   CHECK_THAT(refusal(std::string("@")), Catch::Contains("the file name is missing"));
 }
 
-TEST_CASE("--input @- reads standard input", "[agentctl][input]") {
+TEST_CASE("input from @- is read from standard input", "[agentctl][input]") {
   CHECK(load(std::string("@-"), "{\"n\": [1, 2]}") == json::object{{"n", json::array{1, 2}}});
   CHECK_THAT(refusal(std::string("@-"), "{oops}"),
              Catch::StartsWith("--input @- (stdin): invalid JSON at line 1, column 2"));

@@ -1,0 +1,118 @@
+// agentctl against the real agenthostd, as the README has a user do it: start the
+// daemon on port 0 in a temp dir, then list the agents and run echo.
+//
+// Skips, loudly, while agenthostd does not serve HTTP yet (it logs "listening on
+// ADDRESS:PORT" once it does).
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "support/child_process.hpp"
+
+namespace fs = std::filesystem;
+using agenthost::testing::ChildProcess;
+using agenthost::testing::run_command;
+
+namespace {
+
+constexpr const char* kApiKey = "ak_alice_0123456789abcdef";
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "agentctl-daemon-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string write_config(const TempDir& dir) {
+  const auto file = dir.path / "agenthost.yaml";
+  std::ofstream(file) << "server:\n"
+                         "  address: 127.0.0.1\n"
+                         "  port: 0\n"
+                         "  data_dir: "
+                      << (dir.path / "data").string()
+                      << "\n"
+                         "plugins:\n"
+                         "  paths: ["
+                      << AGENTHOST_PLUGIN_DIR << "/echo.so, " << AGENTHOST_TEST_PLUGIN_DIR
+                      << "/testagents.so]\n"
+                         "auth:\n"
+                         "  api_keys:\n"
+                         "    - user: alice\n"
+                         "      key: \"${AGENTCTL_TEST_API_KEY}\"\n";
+  return file.string();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "agentctl drives the real agenthostd: agents then run echo then events --follow then 401 then "
+    "unreachable",
+    "[agentctl][daemon]") {
+  TempDir dir;
+  ChildProcess daemon({AGENTHOSTD_PATH, "--config", write_config(dir)},
+                      {{"AGENTCTL_TEST_API_KEY", kApiKey}});
+  const bool ready = daemon.wait_for_output(
+      [](const std::string& s) { return s.find("agenthostd ready") != std::string::npos; },
+      std::chrono::seconds(60));
+  INFO(daemon.out() << daemon.err());
+  REQUIRE(ready);
+
+  std::smatch listening;
+  const auto log = daemon.out() + daemon.err();
+  if (!std::regex_search(log, listening, std::regex(R"(listening on (\S+):(\d+))"))) {
+    WARN(
+        "SKIPPED: agenthostd is ready but does not log \"listening on ADDRESS:PORT\": it does not "
+        "serve HTTP yet, so agentctl cannot be tested against it end to end. (agentctl is tested "
+        "against the real server in process by test_agentctl_host and test_agentctl_process.)");
+    daemon.signal(SIGTERM);
+    daemon.wait(std::chrono::seconds(30));
+    return;
+  }
+  const std::map<std::string, std::string> env{
+      {"AGENTHOST_URL", "http://" + listening[1].str() + ":" + listening[2].str()},
+      {"AGENTHOST_TOKEN", kApiKey}};
+
+  const auto agents = run_command({AGENTCTL_PATH, "agents"}, env);
+  INFO(agents.out << agents.err);
+  CHECK(agents.status == 0);
+  CHECK_THAT(agents.out, Catch::Contains("\necho ") && Catch::Contains("\nsleepy "));
+
+  const auto run = run_command({AGENTCTL_PATH, "run", "echo", "--input", R"({"text":"hi"})"}, env);
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out,
+             Catch::Contains("agent_started") && Catch::EndsWith("result: {\"text\":\"hi\"}\n"));
+
+  std::smatch accepted;
+  REQUIRE(std::regex_search(run.out, accepted, std::regex(R"(run (\S+) accepted)")));
+  const auto events = run_command({AGENTCTL_PATH, "events", accepted[1].str(), "--follow"}, env);
+  CHECK(events.status == 0);
+  CHECK_THAT(events.out, Catch::EndsWith("result: {\"text\":\"hi\"}\n"));
+
+  const auto refused = run_command(
+      {AGENTCTL_PATH, "agents"},
+      {{"AGENTHOST_URL", env.at("AGENTHOST_URL")}, {"AGENTHOST_TOKEN", "wrong-key-wrong-key"}});
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.err, Catch::StartsWith("agentctl: the host refused the token (401): "));
+
+  daemon.signal(SIGTERM);
+  const auto status = daemon.wait(std::chrono::seconds(30));
+  REQUIRE(status.has_value());
+  CHECK(*status == 0);
+
+  // Once the daemon is gone, agentctl says so.
+  const auto gone = run_command({AGENTCTL_PATH, "agents"}, env);
+  CHECK(gone.status == 3);
+  CHECK(gone.err == "agentctl: cannot reach agenthost at " + env.at("AGENTHOST_URL") +
+                        ": connection refused\n");
+}
