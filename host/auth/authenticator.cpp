@@ -90,11 +90,18 @@ void Authenticator::reload(AuthOptions options) {
     if (auto problem = agenthost::id_problem(user); !problem.empty())
       throw std::invalid_argument("auth.api_keys: user id \"" + user + "\" " + problem);
   }
-  state_.store(std::make_shared<const State>(options));
+  auto next = std::make_shared<const State>(options);
+  std::lock_guard lock(mutex_);
+  state_.swap(next);
+}
+
+std::shared_ptr<const Authenticator::State> Authenticator::current() const {
+  std::lock_guard lock(mutex_);
+  return state_;
 }
 
 bool Authenticator::enabled() const {
-  const auto s = state_.load();
+  const auto s = current();
   return s->jwt_enabled() || !s->api_keys.empty();
 }
 
@@ -121,7 +128,7 @@ AuthResult Authenticator::authenticate_token(std::string_view token) const {
   if (!printable_without_spaces(token))
     return AuthResult::refused(AuthFailure::malformed,
                                "token contains spaces or non-printable characters");
-  const auto state = state_.load();
+  const auto state = current();
   if (const auto* user = state->api_keys.find(token)) return AuthResult::accepted(*user);
   if (looks_like_jwt(token)) {
     if (!state->jwt_enabled())

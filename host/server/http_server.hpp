@@ -57,9 +57,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  /// Binds address:port, starts the I/O and request threads and logs "listening on
+  /// Binds address:port, starts the I/O threads and logs "listening on
   /// ADDRESS:PORT". Returns the bound port (the chosen one for port 0). Throws
-  /// std::system_error (naming the address) when the port cannot be bound. Once.
+  /// std::invalid_argument when the address is not an IP address, std::runtime_error
+  /// naming address and port when it cannot be bound, std::logic_error when called
+  /// twice.
   std::uint16_t start();
 
   /// /readyz answers 200 when true, 503 while false (the initial state: starting).

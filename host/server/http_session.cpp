@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -63,6 +65,27 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->body_limit(state_.options.max_message_bytes);
   stream_.expires_after(state_.options.idle_timeout);
+  // The header first: a client sending "Expect: 100-continue" (curl does, for
+  // bodies over 1 KiB) waits for our go-ahead before it sends the body.
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec || closing_ || parser_->is_done()) return on_read(ec, bytes);
+  const auto expect = parser_->get()[http::field::expect];
+  if (beast::iequals(expect, "100-continue")) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    return net::async_write(stream_, net::buffer(kContinue),
+                            [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                              if (write_ec) return self->on_read(write_ec, 0);
+                              self->read_body();
+                            });
+  }
+  read_body();
+}
+
+void HttpSession::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

@@ -40,6 +40,8 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
   void do_read();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
+  void read_body();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_upgrade();
   void handle_request();

@@ -68,6 +68,7 @@ std::vector<SessionInbox::Entry> SessionInbox::take() {
 void SessionInbox::close() noexcept {
   std::lock_guard lock(mutex_);
   closed_ = true;
+  wake_ = nullptr;
   queue_.clear();
   queued_events_ = 0;
   marked_.clear();

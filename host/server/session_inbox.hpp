@@ -48,7 +48,10 @@ class SessionInbox final : public events::EventSink {
   /// Takes everything queued, in order (strand).
   std::vector<Entry> take();
 
-  /// No more deliveries and no more wakes, from when this returns. Idempotent.
+  /// No more deliveries and no more wakes, from when this returns; the wake function
+  /// (which holds the strand's executor) is destroyed here, so that an inbox kept by
+  /// the engine after the server is gone holds nothing of the server's I/O context.
+  /// Idempotent.
   void close() noexcept;
 
   const std::string& user_id() const noexcept { return user_id_; }
@@ -59,7 +62,7 @@ class SessionInbox final : public events::EventSink {
 
   const std::string user_id_;
   const std::size_t capacity_;
-  const Wake wake_;
+  Wake wake_;  // reset by close()
   std::mutex mutex_;
   std::vector<Entry> queue_;
   std::size_t queued_events_ = 0;

@@ -236,10 +236,13 @@ TEST_CASE("429 with Retry-After when the user's queue is full") {
   for (int i = 0; i < 10 && refused.status == 0; ++i) {
     auto r =
         http_post(host.port(), "/v1/runs", R"({"agent":"sleepy","input":{"ms":30000}})", token);
-    if (r.status == 202)
+    if (r.status == 202) {
       accepted.emplace_back(r.json().at("run_id").as_string());
-    else
+      // The first one must be running (not waiting) for the count below.
+      if (accepted.size() == 1) REQUIRE(host.wait_status(accepted[0], "alice", "running"));
+    } else {
       refused = r;
+    }
   }
   CHECK(refused.status == 429);
   CHECK(refused.error_code() == "queue_full");
@@ -284,6 +287,7 @@ TEST_CASE("another user's thread, run, events and cancel are 404 exactly like ab
   const auto alice = TestHost::token("alice");
   const auto bob = TestHost::token("bob");
   const auto run = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
+  REQUIRE(host.wait_status(run, "alice", "running"));
   const auto thread = host.run(run, "alice")->thread_id;
   const std::string absent_run = "0123456789abcdef0123456789abcdef";
 
@@ -336,4 +340,16 @@ TEST_CASE("unknown paths are 404, wrong methods 405 with Allow, all as JSON") {
   auto ws_plain = http_get(host.port(), "/v1/ws", token);
   CHECK(ws_plain.status == 426);
   CHECK(ws_plain.error_code() == "upgrade_required");
+}
+
+TEST_CASE("Expect: 100-continue gets 100 Continue before the answer") {
+  TestHost host;
+  auto r = http(host.port(), HttpRequest{"POST",
+                                         "/v1/runs",
+                                         R"({"agent":"echo","input":1})",
+                                         TestHost::token("alice"),
+                                         {{"Expect", "100-continue"}}});
+  CHECK(r.interim == std::vector<unsigned>{100});
+  CHECK(r.status == 202);
+  host.wait_final(std::string(r.json().at("run_id").as_string()), "alice");
 }

@@ -131,16 +131,26 @@ HttpResponse http(std::uint16_t port, const HttpRequest& request) {
           io, socket, kDeadline,
           [&](auto handler) { bhttp::async_write(socket, req, std::move(handler)); }, ec))
     throw std::runtime_error("HTTP write timed out");
-  // A refused body may be answered before it is all written: read the answer anyway.
+  // The server drains a refused body, so the whole request is written first.
   beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(boost::none);
-  if (!run_op(
-          io, socket, kDeadline,
-          [&](auto handler) { bhttp::async_read(socket, buffer, parser, std::move(handler)); }, ec))
-    throw std::runtime_error("HTTP read timed out");
-  if (ec) throw std::runtime_error("HTTP read failed: " + ec.message());
-  return to_response(parser.get());
+  std::vector<unsigned> interim;
+  for (;;) {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(boost::none);
+    if (!run_op(
+            io, socket, kDeadline,
+            [&](auto handler) { bhttp::async_read(socket, buffer, parser, std::move(handler)); },
+            ec))
+      throw std::runtime_error("HTTP read timed out");
+    if (ec) throw std::runtime_error("HTTP read failed: " + ec.message());
+    if (parser.get().result_int() / 100 == 1) {  // 100 Continue: the answer follows
+      interim.push_back(parser.get().result_int());
+      continue;
+    }
+    auto response = to_response(parser.get());
+    response.interim = std::move(interim);
+    return response;
+  }
 }
 
 HttpResponse http_get(std::uint16_t port, const std::string& target,

@@ -28,6 +28,8 @@ struct HttpResponse {
   unsigned status = 0;
   std::map<std::string, std::string> headers;  ///< names lower-cased
   std::string body;
+  /// Interim (1xx) responses received before this one, e.g. 100 Continue.
+  std::vector<unsigned> interim;
 
   /// The body as JSON; throws when it is not.
   boost::json::value json() const;

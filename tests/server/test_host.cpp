@@ -101,6 +101,17 @@ database::RunRecord TestHost::wait_final(const std::string& run_id, const std::s
   }
 }
 
+bool TestHost::wait_status(const std::string& run_id, const std::string& user_id,
+                           const std::string& status) {
+  const auto until = std::chrono::steady_clock::now() + kDeadline;
+  for (;;) {
+    auto record = runs->find_run(run_id, user_id);
+    if (record && record->status == status) return true;
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the condition
+  }
+}
+
 void TestHost::stop_server() { server->stop(); }
 
 }  // namespace agenthost::server::test

@@ -49,6 +49,9 @@ class TestHost {
 
   /// The run as stored, when `user_id` owns it.
   std::optional<database::RunRecord> run(const std::string& run_id, const std::string& user_id);
+  /// Waits until the run has status `status`; false after the deadline.
+  bool wait_status(const std::string& run_id, const std::string& user_id,
+                   const std::string& status);
   /// Waits until the run's status is terminal; its record (FAILs after the deadline).
   database::RunRecord wait_final(const std::string& run_id, const std::string& user_id);
 

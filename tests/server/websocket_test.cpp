@@ -143,6 +143,7 @@ TEST_CASE("another user's runs and threads look absent over the WebSocket") {
   TestHost host;
   auto alice = WsClient::connect(host.port(), as_user("alice"));
   const auto run = start_run_ws(*alice, "sleepy", {{"ms", 30000}});
+  REQUIRE(host.wait_status(run, "alice", "running"));
   const auto thread = host.run(run, "alice")->thread_id;
 
   auto bob = WsClient::connect(host.port(), as_user("bob"));
@@ -198,6 +199,7 @@ TEST_CASE("queue_full over the WebSocket") {
   auto ws = WsClient::connect(host.port(), as_user("alice"));
   std::vector<std::string> runs;
   runs.push_back(start_run_ws(*ws, "sleepy", {{"ms", 30000}}, "q-1"));
+  REQUIRE(host.wait_status(runs[0], "alice", "running"));
   runs.push_back(start_run_ws(*ws, "sleepy", {{"ms", 30000}}, "q-2"));
   ws->send(
       {{"type", "start_run"}, {"request_id", "q-3"}, {"agent", "sleepy"}, {"input", {{"ms", 1}}}});
