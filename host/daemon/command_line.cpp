@@ -59,7 +59,8 @@ std::string usage_text() {
          "       agenthostd --check-config FILE  validate FILE and load its plugins, then exit\n"
          "       agenthostd --check-plugin FILE  load one plugin .so in isolation and describe it\n"
          "       agenthostd --version | --help\n"
-         "Exit status: 0 on success, 1 when the configuration or a plugin is refused, 2 on usage errors.\n";
+         "Exit status: 0 on success, 1 when the configuration or a plugin is refused, 2 on usage "
+         "errors.\n";
 }
 
 }  // namespace agenthost::daemon

@@ -16,8 +16,8 @@ namespace agenthost::daemon {
 namespace {
 
 logging::LogOptions log_options(const config::LoggingSettings& s) {
-  return {s.level, s.format == config::LogFormat::json ? logging::Format::json
-                                                       : logging::Format::text};
+  return {s.level,
+          s.format == config::LogFormat::json ? logging::Format::json : logging::Format::text};
 }
 
 }  // namespace
@@ -27,8 +27,7 @@ int check_config(const std::string& config_file) {
     const auto cfg = config::load_config_file(config_file);
     registry::AgentClassRegistry registry;
     const auto report = load_and_freeze(cfg.plugins, registry);
-    std::cout << "configuration " << cfg.source_file << " is valid\n"
-              << describe(report, registry);
+    std::cout << "configuration " << cfg.source_file << " is valid\n" << describe(report, registry);
     return 0;
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";
@@ -49,9 +48,10 @@ int check_plugin(const std::string& plugin_file) {
     for (const auto& p : report.loaded) {
       const auto& m = p.manifest;
       std::cout << "plugin " << p.name << " " << p.version << " (" << p.file << ") is loadable\n"
-                << "manifest: sdk abi " << m.abi_major << "." << m.abi_minor << ", " << m.compiler_id
-                << " " << m.compiler_version << ", " << m.stdlib << " " << m.stdlib_version
-                << ", cxx11_abi " << m.cxx11_abi << ", " << m.build_type << " build\n";
+                << "manifest: sdk abi " << m.abi_major << "." << m.abi_minor << ", "
+                << m.compiler_id << " " << m.compiler_version << ", " << m.stdlib << " "
+                << m.stdlib_version << ", cxx11_abi " << m.cxx11_abi << ", " << m.build_type
+                << " build\n";
     }
     std::cout << describe(report, registry);
     return 0;

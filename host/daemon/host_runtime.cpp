@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "daemon/plugin_setup.hpp"
@@ -33,6 +34,47 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   return o;
 }
 
+auth::AuthOptions auth_options(const config::AuthSettings& a) {
+  auth::AuthOptions o;
+  o.jwt_hs256_secret = a.jwt.hs256_secret;
+  o.jwt_issuer = a.jwt.issuer;
+  o.jwt_audience = a.jwt.audience;
+  o.jwt_leeway = std::chrono::duration_cast<std::chrono::seconds>(a.jwt.leeway);
+  for (const auto& k : a.api_keys) {
+    if (!o.api_keys.emplace(k.key, k.user).second)
+      throw std::invalid_argument(k.where + ": this API key is listed twice");
+  }
+  return o;
+}
+
+auth::AuthOptions checked_auth_options(const config::AuthSettings& a) {
+  auto options = auth_options(a);
+  if (options.jwt_hs256_secret.empty() && options.api_keys.empty())
+    spdlog::warn(
+        "auth: neither auth.jwt.hs256_secret nor auth.api_keys is set; every request will be "
+        "refused with 401");
+  return options;
+}
+
+server::ServerOptions server_options(const config::ServerSettings& s) {
+  server::ServerOptions o;
+  o.address = s.address;
+  o.port = s.port;
+  o.max_message_bytes = s.max_message_bytes;
+  o.idle_timeout = s.idle_timeout;
+  o.handshake_timeout = s.handshake_timeout;
+  o.write_timeout = s.write_timeout;
+  o.io_threads = s.io_threads;
+  o.request_threads = s.request_threads;
+  o.send_queue_frames = s.send_queue_frames;
+  o.max_connections_per_user = s.max_connections_per_user;
+  o.runs_per_second_per_user = s.runs_per_second_per_user;
+  o.on_disconnect = s.on_disconnect == config::OnDisconnect::cancel_runs
+                        ? server::OnDisconnect::cancel_runs
+                        : server::OnDisconnect::continue_runs;
+  return o;
+}
+
 database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db) {
   database::apply_migrations(db);
   return db;
@@ -47,27 +89,36 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       agent_database_(database_options(config_, config_.database.pool_size)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
-      engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_,
-              router_) {}
+      engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_),
+      authenticator_(checked_auth_options(config_.auth)),
+      server_(
+          server_options(config_.server),
+          server::ServerDeps{engine_, run_store_, router_, event_log_, registry_, authenticator_}) {
+}
 
 HostRuntime::~HostRuntime() { stop(); }
 
-void HostRuntime::start() {
+std::uint16_t HostRuntime::start() {
   for (const auto& refusal : plugins_.refused)
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
   if (const auto n = recover_interrupted_runs(run_store_, event_log_); n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
-  spdlog::info("agenthostd ready: {} agents, database {}", registry_.agents().size(),
-               host_database_.backend());
+  const auto port = server_.start();
+  server_.set_ready(true);
+  spdlog::info("agenthostd ready: {} agents, database {}, port {}", registry_.agents().size(),
+               host_database_.backend(), port);
+  return port;
 }
 
 void HostRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
-  engine_.shutdown(std::chrono::seconds(10));
+  server_.set_ready(false);
+  engine_.shutdown(config_.server.drain_timeout);
   event_log_.flush();
+  server_.stop();
 }
 
 }  // namespace agenthost::daemon

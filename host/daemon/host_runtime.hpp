@@ -4,6 +4,9 @@
 /// order from the configuration and torn down in reverse. The one place that
 /// turns configuration sections into each component's typed options.
 
+#include <cstdint>
+
+#include "auth/authenticator.hpp"
 #include "config/host_config.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
@@ -13,6 +16,7 @@
 #include "execution/execution_engine.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "server/http_server.hpp"
 
 namespace agenthost::daemon {
 
@@ -26,9 +30,12 @@ class HostRuntime {
   HostRuntime(const HostRuntime&) = delete;
   HostRuntime& operator=(const HostRuntime&) = delete;
 
-  /// Logs what was loaded and that the host is ready.
-  void start();
-  /// Stops accepting runs, drains running ones, stores every event. Idempotent.
+  /// Recovers runs a killed predecessor left unfinished, starts serving and logs
+  /// what was loaded. Returns the bound port (the chosen one for port 0).
+  std::uint16_t start();
+  /// Drains: /readyz turns 503 and new runs are refused, running runs get
+  /// server.drain_timeout to finish, the rest end with agent_death (shutdown); every
+  /// event is stored, then clients get close 1001. Idempotent.
   void stop();
 
   const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
@@ -51,6 +58,8 @@ class HostRuntime {
   database::EventLog event_log_;
   events::EventRouter router_;
   execution::ExecutionEngine engine_;
+  auth::Authenticator authenticator_;
+  server::HttpServer server_;
   bool stopped_ = false;
 };
 

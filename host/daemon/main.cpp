@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   using agenthost::daemon::Mode;
   agenthost::daemon::CommandLine command;
   try {
-    command = agenthost::daemon::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+    command =
+        agenthost::daemon::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const agenthost::daemon::UsageError& e) {
     std::cerr << "agenthostd: " << e.what() << "\n" << agenthost::daemon::usage_text();
     return 2;

@@ -1,7 +1,7 @@
 #include "daemon/signals.hpp"
 
-#include <csignal>
 #include <pthread.h>
+#include <csignal>
 
 namespace agenthost::daemon {
 

@@ -44,7 +44,8 @@ RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentCla
 
 RunScope::~RunScope() {
   if (auto failure = destroy_agent())
-    spdlog::error("[{}] {}", context_.correlation_id(), failure->message);
+    spdlog::error("[{}] {}", context_.correlation_id(),
+                  events::sanitize_error_message(failure->message));
   tools_.end();
   db_.rollback();
   emitter_.close();
@@ -116,7 +117,7 @@ RunOutcome RunScope::execute(const boost::json::value& input, const RunControl& 
     return end_with_death(*cause);
   }
   if (auto failure = create_agent()) {
-    spdlog::warn("[{}] {}", corr, failure->message);
+    spdlog::warn("[{}] {}", corr, events::sanitize_error_message(failure->message));
     tools_.end();
     db_.rollback();
     auto outcome = end_with_error(error_type::agent, failure->message, false);
@@ -133,11 +134,11 @@ RunOutcome RunScope::execute(const boost::json::value& input, const RunControl& 
     db_.rollback();
     outcome = end_with_death(*cause);
   } else if (auto* failure = std::get_if<PluginFailure>(&ran)) {
-    spdlog::warn("[{}] {}", corr, failure->message);
+    spdlog::warn("[{}] {}", corr, events::sanitize_error_message(failure->message));
     db_.rollback();
     outcome = end_with_error(error_type::agent, failure->message, false);
   } else if (destroyed) {
-    spdlog::warn("[{}] {}", corr, destroyed->message);
+    spdlog::warn("[{}] {}", corr, events::sanitize_error_message(destroyed->message));
     db_.rollback();
     outcome = end_with_error(error_type::agent, destroyed->message, false);
   } else {

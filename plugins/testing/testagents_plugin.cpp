@@ -4,6 +4,7 @@
 //   sleepy         {"ms": n}: thinking event, then sleeps n ms unless cancelled
 //   failing        {"message": s}: throws std::runtime_error(s)
 //   throwing_ctor  throws from its constructor
+//   throwing_dtor  returns normally, then throws from its destructor
 //   chatty         {"count": n}: emits n agent_thinking events
 //   dbwriter       {"value": s, "fail": b}: inserts (run_id, s) into agent_notes,
 //                  then throws when fail is true (the insert must be rolled back)
@@ -62,6 +63,15 @@ class ThrowingCtor final : public agenthost::Agent {
   boost::json::value run(const boost::json::value&) override { return nullptr; }
 };
 
+class ThrowingDtor final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  ~ThrowingDtor() noexcept(false) override {
+    throw std::runtime_error("throwing_dtor fails in its destructor on purpose");
+  }
+  boost::json::value run(const boost::json::value&) override { return "done"; }
+};
+
 class Chatty final : public agenthost::Agent {
  public:
   using Agent::Agent;
@@ -116,6 +126,8 @@ void register_testagents(agenthost::Registrar& r) {
   r.add_agent<Failing>({.name = "failing", .description = "Throws input.message", .version = "1"});
   r.add_agent<ThrowingCtor>(
       {.name = "throwing_ctor", .description = "Throws in its constructor", .version = "1"});
+  r.add_agent<ThrowingDtor>(
+      {.name = "throwing_dtor", .description = "Throws in its destructor", .version = "1"});
   r.add_agent<Chatty>(
       {.name = "chatty", .description = "Emits input.count events", .version = "1"});
   r.add_agent<DbWriter>(

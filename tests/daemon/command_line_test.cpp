@@ -20,7 +20,8 @@ TEST_CASE("command line: refusals say what is wrong", "[daemon]") {
   CHECK_THROWS_WITH(parse_command_line({}), Catch::Contains("--config FILE"));
   CHECK_THROWS_WITH(parse_command_line({"--config"}), Catch::Contains("--config needs a file"));
   CHECK_THROWS_WITH(parse_command_line({"--config="}), Catch::Contains("--config needs a file"));
-  CHECK_THROWS_WITH(parse_command_line({"--confg", "x"}), Catch::Contains("unknown option '--confg'"));
+  CHECK_THROWS_WITH(parse_command_line({"--confg", "x"}),
+                    Catch::Contains("unknown option '--confg'"));
   CHECK_THROWS_WITH(parse_command_line({"--config", "a", "b"}),
                     Catch::Contains("unexpected argument 'b'"));
   CHECK_THROWS_WITH(parse_command_line({"--version=3"}), Catch::Contains("takes no value"));

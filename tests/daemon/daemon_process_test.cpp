@@ -50,9 +50,11 @@ std::string config_with_plugins(const TempDir& dir, const std::string& plugins_y
 
 }  // namespace
 
-TEST_CASE("agenthostd --check-config on the shipped config lists the example agents and tools", "[daemon]") {
+TEST_CASE("agenthostd --check-config on the shipped config lists the example agents and tools",
+          "[daemon]") {
   const auto r = run_command(
-      {AGENTHOSTD_PATH, "--check-config", std::string(AGENTHOST_SOURCE_DIR) + "/config/agenthost.yaml"},
+      {AGENTHOSTD_PATH, "--check-config",
+       std::string(AGENTHOST_SOURCE_DIR) + "/config/agenthost.yaml"},
       {{"AGENTHOST_PLUGIN_DIR", AGENTHOST_PLUGIN_DIR}, {"AGENTHOST_DATA_DIR", "/tmp/unused"}});
   INFO(r.out << r.err);
   CHECK(r.status == 0);
@@ -80,7 +82,8 @@ TEST_CASE("agenthostd --check-config reports every config error with its positio
   CHECK_THAT(r.err, Catch::Contains("refused"));
 }
 
-TEST_CASE("agenthostd --check-config refuses an incompatible plugin, naming file, field and fix", "[daemon]") {
+TEST_CASE("agenthostd --check-config refuses an incompatible plugin, naming file, field and fix",
+          "[daemon]") {
   TempDir dir;
   const auto file = config_with_plugins(
       dir, "plugins:\n  paths: [" + plugin("echo") + ", " + test_plugin("bad_abi_major") + "]\n");
@@ -93,11 +96,12 @@ TEST_CASE("agenthostd --check-config refuses an incompatible plugin, naming file
   CHECK_THAT(r.err, Catch::Contains("rebuild"));
 }
 
-TEST_CASE("agenthostd --check-config with on_error: skip loads the rest and lists the refusal", "[daemon]") {
+TEST_CASE("agenthostd --check-config with on_error: skip loads the rest and lists the refusal",
+          "[daemon]") {
   TempDir dir;
-  const auto file = config_with_plugins(dir, "plugins:\n  on_error: skip\n  paths: [" +
-                                                 plugin("echo") + ", " +
-                                                 test_plugin("not_a_library") + "]\n");
+  const auto file =
+      config_with_plugins(dir, "plugins:\n  on_error: skip\n  paths: [" + plugin("echo") + ", " +
+                                   test_plugin("not_a_library") + "]\n");
   const auto r = run_command({AGENTHOSTD_PATH, "--check-config", file});
   INFO(r.out << r.err);
   CHECK(r.status == 0);
@@ -112,7 +116,8 @@ TEST_CASE("agenthostd --check-plugin describes a good plugin and refuses a bad o
   CHECK_THAT(good.out, Catch::Contains("sdk abi 1.0"));
   CHECK_THAT(good.out, Catch::Contains("triage.keyword_classifier"));
 
-  const auto bad = run_command({AGENTHOSTD_PATH, "--check-plugin", test_plugin("unresolved_symbol")});
+  const auto bad =
+      run_command({AGENTHOSTD_PATH, "--check-plugin", test_plugin("unresolved_symbol")});
   INFO(bad.err);
   CHECK(bad.status == 1);
   CHECK_THAT(bad.err, Catch::Contains("unresolved_symbol.so"));
@@ -126,10 +131,11 @@ TEST_CASE("usage errors exit 2 with the usage text", "[daemon]") {
   CHECK_THAT(r.err, Catch::Contains("usage:"));
 }
 
-TEST_CASE("agenthostd --config starts the host, logs the frozen registry, and stops on SIGTERM", "[daemon]") {
+TEST_CASE("agenthostd --config starts the host, logs the frozen registry, and stops on SIGTERM",
+          "[daemon]") {
   TempDir dir;
-  const auto file = config_with_plugins(
-      dir, "plugins:\n  paths: [" + std::string(AGENTHOST_PLUGIN_DIR) + "]\n");
+  const auto file =
+      config_with_plugins(dir, "plugins:\n  paths: [" + std::string(AGENTHOST_PLUGIN_DIR) + "]\n");
   ChildProcess host({AGENTHOSTD_PATH, "--config", file});
   REQUIRE(host.wait_for_output(
       [](const std::string& s) { return s.find("agenthostd ready") != std::string::npos; },

@@ -59,8 +59,8 @@ TEST_CASE("recovery appends agent_death after the last stored event, then marks 
   log.append(event_of(running, 2, "agent_thinking"));
   REQUIRE(runs.mark_running(done.run_id, std::chrono::system_clock::now()));
   log.append(event_of(done, 1, "agent_completed"));
-  REQUIRE(runs.mark_finished(done.run_id, run_status::completed, boost::json::value{},
-                             std::nullopt, std::chrono::system_clock::now()));
+  REQUIRE(runs.mark_finished(done.run_id, run_status::completed, boost::json::value{}, std::nullopt,
+                             std::chrono::system_clock::now()));
   log.flush();
 
   CHECK(daemon::recover_interrupted_runs(runs, log) == 2);

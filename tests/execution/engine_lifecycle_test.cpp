@@ -102,6 +102,26 @@ TEST_CASE("exceptions from constructor or run() become agent_error; the host kee
         "agent_error");
 }
 
+TEST_CASE("an exception from the agent's destructor becomes agent_error; the host keeps serving") {
+  auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  TestHost host(backend);
+  auto engine = host.make_engine(test_options());
+  const auto dtor = engine->submit(request("user-alice", "throwing_dtor"), host.sink());
+  const auto after =
+      engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}}));
+  const auto outcome = wait_final(dtor);
+  CHECK(outcome.status == rs::failed);
+  CHECK(outcome.error->at("error_type") == "agent_error");
+  const auto types = host.journal.types_of(dtor.run_id);
+  REQUIRE_FALSE(types.empty());
+  CHECK(types.back() == "agent_error");
+  CHECK(std::count(types.begin(), types.end(), "agent_completed") == 0);
+  const auto last = host.journal.of_run(dtor.run_id).back();
+  CHECK_THAT(std::string(last->payload.at("error_message").as_string()),
+             Catch::Contains("destructor"));
+  CHECK(wait_final(after).status == rs::completed);
+}
+
 TEST_CASE("the agent's transaction commits on success and rolls back on failure, cancel, timeout") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);

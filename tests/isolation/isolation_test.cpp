@@ -57,7 +57,8 @@ TEST_CASE("1. event isolation: two concurrent users see only their own events", 
   CHECK(journals.violations("user-bob", runs_b) == 0);
 }
 
-TEST_CASE("2. registry contamination: one user's runs never change what another gets", "[isolation]") {
+TEST_CASE("2. registry contamination: one user's runs never change what another gets",
+          "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
@@ -70,8 +71,7 @@ TEST_CASE("2. registry contamination: one user's runs never change what another 
     const std::string user = i % 2 == 0 ? "user-alice" : "user-bob";
     const auto marker = user + "-input-" + std::to_string(i);
     runs.emplace_back(
-        engine->submit(request(user, "toolcaller", boost::json::object{{"marker", marker}})),
-        user);
+        engine->submit(request(user, "toolcaller", boost::json::object{{"marker", marker}})), user);
   }
   for (auto& [ticket, user] : runs) {
     const auto outcome = wait_final(ticket);
@@ -113,18 +113,19 @@ TEST_CASE("3. active runs: users never see or touch each other's runs", "[isolat
   CHECK(wait_final(a).status == rs::cancelled);
 }
 
-TEST_CASE("4. database sessions: one user's failed transaction never touches another's", "[isolation]") {
+TEST_CASE("4. database sessions: one user's failed transaction never touches another's",
+          "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
   const auto sessions_in_use_before = host.manager->stats().in_use;  // the event log's
   std::vector<RunTicket> good, bad;
   for (int i = 0; i < 4; ++i) {
-    good.push_back(engine->submit(
-        request("user-alice", "dbwriter", boost::json::object{{"value", "alice-" + std::to_string(i)}})));
-    bad.push_back(engine->submit(request(
-        "user-bob", "dbwriter",
-        boost::json::object{{"value", "bob-" + std::to_string(i)}, {"fail", true}})));
+    good.push_back(engine->submit(request(
+        "user-alice", "dbwriter", boost::json::object{{"value", "alice-" + std::to_string(i)}})));
+    bad.push_back(engine->submit(
+        request("user-bob", "dbwriter",
+                boost::json::object{{"value", "bob-" + std::to_string(i)}, {"fail", true}})));
   }
   for (auto& t : good) CHECK(wait_final(t).status == rs::completed);
   for (auto& t : bad) CHECK(wait_final(t).status == rs::failed);
@@ -152,7 +153,8 @@ TEST_CASE("5. blocking: a short run of B finishes while A's long run is going", 
   CHECK(wait_final(a).status == rs::completed);
 }
 
-TEST_CASE("6. run ids: no event carries a placeholder run id; placeholders are refused", "[isolation]") {
+TEST_CASE("6. run ids: no event carries a placeholder run id; placeholders are refused",
+          "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
@@ -188,7 +190,9 @@ TEST_CASE("7. metrics: a user's figures count only that user's runs", "[isolatio
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
   std::vector<RunTicket> all;
-  for (int i = 0; i < 3; ++i) all.push_back(engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}})));
+  for (int i = 0; i < 3; ++i)
+    all.push_back(
+        engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}})));
   for (int i = 0; i < 2; ++i)
     all.push_back(engine->submit(
         request("user-bob", "failing", boost::json::object{{"message", "bob fails"}})));
@@ -216,9 +220,9 @@ TEST_CASE("8. death routing: a failing agent's error reaches only its own user",
   std::set<std::string> runs_a, runs_b, sleepers;
   std::vector<RunTicket> tickets;
   for (int i = 0; i < 3; ++i) {
-    auto a = engine->submit(
-        request("user-alice", "failing", boost::json::object{{"message", "alice's secret failure"}}),
-        journals.sink("user-alice"));
+    auto a = engine->submit(request("user-alice", "failing",
+                                    boost::json::object{{"message", "alice's secret failure"}}),
+                            journals.sink("user-alice"));
     auto a2 = engine->submit(request("user-alice", "sleepy", boost::json::object{{"ms", 60000}}),
                              journals.sink("user-alice"));
     auto b = engine->submit(request("user-bob", "chatty", boost::json::object{{"count", 2}}),

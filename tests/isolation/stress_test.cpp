@@ -19,7 +19,8 @@ std::string user_name(int i) { return "stress-user-" + std::to_string(i); }
 
 }  // namespace
 
-TEST_CASE("10. stress: 10 users x 3 runs of 0.2 s all isolated and done within 0.8 s", "[isolation]") {
+TEST_CASE("10. stress: 10 users x 3 runs of 0.2 s all isolated and done within 0.8 s",
+          "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto o = test_options();
@@ -78,9 +79,9 @@ TEST_CASE("stress: 100 users x 10 runs with zero events crossing users", "[isola
         for (int r = 0; r < kRuns; ++r) {
           const auto user = user_name(u);
           try {
-            auto t = engine->submit(
-                request(user, "chatty", boost::json::object{{"count", kEvents}}),
-                journals.sink(user));
+            auto t =
+                engine->submit(request(user, "chatty", boost::json::object{{"count", kEvents}}),
+                               journals.sink(user));
             std::lock_guard lock(mutex);
             runs_of[user].insert(t.run_id);
             tickets.push_back(std::move(t));

@@ -29,7 +29,9 @@ class Agent {
         events_(services.events),
         db_(services.db),
         tools_(services.tools) {}
-  virtual ~Agent() = default;
+  /// May throw: an exception from a destructor becomes the run's agent_error, like one
+  /// from run() (noexcept(false) so that it reaches the host instead of terminating).
+  virtual ~Agent() noexcept(false) = default;
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
