@@ -22,8 +22,36 @@ constexpr ModeOption kOptions[] = {
 
 }  // namespace
 
+namespace {
+
+/// --issue-token USER --config FILE [--ttl DURATION], in any order.
+CommandLine parse_issue_token(const std::vector<std::string>& args) {
+  CommandLine cl;
+  cl.mode = Mode::issue_token;
+  for (std::size_t i = 0; i < args.size(); i += 2) {
+    const auto& flag = args[i];
+    if (i + 1 >= args.size() || args[i + 1].empty()) throw UsageError(flag + " needs a value");
+    const auto& value = args[i + 1];
+    if (flag == "--issue-token") {
+      cl.user = value;
+    } else if (flag == "--config") {
+      cl.path = value;
+    } else if (flag == "--ttl") {
+      cl.ttl = value;
+    } else {
+      throw UsageError("unexpected argument '" + flag + "' with --issue-token");
+    }
+  }
+  if (cl.path.empty()) throw UsageError("--issue-token needs --config FILE (for the JWT secret)");
+  return cl;
+}
+
+}  // namespace
+
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (args.empty()) throw UsageError("no option given; start the host with --config FILE");
+  for (const auto& a : args)
+    if (a == "--issue-token") return parse_issue_token(args);
   std::string arg = args[0];
   std::string value;
   bool value_inline = false;
@@ -34,7 +62,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
   for (const auto& option : kOptions) {
     if (arg != option.flag) continue;
-    CommandLine cl{option.mode, {}};
+    CommandLine cl;
+    cl.mode = option.mode;
     std::size_t consumed = 1;
     if (option.takes_path) {
       if (value_inline) {
@@ -58,6 +87,9 @@ std::string usage_text() {
   return "usage: agenthostd --config FILE        start the host\n"
          "       agenthostd --check-config FILE  validate FILE and load its plugins, then exit\n"
          "       agenthostd --check-plugin FILE  load one plugin .so in isolation and describe it\n"
+         "       agenthostd --issue-token USER --config FILE [--ttl 24h]\n"
+         "                                       print a JWT for USER signed with the config's "
+         "secret\n"
          "       agenthostd --version | --help\n"
          "Exit status: 0 on success, 1 when the configuration or a plugin is refused, 2 on usage "
          "errors.\n";

@@ -14,11 +14,14 @@ enum class Mode {
   check_plugin,  ///< --check-plugin FILE.so: load one plugin in isolation, print, exit
   version,       ///< --version
   help,          ///< --help
+  issue_token,   ///< --issue-token USER --config FILE [--ttl DURATION]: print a JWT
 };
 
 struct CommandLine {
   Mode mode = Mode::help;
-  std::string path;  ///< the config file or plugin file the mode names
+  std::string path;         ///< the config file or plugin file the mode names
+  std::string user;         ///< issue_token: the token's user
+  std::string ttl = "24h";  ///< issue_token: how long the token is valid (a config duration)
 };
 
 /// Thrown for an unknown option or a missing argument; what() says which.

@@ -5,7 +5,10 @@
 #include <exception>
 #include <iostream>
 
+#include "auth/token_issuer.hpp"
+#include "config/duration.hpp"
 #include "config/host_config.hpp"
+#include "daemon/auth_setup.hpp"
 #include "daemon/host_runtime.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/signals.hpp"
@@ -57,6 +60,24 @@ int check_plugin(const std::string& plugin_file) {
     return 0;
   } catch (const plugin_loader::PluginLoadError& e) {
     std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
+int issue_token(const std::string& config_file, const std::string& user, const std::string& ttl) {
+  const auto duration = config::parse_duration(ttl);
+  if (!duration || duration->count() <= 0) {
+    std::cerr << "agenthostd: --ttl '" << ttl << "' is not a duration such as 30m or 24h\n";
+    return 2;
+  }
+  try {
+    const auto cfg = config::load_config_file(config_file);
+    std::cout << auth::issue_token(auth_options(cfg.auth), user,
+                                   std::chrono::duration_cast<std::chrono::seconds>(*duration))
+              << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "agenthostd: no token issued: " << e.what() << "\n";
     return 1;
   }
 }

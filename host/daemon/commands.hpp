@@ -15,6 +15,10 @@ int check_config(const std::string& config_file);
 /// and tools, or the exact reason it would be refused.
 int check_plugin(const std::string& plugin_file);
 
+/// --issue-token USER --config FILE [--ttl D]: prints a JWT for USER signed with
+/// the config's auth.jwt.hs256_secret.
+int issue_token(const std::string& config_file, const std::string& user, const std::string& ttl);
+
 /// --config FILE: starts the host and serves until SIGINT/SIGTERM.
 int serve(const std::string& config_file);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "daemon/auth_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/run_recovery.hpp"
 
@@ -31,19 +32,6 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
-  return o;
-}
-
-auth::AuthOptions auth_options(const config::AuthSettings& a) {
-  auth::AuthOptions o;
-  o.jwt_hs256_secret = a.jwt.hs256_secret;
-  o.jwt_issuer = a.jwt.issuer;
-  o.jwt_audience = a.jwt.audience;
-  o.jwt_leeway = std::chrono::duration_cast<std::chrono::seconds>(a.jwt.leeway);
-  for (const auto& k : a.api_keys) {
-    if (!o.api_keys.emplace(k.key, k.user).second)
-      throw std::invalid_argument(k.where + ": this API key is listed twice");
-  }
   return o;
 }
 

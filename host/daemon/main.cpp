@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
       return agenthost::daemon::check_config(command.path);
     case Mode::check_plugin:
       return agenthost::daemon::check_plugin(command.path);
+    case Mode::issue_token:
+      return agenthost::daemon::issue_token(command.path, command.user, command.ttl);
     case Mode::serve:
       return agenthost::daemon::serve(command.path);
   }

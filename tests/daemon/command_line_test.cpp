@@ -27,3 +27,18 @@ TEST_CASE("command line: refusals say what is wrong", "[daemon]") {
   CHECK_THROWS_WITH(parse_command_line({"--version=3"}), Catch::Contains("takes no value"));
   CHECK_THROWS_AS(parse_command_line({"serve"}), UsageError);
 }
+
+TEST_CASE("command line: --issue-token needs a user and a config, in any order", "[daemon]") {
+  const auto cl = parse_command_line({"--config", "a.yaml", "--issue-token", "alice"});
+  CHECK(cl.mode == Mode::issue_token);
+  CHECK(cl.user == "alice");
+  CHECK(cl.path == "a.yaml");
+  CHECK(cl.ttl == "24h");
+  CHECK(parse_command_line({"--issue-token", "bob", "--ttl", "1h", "--config", "b.yaml"}).ttl ==
+        "1h");
+  CHECK_THROWS_WITH(parse_command_line({"--issue-token", "alice"}),
+                    Catch::Contains("needs --config FILE"));
+  CHECK_THROWS_WITH(parse_command_line({"--issue-token"}), Catch::Contains("needs a value"));
+  CHECK_THROWS_WITH(parse_command_line({"--issue-token", "a", "--config", "c", "--x", "1"}),
+                    Catch::Contains("unexpected argument '--x'"));
+}
