@@ -27,6 +27,7 @@ for variant in $variants; do
   if ! ctest --preset "$variant"; then
     status=1
   fi
+  if [ "$variant" = default ] && ! bash fuzz/run_fuzzers.sh build/fuzz 20; then status=1; fi
   echo "test: $variant took $(( $(date +%s) - start )) s"
 done
 exit $status
