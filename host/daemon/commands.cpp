@@ -2,8 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <thread>
 
 #include "auth/token_issuer.hpp"
 #include "config/duration.hpp"
@@ -13,6 +17,8 @@
 #include "daemon/plugin_setup.hpp"
 #include "daemon/signals.hpp"
 #include "logging/logging.hpp"
+#include "state_dir/data_directory_lock.hpp"
+#include "systemd/service_notifier.hpp"
 
 namespace agenthost::daemon {
 
@@ -93,12 +99,34 @@ int serve(const std::string& config_file) {
     return 1;
   }
   try {
+    // Before the database is opened: a second instance must not touch it.
+    state_dir::DataDirectoryLock lock(cfg.server.data_dir);
     HostRuntime runtime(cfg);
-    runtime.start();
-    while (wait_for_signal() != Signal::terminate) {
-      spdlog::info("SIGHUP received; live reload is not supported yet, configuration unchanged");
+    const auto port = runtime.start();
+    systemd::ready(fmt::format("serving on port {}", port));
+    const auto watchdog = systemd::watchdog_interval();
+    const auto tick = watchdog ? std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog)
+                               : std::chrono::milliseconds(5000);
+    for (;;) {
+      const auto signal = wait_for_signal(tick);
+      if (signal == Signal::terminate) break;
+      if (signal == Signal::reload)
+        spdlog::warn("SIGHUP: live reload is not supported yet; the configuration is unchanged");
+      if (watchdog) systemd::watchdog_ping();
+      const auto stats = runtime.engine().state().global_stats();
+      systemd::status(fmt::format("{} runs active, {} queued", stats.active, stats.queued));
     }
-    spdlog::info("shutdown requested");
+    spdlog::info("shutdown requested: draining (a second SIGTERM/SIGINT exits at once)");
+    systemd::stopping("draining");
+    // Signals stay blocked in every thread; this one takes the second and ends the
+    // process without waiting for the drain.
+    std::thread([] {
+      if (wait_for_signal() == Signal::terminate) {
+        spdlog::warn("second shutdown signal: exiting now, without waiting for runs");
+        spdlog::default_logger()->flush();
+        std::_Exit(1);
+      }
+    }).detach();
     runtime.stop();
     spdlog::info("agenthostd stopped");
     return 0;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "notify_socket.hpp"
 #include "support/child_process.hpp"
 
 namespace fs = std::filesystem;
@@ -158,4 +159,50 @@ TEST_CASE("agenthostd --config refuses to start on a bad file and says why", "[d
   CHECK_THAT(r.err, Catch::Contains(file + ":2:"));
   CHECK_THAT(r.err, Catch::Contains("logging.level"));
   CHECK_THAT(r.err, Catch::Contains("not started"));
+}
+
+TEST_CASE("agenthostd refuses a second instance on the same data directory", "[daemon]") {
+  TempDir dir;
+  const auto file =
+      config_with_plugins(dir, "plugins:\n  paths: [" + std::string(AGENTHOST_PLUGIN_DIR) + "]\n");
+  ChildProcess first({AGENTHOSTD_PATH, "--config", file});
+  REQUIRE(first.wait_for_output(
+      [](const std::string& s) { return s.find("agenthostd ready") != std::string::npos; },
+      std::chrono::seconds(30)));
+  const auto second = run_command({AGENTHOSTD_PATH, "--config", file});
+  CHECK(second.status == 1);
+  CHECK_THAT(second.err,
+             Catch::Contains("is in use by agenthostd (pid " + std::to_string(first.pid()) + ")"));
+  first.signal(SIGTERM);
+  CHECK(first.wait(std::chrono::seconds(30)) == 0);
+}
+
+TEST_CASE("agenthostd speaks sd_notify: READY once serving, STATUS, STOPPING on SIGTERM",
+          "[daemon]") {
+  TempDir dir;
+  agenthost::testing::NotifySocket notify;  // sets NOTIFY_SOCKET for the child too
+  const auto file =
+      config_with_plugins(dir, "plugins:\n  paths: [" + std::string(AGENTHOST_PLUGIN_DIR) + "]\n");
+  ChildProcess host({AGENTHOSTD_PATH, "--config", file}, {{"WATCHDOG_USEC", "400000"}});
+  auto next_with = [&](const std::string& what) -> std::optional<std::string> {
+    for (int i = 0; i < 50; ++i) {
+      auto n = notify.receive(std::chrono::seconds(30));
+      if (!n) return std::nullopt;
+      CHECK(n->sender_pid == host.pid());
+      if (n->text.find(what) != std::string::npos) return n->text;
+    }
+    return std::nullopt;
+  };
+  const auto ready = next_with("READY=1");
+  REQUIRE(ready.has_value());
+  // READY is sent after the listener is bound (the daemon logs it before notifying;
+  // our reader may see the log a moment after the datagram).
+  CHECK(host.wait_for_output(
+      [](const std::string& s) { return s.find("listening on") != std::string::npos; },
+      std::chrono::seconds(10)));
+  CHECK(next_with("WATCHDOG=1").has_value());
+  CHECK(next_with("STATUS=").has_value());
+  host.signal(SIGTERM);
+  CHECK(next_with("STOPPING=1").has_value());
+  CHECK(host.wait(std::chrono::seconds(30)) == 0);
 }
