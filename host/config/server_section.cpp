@@ -57,8 +57,7 @@ const ObjectSchema<ServerSettings>& server_schema() {
           field("io_threads", &ServerSettings::io_threads, "Threads running the sockets.",
                 range(1, 64)),
           field("request_threads", &ServerSettings::request_threads,
-                "Threads for requests' blocking work (database reads and writes).",
-                range(1, 256)),
+                "Threads for requests' blocking work (database reads and writes).", range(1, 256)),
           field("send_queue_frames", &ServerSettings::send_queue_frames,
                 "Frames queued for one WebSocket client; a client that lets it fill is "
                 "disconnected (close 1013) and resumes with subscribe{after}.",
