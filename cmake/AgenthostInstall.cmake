@@ -57,9 +57,12 @@ install(FILES
         COMPONENT sdk)
 
 # ---- host -----------------------------------------------------------------------
-if(TARGET agenthostd)
-  install(TARGETS agenthostd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
-endif()
+foreach(_agenthost_program IN ITEMS agenthostd agentctl)
+  if(TARGET ${_agenthost_program})
+    install(TARGETS ${_agenthost_program} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+            COMPONENT runtime)
+  endif()
+endforeach()
 foreach(_agenthost_plugin IN ITEMS echo_plugin triage_plugin)
   if(TARGET ${_agenthost_plugin})
     install(TARGETS ${_agenthost_plugin}

@@ -67,6 +67,46 @@ YAML
 grep -q "greeter 1.0.0 ($work/plugins/greeter.so)" "$work/check-config.txt" ||
   fail "--check-config did not load greeter.so"
 
+log "running greeter in the real host: agenthostd serving, agentctl starting a run"
+[ -x "$prefix/bin/agentctl" ] || fail "the install has no bin/agentctl"
+secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cat >"$work/serve.yaml" <<YAML
+server:
+  port: 0
+  data_dir: data
+plugins:
+  paths: [plugins]
+  config:
+    greeter:
+      greeting: Welcome
+auth:
+  jwt:
+    hs256_secret: "$secret"
+YAML
+"$prefix/bin/agenthostd" --config "$work/serve.yaml" 2>"$work/daemon.log" &
+daemon=$!
+stop_daemon() { kill -TERM "$daemon" 2>/dev/null && wait "$daemon" || true; }
+port=""
+for _ in $(seq 1 300); do  # up to 30 s for the daemon to bind (poll its log)
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/daemon.log" | head -n 1)
+  [ -n "$port" ] && break
+  kill -0 "$daemon" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/daemon.log" >&2; stop_daemon; fail "agenthostd did not start serving"; }
+token=$("$prefix/bin/agenthostd" --config "$work/serve.yaml" --issue-token oot-user)
+if ! "$prefix/bin/agentctl" --url "http://127.0.0.1:$port" --token "$token" run greeter \
+    --input '{"names": ["Ada", "Linus"]}' >"$work/run.txt" 2>&1; then
+  cat "$work/run.txt" "$work/daemon.log" >&2
+  stop_daemon
+  fail "the greeter run did not complete in the real host"
+fi
+cat "$work/run.txt"
+grep -q "agent_completed" "$work/run.txt" || { stop_daemon; fail "no agent_completed event"; }
+grep -q "Welcome, Ada!" "$work/run.txt" || { stop_daemon; fail "the result lacks the configured greeting"; }
+kill -TERM "$daemon"
+wait "$daemon" || fail "agenthostd did not exit 0 on SIGTERM"
+
 # A plugin setting greeter refuses must stop the host from starting.
 sed -i 's/greeting: Welcome/greting: Welcome/' "$work/agenthost.yaml"
 if "$prefix/bin/agenthostd" --check-config "$work/agenthost.yaml" >"$work/bad.txt" 2>&1; then

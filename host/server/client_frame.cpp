@@ -65,7 +65,7 @@ ClientFrame parse_client_frame(std::string_view text) {
     if (auto e = fields.refuse_unknown({"type", "request_id"})) return frame_error(*e, request_id);
     return PingFrame{std::move(request_id)};
   }
-  const std::string shown(name.substr(0, 32));
+  const std::string shown = utf8_prefix(name, 32);
   return frame_error(make_error(400, error_code::unknown_type,
                                 "unknown frame type \"" + shown +
                                     "\" (expected start_run, cancel_run, subscribe or ping)"),

@@ -4,13 +4,21 @@
 
 namespace agenthost::server {
 
+std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the cut character.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
 namespace {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // Member names echoed in messages are cut: they come from the client.
 std::string shown(std::string_view name) {
-  return quoted(name.size() > 64 ? name.substr(0, 64) : name);
+  return quoted(utf8_prefix(name, 64));
 }
 
 }  // namespace

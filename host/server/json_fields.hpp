@@ -17,6 +17,11 @@
 
 namespace agenthost::server {
 
+/// At most `max_bytes` of `text`, cut back to a UTF-8 character boundary: client text
+/// quoted in an error message must stay valid UTF-8 (a WebSocket text frame that is
+/// not is closed by the peer with 1007).
+std::string utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 class JsonFields {
  public:
   /// `what` names the object in messages: "request body", "start_run frame".
