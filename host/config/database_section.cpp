@@ -61,7 +61,9 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
       "Where the host keeps users' data: SQLite for one machine, PostgreSQL for more.",
       {
           {url_doc(), read_url},
-          field("pool_size", &DatabaseSettings::pool_size, "Sessions for agents: each running run holds one for its whole run (the host keeps 4 more for its own records).",
+          field("pool_size", &DatabaseSettings::pool_size,
+                "Sessions for agents: each running run holds one for its whole run (the host keeps "
+                "4 more for its own records).",
                 range(1, 256)),
           field("busy_timeout", &DatabaseSettings::busy_timeout,
                 "How long a statement waits for a locked database before it fails.",

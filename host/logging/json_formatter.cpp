@@ -10,7 +10,9 @@ namespace agenthost::logging {
 
 namespace {
 
-void append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
+void append(spdlog::memory_buf_t& dest, std::string_view s) {
+  dest.append(s.data(), s.data() + s.size());
+}
 
 void append_timestamp(spdlog::memory_buf_t& dest, spdlog::log_clock::time_point tp) {
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(tp);

@@ -13,7 +13,7 @@ namespace agenthost::logging {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug", "info",    "warn",
+constexpr std::array<std::string_view, 7> kLevels = {"trace", "debug",    "info", "warn",
                                                      "error", "critical", "off"};
 
 std::unique_ptr<spdlog::formatter> make_formatter(Format format) {

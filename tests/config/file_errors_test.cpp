@@ -75,7 +75,8 @@ TEST_CASE("a top level that is not a mapping is refused") {
   CHECK(issue.column == 1);
   CHECK(issue.path.empty());
   CHECK(issue.message ==
-        "expected a mapping with the keys server, database, plugins, limits, logging, auth, got a list");
+        "expected a mapping with the keys server, database, plugins, limits, logging, auth, got a "
+        "list");
 }
 
 TEST_CASE("a second YAML document is refused") {

@@ -41,8 +41,7 @@ TEST_CASE("the shipped config loads with the plugin directory from the environme
   CHECK_THAT(config.plugins.paths[0].where, Catch::EndsWith(" (plugins.paths[0])"));
   CHECK(config.server.data_dir == "/var/lib/agenthost");
   CHECK(config.database.url == "sqlite:/var/lib/agenthost/agenthost.db");
-  CHECK(config.plugins.config.at("triage") ==
-        boost::json::parse(R"({"categories": {
+  CHECK(config.plugins.config.at("triage") == boost::json::parse(R"({"categories": {
           "billing": ["invoice", "refund", "charge", "payment", "bill", "price"],
           "technical": ["error", "crash", "bug", "broken", "login", "slow"],
           "account": ["account", "profile", "email", "username", "delete"]}})"));
