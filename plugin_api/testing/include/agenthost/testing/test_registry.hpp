@@ -18,6 +18,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace agenthost::testing {
@@ -72,9 +73,10 @@ class TestRegistry {
   void add_tool(agenthost::ToolInfo info, agenthost::ToolHandler handler);
 
   /// Registers agent class A, constructed as A(const AgentServices&), named `name`.
+  /// (is_constructible, not std::constructible_from: agents' destructors may throw.)
   template <class A>
   requires std::derived_from<A, agenthost::Agent> &&
-      std::constructible_from<A, const agenthost::AgentServices&>
+      std::is_constructible_v<A, const agenthost::AgentServices&>
   void add_agent(std::string name) {
     add_agent({.name = std::move(name), .description = "registered by the test", .version = "0"},
               [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
