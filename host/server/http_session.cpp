@@ -163,6 +163,7 @@ void HttpSession::handle_request() {
                          std::string(request[http::field::authorization]),
                          std::move(request.body()), remote_};
   const bool keep_alive = request.keep_alive();
+  version_ = request.version() == 10 ? 10 : 11;
   // The answer may need the database: never on an I/O thread.
   net::post(state_.request_pool, [self = shared_from_this(), api_request = std::move(api_request),
                                   keep_alive]() mutable {
@@ -179,7 +180,8 @@ void HttpSession::handle_request() {
 void HttpSession::send(ApiResponse api_response, bool keep_alive) {
   if (closing_) return;
   if (api_response.status == 413 || api_response.status == 431) keep_alive = false;
-  auto response = std::make_shared<Response>(static_cast<http::status>(api_response.status), 11);
+  auto response =
+      std::make_shared<Response>(static_cast<http::status>(api_response.status), version_);
   response->set(http::field::server, "agenthost");
   response->set(http::field::content_type, "application/json");
   response->set(http::field::cache_control, "no-store");

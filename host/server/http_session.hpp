@@ -58,6 +58,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   std::string remote_;
   SessionRegistry::Id registry_id_ = 0;
   bool closing_ = false;
+  unsigned version_ = 11;  // of the request being answered: 1.0 clients get 1.0
   std::array<char, 4096> discard_{};
 };
 

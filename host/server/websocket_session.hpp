@@ -20,6 +20,7 @@
 /// Internal.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -99,8 +100,19 @@ class WebSocketSession final : public Session,
   void drop(const char* why);
   void release();
 
+  /// Runs `work` on a request thread, then `done(result)` on this connection's
+  /// strand. The next frame is read only after `done`: one client frame at a time.
   template <class Work, class Done>
-  void offload(Work work, Done done);
+  void offload(Work work, Done done) {
+    boost::asio::post(state_.request_pool, [self = shared_from_this(), work = std::move(work),
+                                            done = std::move(done)]() mutable {
+      auto result = work();
+      boost::asio::post(self->ws_.get_executor(),
+                        [done = std::move(done), result = std::move(result)]() mutable {
+                          done(std::move(result));
+                        });
+    });
+  }
 
   Stream ws_;
   boost::beast::flat_buffer buffer_;

@@ -1,4 +1,7 @@
+// The test client, part 2: the WebSocket client and raw-socket helpers.
 #include "server/test_client.hpp"
+
+#include "server/client_io.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,153 +18,10 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
-
 namespace agenthost::server::test {
 
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
+using namespace detail;
 namespace websocket = beast::websocket;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
-namespace {
-
-// Starts an asynchronous operation with `start(handler)` and runs `io` until it
-// completes or `timeout` passes; then cancels it and returns false.
-template <class Start>
-bool run_op(net::io_context& io, tcp::socket& socket, std::chrono::milliseconds timeout,
-            Start start, beast::error_code& ec) {
-  bool done = false;
-  io.restart();
-  start([&](beast::error_code e, auto&&...) {
-    ec = e;
-    done = true;
-  });
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done && std::chrono::steady_clock::now() < until)
-    if (io.run_one_until(until) == 0 && io.stopped()) break;
-  if (done) return true;
-  beast::error_code ignored;
-  socket.cancel(ignored);
-  socket.close(ignored);
-  io.restart();
-  while (!done && io.run_one() > 0) {
-  }
-  return false;
-}
-
-void connect_socket(tcp::socket& socket, std::uint16_t port, int receive_buffer_bytes) {
-  const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
-  socket.open(endpoint.protocol());
-  if (receive_buffer_bytes > 0)
-    socket.set_option(net::socket_base::receive_buffer_size(receive_buffer_bytes));
-  socket.connect(endpoint);
-  socket.set_option(tcp::no_delay(true));
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-HttpResponse to_response(const bhttp::response<bhttp::string_body>& r) {
-  HttpResponse out;
-  out.status = r.result_int();
-  for (const auto& field : r)
-    out.headers[lower(std::string(field.name_string()))] = std::string(field.value());
-  out.body = r.body();
-  return out;
-}
-
-std::string percent_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string ws_target(const WsOptions& options, const std::string& path) {
-  return options.access_token ? path + "?access_token=" + percent_encode(*options.access_token)
-                              : path;
-}
-
-}  // namespace
-
-boost::json::value HttpResponse::json() const { return boost::json::parse(body); }
-
-std::string HttpResponse::error_code() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return "";
-  const auto* error = v.as_object().if_contains("error");
-  if (!error || !error->is_object()) return "";
-  const auto* code = error->as_object().if_contains("code");
-  return code && code->is_string() ? std::string(code->as_string()) : "";
-}
-
-std::string HttpResponse::header(const std::string& lower_name) const {
-  auto it = headers.find(lower_name);
-  return it == headers.end() ? "" : it->second;
-}
-
-HttpResponse http(std::uint16_t port, const HttpRequest& request) {
-  net::io_context io;
-  tcp::socket socket(io);
-  connect_socket(socket, port, 0);
-  bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(request.method), request.target, 11);
-  if (req.method() == bhttp::verb::unknown) req.method_string(request.method);
-  req.set(bhttp::field::host, "127.0.0.1");
-  if (request.token) req.set(bhttp::field::authorization, "Bearer " + *request.token);
-  for (const auto& [name, value] : request.headers) req.set(name, value);
-  if (!request.body.empty()) req.set(bhttp::field::content_type, "application/json");
-  req.body() = request.body;
-  req.keep_alive(false);
-  req.prepare_payload();
-  beast::error_code ec;
-  if (!run_op(
-          io, socket, kDeadline,
-          [&](auto handler) { bhttp::async_write(socket, req, std::move(handler)); }, ec))
-    throw std::runtime_error("HTTP write timed out");
-  // The server drains a refused body, so the whole request is written first.
-  beast::flat_buffer buffer;
-  std::vector<unsigned> interim;
-  for (;;) {
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(boost::none);
-    if (!run_op(
-            io, socket, kDeadline,
-            [&](auto handler) { bhttp::async_read(socket, buffer, parser, std::move(handler)); },
-            ec))
-      throw std::runtime_error("HTTP read timed out");
-    if (ec) throw std::runtime_error("HTTP read failed: " + ec.message());
-    if (parser.get().result_int() / 100 == 1) {  // 100 Continue: the answer follows
-      interim.push_back(parser.get().result_int());
-      continue;
-    }
-    auto response = to_response(parser.get());
-    response.interim = std::move(interim);
-    return response;
-  }
-}
-
-HttpResponse http_get(std::uint16_t port, const std::string& target,
-                      const std::optional<std::string>& token) {
-  return http(port, HttpRequest{"GET", target, "", token, {}});
-}
-
-HttpResponse http_post(std::uint16_t port, const std::string& target, const std::string& body,
-                       const std::optional<std::string>& token) {
-  return http(port, HttpRequest{"POST", target, body, token, {}});
-}
 
 std::string WsRead::type() const {
   const auto* t = message.if_contains("type");
