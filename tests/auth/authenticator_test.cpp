@@ -40,7 +40,7 @@ void require_refused(const agenthost::auth::AuthResult& r, AuthFailure failure,
 
 }  // namespace
 
-TEST_CASE("a valid HS256 token authenticates its sub, by header or bare token") {
+TEST_CASE("a valid HS256 token authenticates its sub - by header or bare token") {
   Authenticator auth(both_modes());
   const auto token = user_token("user-42");
   CHECK(auth.authenticate_header("Bearer " + token).user_id == "user-42");
@@ -81,7 +81,7 @@ TEST_CASE("expired tokens and tokens not valid yet are refused") {
   require_refused(auth.authenticate_token(string_exp), AuthFailure::invalid, string_exp);
 }
 
-TEST_CASE("alg none, other algorithms and other keys are refused") {
+TEST_CASE("alg none - other algorithms and other keys are refused") {
   Authenticator auth(both_modes());
   const boost::json::object claims{{"sub", "alice"}, {"exp", unix_time_in(1h)}};
   const auto none = make_jwt(claims, "", "none");
@@ -106,7 +106,7 @@ TEST_CASE("alg none, other algorithms and other keys are refused") {
   require_refused(auth.authenticate_token("aaaa.bbbb.cccc"), AuthFailure::invalid, "");
 }
 
-TEST_CASE("a token's sub must be a present, valid, non-placeholder id") {
+TEST_CASE("a token's sub must be a present - valid - non-placeholder id") {
   Authenticator auth(both_modes());
   for (const boost::json::object& claims : {
            boost::json::object{{"exp", unix_time_in(1h)}},
@@ -152,7 +152,7 @@ TEST_CASE("iss and aud are checked when configured") {
                   .ok());
 }
 
-TEST_CASE("static API keys map to their users; unknown keys are refused") {
+TEST_CASE("static API keys map to their users - unknown keys are refused") {
   Authenticator auth(both_modes());
   CHECK(auth.authenticate_header(std::string("Bearer ") + kAliceKey).user_id == "alice");
   CHECK(auth.authenticate_token(kBobKey).user_id == "bob");
@@ -164,7 +164,7 @@ TEST_CASE("static API keys map to their users; unknown keys are refused") {
   require_refused(auth.authenticate_token(longer), AuthFailure::invalid, longer);
 }
 
-TEST_CASE("each mode works alone, and nothing is accepted when neither is configured") {
+TEST_CASE("each mode works alone - and nothing is accepted when neither is configured") {
   AuthOptions keys_only;
   keys_only.api_keys = {{kAliceKey, "alice"}};
   Authenticator keys(keys_only);
@@ -184,7 +184,7 @@ TEST_CASE("each mode works alone, and nothing is accepted when neither is config
   CHECK_FALSE(nothing.authenticate_token(user_token("alice")).ok());
 }
 
-TEST_CASE("weak secrets, short keys and invalid user ids are refused at configuration") {
+TEST_CASE("weak secrets - short keys and invalid user ids are refused at configuration") {
   AuthOptions short_secret;
   short_secret.jwt_hs256_secret = "too-short";
   CHECK_THROWS_WITH(Authenticator(short_secret), Catch::Contains("at least 32"));
@@ -203,7 +203,7 @@ TEST_CASE("weak secrets, short keys and invalid user ids are refused at configur
   CHECK_THROWS_WITH(Authenticator(spaced_key), Catch::Contains("spaces"));
 }
 
-TEST_CASE("reload swaps the options; a bad reload keeps the old ones") {
+TEST_CASE("reload swaps the options - a bad reload keeps the old ones") {
   Authenticator auth(both_modes());
   AuthOptions rotated;
   rotated.api_keys = {{"ak_carol_rotated_key_0001", "carol"}};

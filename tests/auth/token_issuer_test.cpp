@@ -26,7 +26,7 @@ TEST_CASE("an issued token authenticates its user with the same options") {
   CHECK(result.user_id == "alice");
 }
 
-TEST_CASE("an issued token is refused by a host with another secret, or once expired") {
+TEST_CASE("an issued token is refused by a host with another secret - or once expired") {
   const auto options = jwt_options();
   auto other = options;
   other.jwt_hs256_secret = "a-different-secret-also-32-bytes-long!!";

@@ -11,7 +11,7 @@
 using namespace agenthost::server::test;
 namespace json = boost::json;
 
-TEST_CASE("a client that never reads is closed; another user keeps streaming; both resume whole") {
+TEST_CASE("a client that never reads is closed - another user keeps streaming - both resume whole") {
   TestHost host([](TestHostSettings& s) {
     s.server.send_queue_frames = 64;
     s.server.socket_send_buffer_bytes = 8192;  // the kernel buffers fill sooner
@@ -77,7 +77,7 @@ TEST_CASE("a client that never reads is closed; another user keeps streaming; bo
   CHECK(seq_of(rest.back()) == kCount + 2);
 }
 
-TEST_CASE("a replay larger than the send queue is paced, not overflowed") {
+TEST_CASE("a replay larger than the send queue is paced - not overflowed") {
   TestHost host([](TestHostSettings& s) { s.server.send_queue_frames = 16; });
   const auto created =
       http_post(host.port(), "/v1/runs", R"({"agent":"chatty","input":{"count":2000}})",

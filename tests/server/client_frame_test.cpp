@@ -108,7 +108,7 @@ TEST_CASE("start_run field problems name the field") {
   CHECK_FALSE(error_of(head + R"("request_id":"default","agent":"echo"})").request_id);
 }
 
-TEST_CASE("cancel_run, subscribe and ping field problems name the field") {
+TEST_CASE("cancel_run - subscribe and ping field problems name the field") {
   check_error(R"({"type":"cancel_run"})", "missing_field", "\"run_id\"");
   check_error(R"({"type":"cancel_run","run_id":42})", "invalid_field",
               "\"run_id\" must be a string");

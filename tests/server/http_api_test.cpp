@@ -21,7 +21,7 @@ std::string start_run(TestHost& host, const std::string& user, const json::objec
 
 }  // namespace
 
-TEST_CASE("healthz answers without credentials; readyz follows the ready flag") {
+TEST_CASE("healthz answers without credentials - readyz follows the ready flag") {
   TestHost host;
   auto health = http_get(host.port(), "/healthz", std::nullopt);
   CHECK(health.status == 200);
@@ -61,7 +61,7 @@ TEST_CASE("GET /v1/agents lists every registered agent with its plugin and versi
   CHECK(found_echo);
 }
 
-TEST_CASE("a run started over HTTP completes; its record and stored events read back") {
+TEST_CASE("a run started over HTTP completes - its record and stored events read back") {
   TestHost host;
   const auto token = TestHost::token("alice");
   const auto created =
@@ -129,7 +129,7 @@ TEST_CASE("a run started over HTTP completes; its record and stored events read 
   }
 }
 
-TEST_CASE("threads: created empty, then list their runs") {
+TEST_CASE("threads: created empty - then list their runs") {
   TestHost host;
   const auto token = TestHost::token("alice");
   auto created = http_post(host.port(), "/v1/threads", "", token);
@@ -164,7 +164,7 @@ TEST_CASE("threads: created empty, then list their runs") {
   CHECK(http_get(host.port(), "/v1/threads/default/runs", token).status == 400);
 }
 
-TEST_CASE("cancel is 202 and idempotent; the run ends cancelled") {
+TEST_CASE("cancel is 202 and idempotent - the run ends cancelled") {
   TestHost host;
   const auto token = TestHost::token("alice");
   const auto run = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});

@@ -22,7 +22,7 @@ std::string start_run(TestHost& host, const std::string& user, const json::objec
 
 }  // namespace
 
-TEST_CASE("POST /v1/runs refuses bad bodies with 400 naming the field, unknown agents with 404") {
+TEST_CASE("POST /v1/runs refuses bad bodies with 400 naming the field - unknown agents with 404") {
   TestHost host([](TestHostSettings& s) { s.server.max_message_bytes = 4096; });
   const auto token = TestHost::token("alice");
   struct Case {
@@ -126,7 +126,7 @@ TEST_CASE("429 rate_limited with Retry-After when a user starts runs too fast") 
   CHECK(http_post(host.port(), "/v1/runs", body, TestHost::token("bob")).status == 202);
 }
 
-TEST_CASE("another user's thread, run, events and cancel are 404 exactly like absent ones") {
+TEST_CASE("another user's thread - run - events and cancel are 404 exactly like absent ones") {
   TestHost host;
   const auto alice = TestHost::token("alice");
   const auto bob = TestHost::token("bob");
@@ -168,7 +168,7 @@ TEST_CASE("another user's thread, run, events and cancel are 404 exactly like ab
   host.wait_final(run, "alice");
 }
 
-TEST_CASE("unknown paths are 404, wrong methods 405 with Allow, all as JSON") {
+TEST_CASE("unknown paths are 404 - wrong methods 405 with Allow - all as JSON") {
   TestHost host;
   const auto token = TestHost::token("alice");
   auto unknown = http_get(host.port(), "/v1/nothing", token);

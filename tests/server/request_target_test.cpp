@@ -72,7 +72,7 @@ TEST_CASE("every endpoint routes with its method and id") {
   CHECK(*route("GET", "/v1/runs/r1/events?after=2").target.query_value("after") == "2");
 }
 
-TEST_CASE("unknown paths are 404, wrong methods 405 with Allow, bad targets 400") {
+TEST_CASE("unknown paths are 404 - wrong methods 405 with Allow - bad targets 400") {
   CHECK(route("GET", "/").outcome == Outcome::not_found);
   CHECK(route("GET", "/v1").outcome == Outcome::not_found);
   CHECK(route("GET", "/v1/agents/").outcome == Outcome::not_found);

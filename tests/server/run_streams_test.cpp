@@ -38,7 +38,7 @@ std::vector<std::uint64_t> iota(std::uint64_t from, std::uint64_t to) {
 
 }  // namespace
 
-TEST_CASE("replay then live: stored events, then buffered ones above them, nothing twice") {
+TEST_CASE("replay then live: stored events - then buffered ones above them - nothing twice") {
   RunStreams streams(100, 10);
   const auto gen = streams.begin_replay("r", 0);
   REQUIRE(gen);
@@ -81,7 +81,7 @@ TEST_CASE("a buffer overflow during replay is recovered by reading the log again
   CHECK_FALSE(second.read_more);
 }
 
-TEST_CASE("a terminal event ends the stream; its duplicates do not restart it") {
+TEST_CASE("a terminal event ends the stream - its duplicates do not restart it") {
   RunStreams streams(100, 10);
   CHECK(seqs(streams.on_live(ev("r", 1))) == std::vector<std::uint64_t>{1});
   CHECK(seqs(streams.on_live(ev("r", 2, "agent_completed"))) == std::vector<std::uint64_t>{2});
@@ -138,7 +138,7 @@ TEST_CASE("runs stream independently") {
   CHECK(seqs(streams.on_live(ev("a", 2))) == std::vector<std::uint64_t>{2});
 }
 
-TEST_CASE("replay_from rewinds a live run; mark_gap makes a replay read the log again") {
+TEST_CASE("replay_from rewinds a live run - mark_gap makes a replay read the log again") {
   RunStreams streams(100, 1);
   for (std::uint64_t s = 1; s <= 5; ++s) streams.on_live(ev("r", s));
   // Events 4 and 5 could not be queued: replay from 3, whatever the cap.

@@ -22,7 +22,7 @@ EventPtr ev(const std::string& user, std::uint64_t seq) {
 
 }  // namespace
 
-TEST_CASE("the inbox queues events, wakes once per batch, and hands them over in order") {
+TEST_CASE("the inbox queues events - wakes once per batch - and hands them over in order") {
   int wakes = 0;
   SessionInbox inbox("alice", 10, [&] { ++wakes; });
   inbox.deliver(ev("alice", 1));
@@ -83,7 +83,7 @@ TEST_CASE("a closed inbox takes nothing and wakes nobody") {
   CHECK(inbox.take().empty());
 }
 
-TEST_CASE("the start gate holds events until opened, then forwards in order") {
+TEST_CASE("the start gate holds events until opened - then forwards in order") {
   int wakes = 0;
   auto inbox = std::make_shared<SessionInbox>("alice", 10, [&] { ++wakes; });
   RunStartGate gate(inbox, 10);

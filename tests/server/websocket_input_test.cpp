@@ -7,7 +7,7 @@
 
 using namespace agenthost::server::test;
 
-TEST_CASE("bad frames get error frames naming the problem; the connection stays open") {
+TEST_CASE("bad frames get error frames naming the problem - the connection stays open") {
   TestHost host;
   auto ws = WsClient::connect(host.port(), as_user("alice"));
   struct Case {

@@ -13,7 +13,7 @@
 using namespace agenthost::server::test;
 namespace json = boost::json;
 
-TEST_CASE("start_run: run_accepted first, then every event of the run in order") {
+TEST_CASE("start_run: run_accepted first - then every event of the run in order") {
   TestHost host;
   auto ws = WsClient::connect(host.port(), as_user("alice"));
   const auto run = start_run_ws(*ws, "echo", {{"text", "hi"}}, "my-request");
@@ -42,7 +42,7 @@ TEST_CASE("a chatty run streams thousands of events with no gap or repeat") {
   CHECK(frames.size() == 3002);
 }
 
-TEST_CASE("ping gets pong, with the request id") {
+TEST_CASE("ping gets pong - with the request id") {
   TestHost host;
   auto ws = WsClient::connect(host.port(), as_user("alice"));
   ws->send({{"type", "ping"}});
@@ -55,7 +55,7 @@ TEST_CASE("ping gets pong, with the request id") {
   CHECK(pong.message.at("request_id") == "p-1");
 }
 
-TEST_CASE("cancel_run stops a running run; its death event reaches the client") {
+TEST_CASE("cancel_run stops a running run - its death event reaches the client") {
   TestHost host;
   auto ws = WsClient::connect(host.port(), as_user("alice"));
   const auto run = start_run_ws(*ws, "sleepy", {{"ms", 30000}});
@@ -99,7 +99,7 @@ TEST_CASE("subscribe replays a finished run's stored events after `after`") {
   CHECK(ws->read().type() == "pong");
 }
 
-TEST_CASE("subscribe while a run is emitting: replay then live, nothing missing or repeated") {
+TEST_CASE("subscribe while a run is emitting: replay then live - nothing missing or repeated") {
   TestHost host;
   for (std::uint64_t after : {0, 5, 700}) {
     DYNAMIC_SECTION("after " << after) {
@@ -172,7 +172,7 @@ TEST_CASE("another user's runs and threads look absent over the WebSocket") {
   CHECK(bob->read().type() == "pong");
 }
 
-TEST_CASE("start_run refusals are error frames with the request id; the connection stays open") {
+TEST_CASE("start_run refusals are error frames with the request id - the connection stays open") {
   // 0.2 runs per second: a burst of one.
   TestHost host([](TestHostSettings& s) { s.server.runs_per_second_per_user = 0.2; });
   auto ws = WsClient::connect(host.port(), as_user("alice"));
@@ -246,7 +246,7 @@ TEST_CASE("per-user connection cap: one more connection is refused with 429") {
   CHECK(third->read().type() == "pong");
 }
 
-TEST_CASE("a peer that stops answering is dropped after idle_timeout; pings keep a client alive") {
+TEST_CASE("a peer that stops answering is dropped after idle_timeout - pings keep a client alive") {
   TestHost host(
       [](TestHostSettings& s) { s.server.idle_timeout = std::chrono::milliseconds(400); });
   CHECK(raw_upgrade_and_wait_for_close(host.port(), TestHost::token("alice"), kDeadline));
@@ -264,7 +264,7 @@ TEST_CASE("a peer that stops answering is dropped after idle_timeout; pings keep
   CHECK(pongs >= 2);  // every ping answered, across five idle timeouts
 }
 
-TEST_CASE("disconnecting does not cancel runs by default; on_disconnect cancel does") {
+TEST_CASE("disconnecting does not cancel runs by default - on_disconnect cancel does") {
   SECTION("continue") {
     TestHost host;
     std::string run;
