@@ -163,8 +163,7 @@ int run_cli(const std::vector<std::string>& args, const EnvLookup& env, std::ist
   } catch (const CommandError& e) {
     out << std::flush;
     err << "agentctl: " << e.what() << '\n';
-    if (e.exit_code() == ExitCode::usage && std::string_view(e.what()).rfind("--input", 0) != 0)
-      err << usage_synopsis();
+    if (e.show_usage()) err << usage_synopsis();
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
     out << std::flush;

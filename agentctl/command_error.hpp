@@ -19,16 +19,24 @@ enum class ExitCode : int {
 
 class CommandError : public std::runtime_error {
  public:
-  CommandError(ExitCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  CommandError(ExitCode code, const std::string& message, bool show_usage = false)
+      : std::runtime_error(message), code_(code), show_usage_(show_usage) {}
   ExitCode exit_code() const noexcept { return code_; }
+  /// The command line itself is wrong: the usage synopsis helps.
+  bool show_usage() const noexcept { return show_usage_; }
 
  private:
   ExitCode code_;
+  bool show_usage_;
 };
 
-/// A bad command line; run_cli() adds the usage summary.
+/// A bad command line (exit 2); run_cli() adds the usage synopsis.
 inline CommandError usage_error(const std::string& message) {
+  return CommandError(ExitCode::usage, message, true);
+}
+
+/// A bad --input (exit 2); the message says what to fix, no synopsis needed.
+inline CommandError input_error(const std::string& message) {
   return CommandError(ExitCode::usage, message);
 }
 

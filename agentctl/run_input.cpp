@@ -41,9 +41,9 @@ json::value parse_input_json(std::string_view text, std::string_view origin) {
   if (ec) {
     const bool at_end = text.find_first_not_of(" \t\r\n", offset) == std::string_view::npos;
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-      throw usage_error(std::string(origin) + ": no JSON value (the input is empty)");
+      throw input_error(std::string(origin) + ": no JSON value (the input is empty)");
     const auto where = position_of(text, offset);
-    throw usage_error(std::string(origin) + ": invalid JSON at line " + std::to_string(where.line) +
+    throw input_error(std::string(origin) + ": invalid JSON at line " + std::to_string(where.line) +
                       ", column " + std::to_string(where.column) + ": " +
                       (at_end ? std::string("unexpected end of input") : ec.message()) +
                       " (give a JSON value, e.g. '{\"text\":\"hi\"}' or '\"hi\"', or @FILE)");
@@ -63,12 +63,12 @@ json::value load_run_input(const std::optional<std::string>& argument, std::istr
     return parse_input_json(text, "--input @- (stdin)");
   }
   if (path.empty())
-    throw usage_error("--input @: the file name is missing (@FILE, or @- for stdin)");
+    throw input_error("--input @: the file name is missing (@FILE, or @- for stdin)");
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw usage_error(origin + ": cannot read '" + path + "': " + std::strerror(errno));
+  if (!file) throw input_error(origin + ": cannot read '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << file.rdbuf();
-  if (file.bad()) throw usage_error(origin + ": cannot read '" + path + "'");
+  if (file.bad()) throw input_error(origin + ": cannot read '" + path + "'");
   return parse_input_json(text.str(), origin);
 }
 
