@@ -17,9 +17,7 @@ namespace {
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // Member names echoed in messages are cut: they come from the client.
-std::string shown(std::string_view name) {
-  return quoted(utf8_prefix(name, 64));
-}
+std::string shown(std::string_view name) { return quoted(utf8_prefix(name, 64)); }
 
 }  // namespace
 

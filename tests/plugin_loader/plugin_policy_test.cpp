@@ -53,8 +53,7 @@ TEST_CASE("on_error skip returns the refusals and loads the other plugins") {
   CHECK(contents(registry) ==
         std::vector<std::string>{"agent:chatty", "agent:dbwriter", "agent:echo", "agent:failing",
                                  "agent:sleepy", "agent:throwing_ctor", "agent:throwing_dtor",
-                                 "agent:toolcaller",
-                                 "tool:testagents.record"});
+                                 "agent:toolcaller", "tool:testagents.record"});
   CHECK(registry.find_agent("echo")->plugin_name == "echo");
 }
 

@@ -31,8 +31,8 @@ TEST_CASE("a plugin .so is loaded through its AGENTHOST_PLUGIN entry points") {
   CHECK(plugin.version == "1.0.0");
   CHECK(plugin.manifest.abi_major == agenthost::kSdkAbiMajor);
   CHECK(plugin.agents == std::vector<std::string>{"sleepy", "failing", "throwing_ctor",
-                                                  "throwing_dtor", "chatty",
-                                                  "dbwriter", "toolcaller"});
+                                                  "throwing_dtor", "chatty", "dbwriter",
+                                                  "toolcaller"});
   CHECK(plugin.tools == std::vector<std::string>{"testagents.record"});
   CHECK(registry.tool_names() == std::vector<std::string>{"testagents.record"});
 }

@@ -11,7 +11,8 @@
 using namespace agenthost::server::test;
 namespace json = boost::json;
 
-TEST_CASE("a client that never reads is closed - another user keeps streaming - both resume whole") {
+TEST_CASE(
+    "a client that never reads is closed - another user keeps streaming - both resume whole") {
   TestHost host([](TestHostSettings& s) {
     s.server.send_queue_frames = 64;
     s.server.socket_send_buffer_bytes = 8192;  // the kernel buffers fill sooner
