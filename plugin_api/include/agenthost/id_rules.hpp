@@ -13,8 +13,8 @@ namespace agenthost {
 namespace detail {
 
 inline constexpr bool is_id_char(unsigned char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.' || c == ':' || c == '@';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == ':' || c == '@';
 }
 
 inline constexpr char lower_ascii(char c) noexcept {
@@ -34,14 +34,14 @@ inline constexpr bool istarts_with(std::string_view s, std::string_view p) noexc
 
 /// Ids that are refused whatever their case.
 inline constexpr std::array<std::string_view, 19> kPlaceholderIds = {
-    "registry", "placeholder", "default", "temp", "none", "null", "undefined",
+    "registry", "placeholder", "default", "temp", "none",    "null", "undefined",
     "0",        "1",           "xxx",     "yyy",  "example", "test", "demo",
     "sample",   "template",    "mock",    "fake", "dummy"};
 
 /// Prefixes refused on ids shorter than kPlaceholderPrefixMinLength.
 inline constexpr std::array<std::string_view, 10> kPlaceholderPrefixes = {
-    "placeholder_", "registry_", "default_", "temp_",     "example_",
-    "demo_",        "sample_",   "template_", "mock_",    "fake_"};
+    "placeholder_", "registry_", "default_",  "temp_", "example_",
+    "demo_",        "sample_",   "template_", "mock_", "fake_"};
 inline constexpr std::size_t kPlaceholderPrefixMinLength = 20;
 
 /// Longest id accepted; longer ones are refused rather than cut.

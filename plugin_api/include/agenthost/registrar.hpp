@@ -43,12 +43,13 @@ class Registrar {
 
   /// Declares agent class A, constructed as A(const AgentServices&).
   template <class A>
-    // is_constructible, not std::constructible_from: the concept also demands a
-    // noexcept destructor, and an agent's destructor may throw (see ~Agent).
-    requires std::derived_from<A, Agent> && std::is_constructible_v<A, const AgentServices&>
+  // is_constructible, not std::constructible_from: the concept also demands a
+  // noexcept destructor, and an agent's destructor may throw (see ~Agent).
+  requires std::derived_from<A, Agent> && std::is_constructible_v<A, const AgentServices&>
   void add_agent(AgentInfo info) {
-    add_agent(std::move(info),
-              [](const AgentServices& s) -> std::unique_ptr<Agent> { return std::make_unique<A>(s); });
+    add_agent(std::move(info), [](const AgentServices& s) -> std::unique_ptr<Agent> {
+      return std::make_unique<A>(s);
+    });
   }
 
  protected:
