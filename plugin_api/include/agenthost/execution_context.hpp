@@ -56,8 +56,9 @@ struct ContextFields {
 
 /// Metadata keys that name context fields and so cannot be set through metadata.
 inline constexpr std::string_view kReservedMetadataKeys[] = {
-    "user_id",    "thread_id", "run_id",         "request_id",          "agent_name",
-    "created_at", "db_session", "websocket_client_id", "parent_request_id", "depth"};
+    "user_id",           "thread_id",  "run_id",     "request_id",
+    "agent_name",        "created_at", "db_session", "websocket_client_id",
+    "parent_request_id", "depth"};
 
 /// Deepest chain of child contexts (a run that starts a sub-agent that starts ...).
 inline constexpr std::uint32_t kMaxContextDepth = 10;

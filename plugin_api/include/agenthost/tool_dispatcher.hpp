@@ -30,7 +30,7 @@ using ToolHandler =
     std::function<boost::json::value(const ExecutionContext&, const boost::json::value& input)>;
 
 struct ToolInfo {
-  std::string name;                  ///< unique across all plugins, [a-z0-9_.]
+  std::string name;  ///< unique across all plugins, [a-z0-9_.]
   std::string description;
   boost::json::object input_schema;  ///< JSON Schema subset: type, properties, required
 };
