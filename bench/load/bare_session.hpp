@@ -1,0 +1,16 @@
+#pragma once
+// A bare transport server's WebSocket session: accepts any upgrade, answers each
+// start_run frame with the frames of a no-op run (BareRunFrames) and does nothing else.
+// Beast stays in bare_session.cpp.
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+
+namespace agenthost::bench::load {
+
+/// Takes over an accepted socket; runs on the socket's executor until the peer leaves.
+/// `id_prefix` keeps run ids of different threads apart.
+void start_bare_session(boost::asio::ip::tcp::socket socket, std::uint32_t id_prefix);
+
+}  // namespace agenthost::bench::load

@@ -1,0 +1,135 @@
+// agenthost_load: the load generator (see load_usage() in load_options.cpp).
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <thread>
+
+#include "auth/token_issuer.hpp"
+#include "load_options.hpp"
+#include "load_report.hpp"
+#include "load_worker.hpp"
+
+namespace load = agenthost::bench::load;
+using load::Clock;
+
+namespace {
+
+std::string user_name(const load::LoadOptions& o, int index) {
+  char digits[16];
+  std::snprintf(digits, sizeof(digits), "%06d", index);
+  return o.user_prefix + digits;
+}
+
+// Every user signs in with its own token, minted with the host's secret as
+// `agenthostd --issue-token` would.
+std::vector<load::UserToken> user_tokens(const load::LoadOptions& o) {
+  agenthost::auth::AuthOptions auth;
+  auth.jwt_hs256_secret = o.jwt_secret;
+  std::vector<load::UserToken> users;
+  users.reserve(static_cast<std::size_t>(o.users));
+  for (int i = 0; i < o.users; ++i) {
+    auto user = user_name(o, i);
+    auto token = agenthost::auth::issue_token(auth, user, std::chrono::hours(24));
+    users.push_back({std::move(user), std::move(token)});
+  }
+  return users;
+}
+
+// Closed and open loop: one connection per user. Idle: `connections` spread over them.
+std::vector<std::vector<load::UserToken>> deal_connections(const load::LoadOptions& o,
+                                                           const std::vector<load::UserToken>& users) {
+  const std::size_t total =
+      o.mode == load::LoadMode::idle ? static_cast<std::size_t>(o.connections) : users.size();
+  std::vector<std::vector<load::UserToken>> shares(static_cast<std::size_t>(o.threads));
+  for (std::size_t i = 0; i < total; ++i) shares[i % shares.size()].push_back(users[i % users.size()]);
+  return shares;
+}
+
+std::optional<load::ProcessMemory> server_memory(const load::LoadOptions& o) {
+  if (o.server_pid == 0) return std::nullopt;
+  auto memory = load::read_process_memory(o.server_pid);
+  if (!memory) std::cerr << "agenthost_load: cannot read /proc/" << o.server_pid << "/status\n";
+  return memory;
+}
+
+int run(const load::LoadOptions& o) {
+  load::LoadResult result;
+  result.options = o;
+  const auto users = user_tokens(o);
+  auto shares = deal_connections(o, users);
+  for (const auto& share : shares) result.connections += share.size();
+
+  std::vector<std::unique_ptr<load::LoadWorker>> workers;
+  for (auto& share : shares) {
+    const double rate = o.rate * static_cast<double>(share.size()) /
+                        static_cast<double>(std::max<std::size_t>(result.connections, 1));
+    workers.push_back(std::make_unique<load::LoadWorker>(o, std::move(share), rate));
+  }
+
+  result.server_memory_before = server_memory(o);
+  const auto connect_start = Clock::now();
+  {
+    std::vector<std::future<void>> connected;
+    for (auto& w : workers) connected.push_back(w->connect_all());
+    for (auto& f : connected) f.wait();
+  }
+  result.connect_seconds = std::chrono::duration<double>(Clock::now() - connect_start).count();
+  for (auto& w : workers) result.connected += w->connected();
+
+  if (o.mode == load::LoadMode::idle) {
+    // Let the server finish whatever each new connection costs it before measuring.
+    std::this_thread::sleep_for(o.settle);
+    result.server_memory = server_memory(o);
+  } else {
+    load::LoadSchedule schedule;
+    schedule.start = Clock::now() + std::chrono::milliseconds(20);
+    schedule.window_begin = schedule.start + o.warmup;
+    schedule.window_end = schedule.window_begin + o.duration;
+    result.window_seconds = std::chrono::duration<double>(o.duration).count();
+    std::vector<std::future<void>> drained;
+    for (auto& w : workers) drained.push_back(w->run(schedule));
+    std::this_thread::sleep_until(schedule.window_end);
+    result.server_memory = server_memory(o);  // under load
+    const auto deadline = schedule.window_end + o.drain;
+    for (auto& f : drained) f.wait_until(deadline);
+  }
+  for (auto& w : workers) result.stats.merge(w->finish());
+  result.latency = load::summarize(result.stats.latencies_us);
+
+  print_report(std::cout, result);
+  if (!o.json_file.empty()) write_json(o.json_file, result);
+  if (result.exit_code() == 2)
+    std::cerr << "agenthost_load: FAILED: " << result.stats.violations.size()
+              << " frame(s) broke the protocol (first: " << result.stats.violations.front() << ")\n";
+  else if (result.exit_code() == 1)
+    std::cerr << "agenthost_load: " << result.stats.errors() << " errors, "
+              << result.connected << "/" << result.connections << " connections up\n";
+  return result.exit_code();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") {
+      std::cout << load::load_usage();
+      return 0;
+    }
+  }
+  load::LoadOptions options;
+  try {
+    options = load::parse_load_options(args);
+  } catch (const std::exception& e) {
+    std::cerr << "agenthost_load: " << e.what() << "\n";
+    return 64;
+  }
+  try {
+    return run(options);
+  } catch (const std::exception& e) {
+    std::cerr << "agenthost_load: " << e.what() << "\n";
+    return 1;
+  }
+}
