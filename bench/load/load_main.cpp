@@ -54,6 +54,11 @@ std::optional<load::ProcessMemory> server_memory(const load::LoadOptions& o) {
   return memory;
 }
 
+std::optional<double> server_cpu(const load::LoadOptions& o) {
+  if (o.server_pid == 0) return std::nullopt;
+  return load::read_process_cpu_seconds(o.server_pid);
+}
+
 int run(const load::LoadOptions& o) {
   load::LoadResult result;
   result.options = o;
@@ -90,8 +95,12 @@ int run(const load::LoadOptions& o) {
     result.window_seconds = std::chrono::duration<double>(o.duration).count();
     std::vector<std::future<void>> drained;
     for (auto& w : workers) drained.push_back(w->run(schedule));
+    std::this_thread::sleep_until(schedule.window_begin);
+    const auto cpu_begin = server_cpu(o);
     std::this_thread::sleep_until(schedule.window_end);
+    const auto cpu_end = server_cpu(o);
     result.server_memory = server_memory(o);  // under load
+    if (cpu_begin && cpu_end) result.server_cpu_seconds = *cpu_end - *cpu_begin;
     const auto deadline = schedule.window_end + o.drain;
     for (auto& f : drained) f.wait_until(deadline);
   }

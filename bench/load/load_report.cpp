@@ -39,6 +39,11 @@ double LoadResult::events_per_second() const {
   return window_seconds > 0 ? static_cast<double>(stats.events) / window_seconds : 0;
 }
 
+std::optional<double> LoadResult::server_cores() const {
+  if (!server_cpu_seconds || window_seconds <= 0) return std::nullopt;
+  return *server_cpu_seconds / window_seconds;
+}
+
 std::optional<double> LoadResult::kib_per_connection() const {
   if (options.mode != LoadMode::idle || !server_memory_before || !server_memory || connected == 0)
     return std::nullopt;
@@ -72,6 +77,13 @@ void print_report(std::ostream& out, const LoadResult& r) {
     out << "  start -> terminal event: p50 " << r.latency.p50_ms << " ms, p99 " << r.latency.p99_ms
         << " ms, p99.9 " << r.latency.p999_ms << " ms, max " << r.latency.max_ms << " ms\n";
     if (r.server_memory) out << "  server RSS " << r.server_memory->rss_kib << " KiB\n";
+    if (auto cores = r.server_cores()) {
+      out << "  server CPU " << *cores << " cores";
+      if (r.stats.runs_completed)
+        out << ", " << *r.server_cpu_seconds * 1e6 / static_cast<double>(r.stats.runs_completed)
+            << " us per run";
+      out << "\n";
+    }
   }
   out << "  runs started " << r.stats.runs_started << ", errors " << r.stats.errors()
       << " (failed " << r.stats.runs_failed << ", refused " << r.stats.runs_refused
@@ -130,6 +142,12 @@ void write_json(const std::string& path, const LoadResult& r) {
       {"exit_code", r.exit_code()},
   };
   if (auto kib = r.kib_per_connection()) result["kib_per_connection"] = *kib;
+  if (auto cores = r.server_cores()) {
+    result["server_cores"] = *cores;
+    if (r.stats.runs_completed)
+      result["server_cpu_us_per_run"] =
+          *r.server_cpu_seconds * 1e6 / static_cast<double>(r.stats.runs_completed);
+  }
   std::ofstream file(path);
   file << json::serialize(result) << "\n";
   if (!file) throw std::runtime_error("cannot write " + path);

@@ -23,9 +23,12 @@ struct LoadResult {
   double connect_seconds = 0;       ///< time to open them all
   std::optional<ProcessMemory> server_memory_before;  ///< idle: before connecting
   std::optional<ProcessMemory> server_memory;         ///< at the end of the window / after settling
+  std::optional<double> server_cpu_seconds;           ///< the server's CPU time in the window
 
   double runs_per_second() const;
   double events_per_second() const;
+  /// The server's CPU time over the window, in cores (2.0 = both cores of this machine).
+  std::optional<double> server_cores() const;
   /// idle: the server's resident memory growth per connected connection, in KiB.
   std::optional<double> kib_per_connection() const;
   /// 0 checked and clean, 1 errors, 2 a protocol violation.

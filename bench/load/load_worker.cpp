@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <utility>
@@ -52,10 +53,11 @@ class LoadWorker::Impl final : public ConnectionObserver {
       if (options_.mode == LoadMode::closed) {
         for (auto& c : connections_)
           if (c && live(*c))
-            for (int i = 0; i < options_.in_flight; ++i) start_run(*c, schedule_.start);
+            for (int i = 0; i < options_.in_flight; ++i) start_run(*c, Clock::now());
       } else if (options_.mode == LoadMode::open) {
         open_loop_tick();
       }
+      if (options_.mode == LoadMode::open) return;  // the open loop's last tick ends it
       end_timer_ = std::make_unique<net::steady_timer>(io_, schedule_.window_end);
       end_timer_->async_wait([this](boost::system::error_code) {
         ended_ = true;
@@ -184,7 +186,7 @@ class LoadWorker::Impl final : public ConnectionObserver {
   // out), so that a stalled client or server shows in the latency instead of hiding it.
   void open_loop_tick() {
     const auto now = Clock::now();
-    const auto horizon = std::min(now, schedule_.window_end);
+    const auto horizon = std::clamp(now, schedule_.start, schedule_.window_end);
     const double elapsed = std::chrono::duration<double>(horizon - schedule_.start).count();
     const auto due = static_cast<std::uint64_t>(elapsed * rate_);
     while (issued_ < due && !connections_.empty()) {
@@ -199,7 +201,10 @@ class LoadWorker::Impl final : public ConnectionObserver {
       start_run(*target, due_at);
       ++issued_;
     }
-    if (now >= schedule_.window_end) return;
+    if (now >= schedule_.window_end) {
+      ended_ = true;  // every run due in the window has been started
+      return check_drained();
+    }
     tick_.expires_after(kOpenLoopTick);
     tick_.async_wait([this](boost::system::error_code ec) {
       if (!ec) open_loop_tick();

@@ -1,5 +1,5 @@
 #pragma once
-// Resident memory of another process, from /proc/PID/status (the daemon's or the bare
+// Resident memory and CPU time of another process, from /proc/PID/status (the daemon's or the bare
 // server's; the load generator runs as a separate process so its own memory never counts).
 
 #include <cstdint>
@@ -14,5 +14,10 @@ struct ProcessMemory {
 
 /// nullopt when the process is gone or its status is unreadable.
 std::optional<ProcessMemory> read_process_memory(int pid);
+
+/// CPU time (user + system, all threads) the process has used so far, in seconds, from
+/// /proc/PID/stat; nullopt when unreadable. The difference over the measured window says
+/// how many of the machine's cores the server kept busy.
+std::optional<double> read_process_cpu_seconds(int pid);
 
 }  // namespace agenthost::bench::load

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Turns the per-scenario JSON files that bench/run_load.sh has agenthost_load write
+(<server>-<scenario>.json, server agenthostd or bare) into the load section of
+docs/benchmarks.md: each scenario against both servers, the ratio to the bare
+transport, and the issue's targets with by how much each is met or missed. Writes
+load.json (everything, machine included) next to the inputs. Standard library only."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+
+SERVERS = ("agenthostd", "bare")
+SCENARIOS = [
+    ("closed-1", "closed loop, 1 user, 16 runs in flight"),
+    ("closed-100", "closed loop, 100 users, 1 run in flight each"),
+    ("closed-1000", "closed loop, 1000 users, 1 run in flight each"),
+    ("open-half", "open loop, 100 users, half agenthostd's peak rate"),
+]
+TARGET_RUNS_PER_S = 10_000
+TARGET_P99_MS = 5.0
+TARGET_IDLE_CONNECTIONS = 10_000
+TARGET_KIB_PER_CONNECTION = 16.0
+TARGET_BARE_RATIO = 0.5
+
+BEGIN_MARK = "<!-- load-results:begin (written by bench/run_load.sh --update-docs) -->"
+END_MARK = "<!-- load-results:end -->"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_results(directory):
+    results = {}
+    for server in SERVERS:
+        for name in [s for s, _ in SCENARIOS] + ["idle"]:
+            path = os.path.join(directory, f"{server}-{name}.json")
+            if os.path.exists(path):
+                with open(path) as f:
+                    results[(server, name)] = json.load(f)
+    return results
+
+
+def num(value, digits=0):
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def ms(value):
+    return "n/a" if value is None else f"{value:.2f} ms"
+
+
+def errors(r):
+    if r is None:
+        return "n/a"
+    text = str(r["errors"])
+    if r.get("violations"):
+        text += f", **{len(r['violations'])} protocol violations**"
+    return text
+
+
+def verdict_at_least(value, target, unit=""):
+    if value is None:
+        return "not measured"
+    if value >= target:
+        return f"met ({value / target:.2f}x the target)"
+    return f"**MISSED** by {target - value:,.2f}{unit} ({value / target:.2f}x the target)"
+
+
+def verdict_at_most(value, target, unit=""):
+    if value is None:
+        return "not measured"
+    if value <= target:
+        return f"met ({target / value:.2f}x margin)" if value > 0 else "met"
+    return f"**MISSED** by {value - target:,.2f}{unit} ({value / target:.2f}x the target)"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("directory")
+    p.add_argument("--invocation", default="bench/run_load.sh")
+    p.add_argument("--commit", default="unknown")
+    p.add_argument("--load-before", default="")
+    p.add_argument("--load-after", default="")
+    p.add_argument("--update-doc", metavar="MD")
+    args = p.parse_args()
+
+    results = load_results(args.directory)
+    get = lambda server, name: results.get((server, name))  # noqa: E731
+    machine = {
+        "cpu_model": cpu_model(),
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "load_before": args.load_before.split()[:3],
+        "load_after": args.load_after.split()[:3],
+    }
+    closed = [s for s, _ in SCENARIOS if s.startswith("closed")]
+    peak = max((get("agenthostd", s)["runs_per_s"] for s in closed if get("agenthostd", s)), default=None)
+    bare_peak = max((get("bare", s)["runs_per_s"] for s in closed if get("bare", s)), default=None)
+    half = get("agenthostd", "open-half")
+    idle = get("agenthostd", "idle")
+    bare_idle = get("bare", "idle")
+
+    out = []
+    w = out.append
+    w("### Latest load figures")
+    w("")
+    w(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; commit: `{args.commit}`")
+    w(f"- machine: {machine['cpu_model']}, {machine['cores']} cores, kernel {machine['kernel']}; "
+      f"load average before: {' '.join(machine['load_before'])}, after: {' '.join(machine['load_after'])} "
+      "(the machine is shared: the load generator, the server and whatever else runs share its cores)")
+    w(f"- reproduce: `{args.invocation}` (from the repository root); the exact commands are in "
+      "`command.txt` of the results directory")
+    w("- agenthostd: Release, SQLite under a temporary directory, every event stored, logging `info`, "
+      "defaults otherwise (2 io threads, 4 request threads, 16 workers, pool of 8 sessions); per-user "
+      "limits raised out of the way (no rate limit, 100,000 connections, 1,000 concurrent and 100,000 "
+      "queued runs per user). Each scenario starts a fresh server (empty database).")
+    w("- each run: `start_run` of the no-op agent, which emits 5 `agent_thinking` events: 8 frames back "
+      "(`run_accepted`, `agent_started`, 5 x `agent_thinking`, `agent_completed`), about 1.8 KB. "
+      "Every frame checked (the user's own run ids, seq gapless from 1, terminal event last).")
+    w("- bare: `agenthost_bare_server`, the same frames (same count, shape and size) sent at once for "
+      "each `start_run`, nothing else: this machine's WebSocket transport limit.")
+    w("")
+    w("| scenario | server | runs/s | events/s | p50 | p99 | p99.9 | server CPU (cores) | CPU per run | server RSS | errors | vs bare |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, what in SCENARIOS:
+        for server in SERVERS:
+            r = get(server, name)
+            if r is None:
+                continue
+            lat = r["latency_ms"]
+            ratio = ""
+            b = get("bare", name)
+            if server == "agenthostd" and b and b["runs_per_s"]:
+                ratio = f"{r['runs_per_s'] / b['runs_per_s']:.2f}"
+            mem = r.get("server_memory") or {}
+            w(f"| {name}: {what} | {server} | {num(r['runs_per_s'])} | {num(r['events_per_s'])} | "
+              f"{ms(lat['p50'])} | {ms(lat['p99'])} | {ms(lat['p999'])} | {num(r.get('server_cores'), 2)} | "
+              f"{num(r.get('server_cpu_us_per_run'))} us | "
+              f"{num(mem.get('rss_kib', 0) / 1024, 1)} MiB | {errors(r)} | {ratio} |")
+    w("")
+    w("Latency: from the moment a run's `start_run` is sent (open loop: the moment it was due, so a "
+      "stall shows instead of hiding) to its terminal event. Closed loop: each user starts its next run "
+      "when one ends, so runs/s is the peak and latency is queueing at that peak. Server CPU: the "
+      "server's CPU time over the window (2.0 = both cores).")
+    w("")
+    w("| idle connections | server | connected | RSS before | RSS after | per connection |")
+    w("|---|---|---:|---:|---:|---:|")
+    for server, r in (("agenthostd", idle), ("bare", bare_idle)):
+        if r is None:
+            continue
+        before = (r.get("server_memory_before") or {}).get("rss_kib")
+        after = (r.get("server_memory") or {}).get("rss_kib")
+        w(f"| {r['connections']:,} over {r['users']:,} users | {server} | {r['connected']:,} | "
+          f"{num(before / 1024 if before else None, 1)} MiB | {num(after / 1024 if after else None, 1)} MiB | "
+          f"{num(r.get('kib_per_connection'), 1)} KiB |")
+    w("")
+
+    w("#### Against the targets")
+    w("")
+    w("| target | measured | verdict |")
+    w("|---|---|---|")
+    w(f"| >= {TARGET_RUNS_PER_S:,} no-op runs/s, 5 events each, events stored, 2 cores | "
+      f"peak {num(peak)} runs/s (best closed-loop scenario) | "
+      f"{verdict_at_least(peak, TARGET_RUNS_PER_S, ' runs/s')} |")
+    p99 = half["latency_ms"]["p99"] if half else None
+    w(f"| p99 start-to-terminal <= {TARGET_P99_MS:g} ms at half the peak rate | "
+      f"p99 {ms(p99)} at {num(half['target_rate'] if half else None)} runs/s "
+      f"(achieved {num(half['runs_per_s'] if half else None)}) | {verdict_at_most(p99, TARGET_P99_MS, ' ms')} |")
+    kib = idle.get("kib_per_connection") if idle else None
+    connected = idle["connected"] if idle else 0
+    idle_verdict = verdict_at_most(kib, TARGET_KIB_PER_CONNECTION, " KiB")
+    if idle and connected < TARGET_IDLE_CONNECTIONS:
+        idle_verdict += f"; only {connected:,} of {TARGET_IDLE_CONNECTIONS:,} connections"
+    w(f"| {TARGET_IDLE_CONNECTIONS:,} idle connections, <= {TARGET_KIB_PER_CONNECTION:g} KiB each | "
+      f"{connected:,} connected, {num(kib, 1)} KiB each | {idle_verdict} |")
+    ratio = peak / bare_peak if peak and bare_peak else None
+    w(f"| throughput >= {TARGET_BARE_RATIO:g} of the bare transport | peak {num(peak)} / bare peak "
+      f"{num(bare_peak)} runs/s = {num(ratio, 2)} | {verdict_at_least(ratio, TARGET_BARE_RATIO)} |")
+    w("")
+    problems = [f"{s}/{n}: exit {r['exit_code']}" for (s, n), r in sorted(results.items()) if r["exit_code"]]
+    if problems:
+        w("**Scenarios that did not finish clean:** " + "; ".join(problems))
+        w("")
+
+    table = "\n".join(out)
+    print(table)
+    summary = {
+        "machine": machine,
+        "commit": args.commit,
+        "invocation": args.invocation,
+        "scenarios": {f"{s}/{n}": r for (s, n), r in sorted(results.items())},
+        "targets": {
+            "peak_runs_per_s": peak,
+            "bare_peak_runs_per_s": bare_peak,
+            "ratio_to_bare": ratio,
+            "p99_ms_at_half_peak": p99,
+            "idle_connected": connected,
+            "kib_per_idle_connection": kib,
+        },
+    }
+    with open(os.path.join(args.directory, "load.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    if args.update_doc:
+        update_doc(args.update_doc, table)
+    return 1 if problems else 0
+
+
+def update_doc(path, table):
+    with open(path) as f:
+        text = f.read()
+    begin, end = text.find(BEGIN_MARK), text.find(END_MARK)
+    if begin < 0 or end < begin:
+        sys.exit(f"load_table.py: {path} has no {BEGIN_MARK} ... {END_MARK} section to replace")
+    text = text[: begin + len(BEGIN_MARK)] + "\n" + table + "\n" + text[end:]
+    with open(path, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
