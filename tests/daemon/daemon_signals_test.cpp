@@ -457,15 +457,28 @@ TEST_CASE("SIGHUP applies new keys and rate limits and refuses invalid or restar
   INFO("agenthostd stderr:\n" << host.err());
   REQUIRE(bob_accepted);
   CHECK(contains(host.err(), "reload: reading " + config_file.string()));
-  CHECK(contains(host.err(), "reload: applied auth.api_keys"));
-  CHECK(contains(host.err(), "reload: applied server.runs_per_second_per_user"));
+  // The changes are logged after they are applied: bob may get in before the lines.
+  CHECK(host.process->wait_for_output(
+      [](const std::string& s) { return contains(s, "reload: applied auth.api_keys"); }, 10s));
+  CHECK(host.process->wait_for_output(
+      [](const std::string& s) {
+        return contains(s, "reload: applied server.runs_per_second_per_user");
+      },
+      10s));
   CHECK_FALSE(contains(host.err(), kBobKey));  // secrets never appear in logs
   CHECK_FALSE(contains(host.err(), kAliceKey));
   {
-    std::vector<unsigned> statuses;
-    for (int i = 0; i < 5; ++i)
-      statuses.push_back(post_run(port, kAliceKey, "sleepy", {{"ms", 0}}).status);
-    for (const auto s : statuses) CHECK(s == 202);
+    // The limit is a token bucket whose tokens accrue with time and which a reload
+    // does not refill (RunRateLimiter::set_rate keeps alice's empty bucket): give it
+    // 100 ms. At 1000 runs/s that is 100 runs (up to the 1000-run burst); at the old
+    // 1 run/s it would be 0.1 run, so this pause is the quantity under test, not a
+    // wait for some state. Requests a millisecond apart would meet the new limit.
+    std::this_thread::sleep_for(100ms);
+    for (int i = 0; i < 5; ++i) {
+      const auto r = post_run(port, kAliceKey, "sleepy", {{"ms", 0}});
+      INFO("run " << i + 1 << " of 5 after the reload: " << r.status << " " << r.body);
+      CHECK(r.status == 202);
+    }
   }
   CHECK(agents_status(kAliceKey) == 200);
 
