@@ -59,9 +59,16 @@ const ObjectSchema<ServerSettings>& server_schema() {
           field("request_threads", &ServerSettings::request_threads,
                 "Threads for requests' blocking work (database reads and writes).", range(1, 256)),
           field("send_queue_frames", &ServerSettings::send_queue_frames,
-                "Frames queued for one WebSocket client; a client that lets it fill is "
-                "disconnected (close 1013) and resumes with subscribe{after}.",
+                "Events waiting for one WebSocket connection; when a client reads slower than "
+                "its runs emit, live delivery to it pauses and it reads the events from the "
+                "stored log as it catches up (memory stays bounded, nothing is lost). Also the "
+                "answers a client may leave unread before close 1013.",
                 range(16, 1048576)),
+          field("max_subscriptions_per_connection",
+                &ServerSettings::max_subscriptions_per_connection,
+                "Runs one WebSocket connection follows at once (started or subscribed); one "
+                "more gets error frame `too_many_subscriptions`.",
+                range(1, 100000)),
           field("max_connections_per_user", &ServerSettings::max_connections_per_user,
                 "Open WebSocket connections of one user; one more gets 429.", range(1, 100000)),
           field("runs_per_second_per_user", &ServerSettings::runs_per_second_per_user,

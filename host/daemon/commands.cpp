@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "auth/token_issuer.hpp"
@@ -27,6 +29,33 @@ namespace {
 logging::LogOptions log_options(const config::LoggingSettings& s) {
   return {s.level,
           s.format == config::LogFormat::json ? logging::Format::json : logging::Format::text};
+}
+
+void log_lines(spdlog::level::level_enum level, const std::string& text) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) spdlog::log(level, "reload: {}", line);
+}
+
+// SIGHUP: re-read the file; apply what can change live, keep the rest as running.
+void reload(HostRuntime& runtime, const std::string& config_file) {
+  systemd::reloading("reloading the configuration");
+  spdlog::info("reload: reading {}", config_file);
+  try {
+    const auto next = config::load_config_file(config_file);
+    const auto plan = runtime.reload(next);
+    logging::configure(log_options(next.logging));
+    for (const auto& change : plan.live) spdlog::info("reload: applied {}", change);
+    for (const auto& key : plan.needs_restart)
+      spdlog::warn("reload: {} changed; it needs a restart (the running value is kept)", key);
+    spdlog::info("reload: done: {} change(s) applied, {} need a restart", plan.live.size(),
+                 plan.needs_restart.size());
+  } catch (const std::exception& e) {
+    // A ConfigError lists every problem, one per line, each with file:line:col.
+    log_lines(spdlog::level::err, e.what());
+    spdlog::error("reload: refused, the running configuration is unchanged");
+  }
+  systemd::ready("serving");
 }
 
 }  // namespace
@@ -110,9 +139,19 @@ int serve(const std::string& config_file) {
     for (;;) {
       const auto signal = wait_for_signal(tick);
       if (signal == Signal::terminate) break;
-      if (signal == Signal::reload)
-        spdlog::warn("SIGHUP: live reload is not supported yet; the configuration is unchanged");
-      if (watchdog) systemd::watchdog_ping();
+      if (signal == Signal::reload) reload(runtime, config_file);
+      // WATCHDOG=1 means the event loop serves: a hung loop stops the pings and
+      // systemd restarts the host.
+      if (watchdog) {
+        const auto budget = std::min(tick / 2, std::chrono::milliseconds(2000));
+        if (runtime.responsive(budget))
+          systemd::watchdog_ping();
+        else
+          spdlog::error(
+              "watchdog: the server's event loop did not run a task within {} ms; "
+              "systemd is not pinged",
+              budget.count());
+      }
       const auto stats = runtime.engine().state().global_stats();
       systemd::status(fmt::format("{} runs active, {} queued", stats.active, stats.queued));
     }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "agenthost/sdk_version.hpp"
 #include "daemon/auth_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/run_recovery.hpp"
@@ -55,6 +56,7 @@ server::ServerOptions server_options(const config::ServerSettings& s) {
   o.io_threads = s.io_threads;
   o.request_threads = s.request_threads;
   o.send_queue_frames = s.send_queue_frames;
+  o.max_subscriptions_per_connection = s.max_subscriptions_per_connection;
   o.max_connections_per_user = s.max_connections_per_user;
   o.runs_per_second_per_user = s.runs_per_second_per_user;
   o.on_disconnect = s.on_disconnect == config::OnDisconnect::cancel_runs
@@ -70,18 +72,69 @@ database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db)
 
 }  // namespace
 
+namespace {
+
+#ifndef AGENTHOST_VERSION
+#define AGENTHOST_VERSION "unknown"
+#endif
+
+metrics::BuildInfo build_info() {
+  return {AGENTHOST_VERSION,
+          std::to_string(agenthost::kSdkAbiMajor) + "." + std::to_string(agenthost::kSdkAbiMinor)};
+}
+
+metrics::PoolFigures pool_figures(const database::DatabaseSessionManager& db) {
+  const auto s = db.stats();
+  return {s.size, s.in_use, s.waiting, s.waits, s.total_wait};
+}
+
+}  // namespace
+
 HostRuntime::HostRuntime(const config::HostConfig& config)
     : config_(config),
       plugins_(load_and_freeze(config_.plugins, registry_)),
+      metrics_(registry_, build_info()),
+      run_metrics_(metrics_),
       host_database_(database_options(config_, kHostPoolSize)),
       agent_database_(database_options(config_, config_.database.pool_size)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
-      engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_),
+      engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
+              &run_metrics_),
       authenticator_(checked_auth_options(config_.auth)),
-      server_(
-          server_options(config_.server),
-          server::ServerDeps{engine_, run_store_, router_, event_log_, registry_, authenticator_}) {
+      server_(server_options(config_.server),
+              server::ServerDeps{engine_, run_store_, router_, event_log_, registry_,
+                                 authenticator_, [this] { return metrics_.render(); }}) {
+  add_metrics_sources();
+}
+
+void HostRuntime::add_metrics_sources() {
+  metrics_.record_plugin_load_error(plugins_.refused.size());
+  // Sampled at each scrape from the components that keep these figures.
+  metrics_.add_collect_hook([this] {
+    const auto runs = engine_.state().global_stats();
+    metrics_.set_run_counts(runs.active, runs.queued);
+    metrics_.set_connections_open(server_.connection_count());
+    const auto server = server_.counters();
+    metrics_.set_totals({.events_emitted = event_log_.appended(),
+                         .events_dropped = server.events_dropped,
+                         .slow_client_disconnects = server.slow_client_disconnects,
+                         .auth_failures = server.auth_failures});
+    metrics_.set_database_pool(metrics::DatabasePool::host, pool_figures(host_database_));
+    metrics_.set_database_pool(metrics::DatabasePool::agent, pool_figures(agent_database_));
+  });
+}
+
+ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
+  auto plan = plan_reload(config_, next);
+  // The only part that can refuse: first, so that a refusal changes nothing.
+  authenticator_.reload(checked_auth_options(next.auth));
+  const auto& l = next.limits;
+  engine_.update_limits(
+      {l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout});
+  server_.update_limits(next.server.runs_per_second_per_user, next.server.max_connections_per_user);
+  config_ = with_live_settings(config_, next);
+  return plan;
 }
 
 HostRuntime::~HostRuntime() { stop(); }
@@ -91,7 +144,7 @@ std::uint16_t HostRuntime::start() {
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-  if (const auto n = recover_interrupted_runs(run_store_, event_log_); n > 0)
+  if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
   const auto port = server_.start();
   server_.set_ready(true);

@@ -4,16 +4,20 @@
 /// order from the configuration and torn down in reverse. The one place that
 /// turns configuration sections into each component's typed options.
 
+#include <chrono>
 #include <cstdint>
 
 #include "auth/authenticator.hpp"
 #include "config/host_config.hpp"
+#include "daemon/config_reload.hpp"
+#include "daemon/run_metrics.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
 #include "database/migrations.hpp"
 #include "database/run_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
+#include "metrics/host_metrics.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/http_server.hpp"
@@ -38,6 +42,17 @@ class HostRuntime {
   /// event is stored, then clients get close 1001. Idempotent.
   void stop();
 
+  /// Applies what `next` changes of the live settings (see config_reload.hpp) and
+  /// returns the plan: what was applied and what needs a restart (kept as running).
+  /// Throws std::invalid_argument when the new auth settings are refused, before
+  /// anything is changed. Logging is the caller's (it configured it at start).
+  ReloadPlan reload(const config::HostConfig& next);
+
+  /// The server's event loop ran a no-op within `timeout` (the watchdog's test).
+  bool responsive(std::chrono::milliseconds timeout) { return server_.responsive(timeout); }
+
+  /// The body of GET /metrics.
+  std::string render_metrics() const { return metrics_.render(); }
   const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
   execution::ExecutionEngine& engine() noexcept { return engine_; }
   database::RunStore& run_store() noexcept { return run_store_; }
@@ -50,6 +65,8 @@ class HostRuntime {
   // registry (which keeps the plugin libraries loaded) goes last.
   registry::AgentClassRegistry registry_;
   plugin_loader::LoadReport plugins_;
+  metrics::HostMetrics metrics_;  // needs the frozen registry: the agent label values
+  RunMetrics run_metrics_;
   // Two pools on one database: the host's own records (run status, events) never
   // wait behind agents, each of which holds an agent session for its whole run.
   database::DatabaseSessionManager host_database_;
@@ -61,6 +78,8 @@ class HostRuntime {
   auth::Authenticator authenticator_;
   server::HttpServer server_;
   bool stopped_ = false;
+
+  void add_metrics_sources();
 };
 
 }  // namespace agenthost::daemon

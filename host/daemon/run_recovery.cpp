@@ -10,7 +10,8 @@
 
 namespace agenthost::daemon {
 
-std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store) {
+std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store,
+                                     execution::RunObserver* observer) {
   const auto unfinished = runs.unfinished_runs();
   if (unfinished.empty()) return 0;
   const auto now = std::chrono::system_clock::now();
@@ -35,6 +36,9 @@ std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStor
   // The terminal events are durable before any status says the runs are over.
   store.flush();
   runs.mark_unfinished_interrupted(now);
+  if (observer)
+    for (const auto& u : unfinished)
+      observer->run_finished(u.run.agent_name, database::run_status::interrupted, std::nullopt);
   return unfinished.size();
 }
 

@@ -10,11 +10,14 @@
 
 #include "database/run_store.hpp"
 #include "events/event_store.hpp"
+#include "execution/run_observer.hpp"
 
 namespace agenthost::daemon {
 
-/// Returns how many runs were recovered. Throws database::DatabaseError when the
-/// database cannot be read or written (the host must not start half-recovered).
-std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store);
+/// Returns how many runs were recovered; each is reported to `observer` (if any) as
+/// finished interrupted. Throws database::DatabaseError when the database cannot be
+/// read or written (the host must not start half-recovered).
+std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store,
+                                     execution::RunObserver* observer = nullptr);
 
 }  // namespace agenthost::daemon

@@ -50,6 +50,11 @@ void EventLog::append(const events::EventPtr& event) {
   work_.notify_one();
 }
 
+std::uint64_t EventLog::appended() const {
+  std::lock_guard lock(mutex_);
+  return appended_;
+}
+
 void EventLog::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = appended_;

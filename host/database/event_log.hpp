@@ -45,6 +45,8 @@ class EventLog final : public events::EventStore {
   /// Events committed so far (a copy of an already stored (run_id, seq) is not
   /// counted: writes are idempotent so a retried batch cannot store twice).
   std::uint64_t written() const;
+  /// Events appended so far (stored, queued or refused): every event any run emitted.
+  std::uint64_t appended() const;
 
  private:
   struct Pending {

@@ -13,7 +13,10 @@ namespace agenthost::database {
 
 RunDatabaseSession::RunDatabaseSession(DatabaseSessionManager::Lease lease,
                                        const agenthost::ExecutionContext& context)
-    : lease_(std::move(lease)), backend_(lease_.backend()), run_id_(context.run_id()) {
+    : lease_(std::move(lease)),
+      backend_(lease_.backend()),
+      run_id_(context.run_id()),
+      context_(context) {
   try {
     lease_.session().begin();
   } catch (const std::exception& e) {
@@ -71,9 +74,9 @@ void RunDatabaseSession::rollback_locked() noexcept {
     lease_.session().rollback();
   } catch (const std::exception& e) {
     spdlog::warn(
-        "run '{}': rolling back the agent's transaction failed ({}); closing the "
-        "session instead, which discards it",
-        run_id_, driver_message(e));
+        "[{}] rolling back the agent's transaction failed ({}); closing the session "
+        "instead, which discards it",
+        context_.correlation_id(), driver_message(e));
     lease_.discard();
   }
   lease_.release();
@@ -93,12 +96,14 @@ void RunDatabaseSession::interrupt() noexcept {
       if (PGcancel* cancel = PQgetCancel(pg->conn_)) {
         char reason[256] = {};
         if (!PQcancel(cancel, reason, sizeof reason))
-          spdlog::warn("run '{}': cancelling the agent's statement failed: {}", run_id_, reason);
+          spdlog::warn("[{}] cancelling the agent's statement failed: {}",
+                       context_.correlation_id(), reason);
         PQfreeCancel(cancel);
       }
     }
   } catch (const std::exception& e) {
-    spdlog::warn("run '{}': cannot interrupt the agent's statement: {}", run_id_, e.what());
+    spdlog::warn("[{}] cannot interrupt the agent's statement: {}", context_.correlation_id(),
+                 e.what());
   }
 }
 

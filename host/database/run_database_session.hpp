@@ -58,6 +58,7 @@ class RunDatabaseSession final : public agenthost::DatabaseSession {
   DatabaseSessionManager::Lease lease_;
   const std::string backend_;
   const std::string run_id_;
+  const agenthost::ExecutionContext context_;  // for the correlation id of log lines
   State state_ = State::open;
 };
 

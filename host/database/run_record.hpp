@@ -6,6 +6,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ inline constexpr std::string_view failed = "failed";
 inline constexpr std::string_view cancelled = "cancelled";
 inline constexpr std::string_view timed_out = "timed_out";
 inline constexpr std::string_view interrupted = "interrupted";
+/// Every status, in the order above.
+inline constexpr std::array<std::string_view, 7> all = {queued,    running,   completed,  failed,
+                                                        cancelled, timed_out, interrupted};
 }  // namespace run_status
 
 /// True for completed, failed, cancelled, timed_out and interrupted.

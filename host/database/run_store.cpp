@@ -189,6 +189,20 @@ std::optional<RunRecord> RunStore::find_run(const std::string& run_id, const std
       });
 }
 
+std::map<std::string, std::uint64_t> RunStore::count_runs_by_status(const std::string& user_id) {
+  return with_leased_session(manager_, "counting the runs of a user", [&](soci::session& sql) {
+    std::map<std::string, std::uint64_t> counts;
+    std::string status;
+    long long count = 0;
+    soci::statement statement =
+        (sql.prepare << "SELECT status, COUNT(*) FROM runs WHERE user_id = :u GROUP BY status",
+         soci::into(status), soci::into(count), soci::use(user_id));
+    statement.execute();
+    while (statement.fetch()) counts[status] = static_cast<std::uint64_t>(count);
+    return counts;
+  });
+}
+
 std::vector<RunRecord> RunStore::runs_of_thread(const std::string& thread_id,
                                                 const std::string& user_id) {
   return with_leased_session(

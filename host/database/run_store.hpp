@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,8 @@ class RunStore {
   std::optional<RunRecord> find_run(const std::string& run_id, const std::string& user_id);
 
   /// The thread's runs that belong to `user_id`, oldest first.
+  /// How many runs `user_id` has in each status (statuses without runs are absent).
+  std::map<std::string, std::uint64_t> count_runs_by_status(const std::string& user_id);
   std::vector<RunRecord> runs_of_thread(const std::string& thread_id, const std::string& user_id);
 
   /// Up to `limit` stored events of the run with seq > after_seq, in seq order;

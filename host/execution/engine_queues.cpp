@@ -7,8 +7,8 @@ namespace agenthost::execution {
 
 UserExecutionEngine& ExecutionEngine::user_locked(const std::string& user_id) {
   return users_
-      .try_emplace(user_id, user_id, options_.max_concurrent_runs_per_user,
-                   options_.max_queued_runs_per_user)
+      .try_emplace(user_id, user_id, limits_.max_concurrent_runs_per_user,
+                   limits_.max_queued_runs_per_user)
       .first->second;
 }
 

@@ -54,9 +54,11 @@ void ExecutionEngine::worker_loop() {
 
 void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   const auto& context = run->context;
-  state_.record_started(run->user_id(),
-                        duration_cast<microseconds>(run->started_at - run->submitted_at));
-  const auto timer = timer_.schedule(run->started_at + options_.run_timeout, run->control);
+  const auto queue_wait = run->started_at - run->submitted_at;
+  state_.record_started(run->user_id(), duration_cast<microseconds>(queue_wait));
+  if (observer_) observer_->run_started(context.agent_name(), queue_wait);
+  // The timeout the run was given when it was accepted (a reload may change it since).
+  const auto timer = timer_.schedule(run->started_at + context.limits().run_timeout, run->control);
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
@@ -132,10 +134,14 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
                   e.what());
   }
   // 3. Monitoring, the subscription, and the engine's own maps.
-  const auto duration =
-      started ? duration_cast<microseconds>(std::chrono::steady_clock::now() - run->started_at)
-              : microseconds{0};
+  const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
+                               : std::chrono::steady_clock::duration{0};
+  const auto duration = duration_cast<microseconds>(elapsed);
   state_.record_finished(run->user_id(), outcome.status, started, duration);
+  if (observer_)
+    observer_->run_finished(
+        run->context.agent_name(), outcome.status,
+        started ? std::optional<std::chrono::nanoseconds>(elapsed) : std::nullopt);
   spdlog::info("[{}] run {}: agent={} events={} duration_ms={}", corr, outcome.status,
                run->context.agent_name(), outcome.event_count, duration.count() / 1000);
   run->subscription.reset();

@@ -37,8 +37,8 @@ void ExecutionEngine::check_admission(const RunRequest& request,
         fmt::format("user has {} runs running and {} waiting to start, the "
                     "limit (max_concurrent_runs_per_user {} and "
                     "max_queued_runs_per_user {}); retry when some have ended",
-                    u->second.active(), u->second.queued(), options_.max_concurrent_runs_per_user,
-                    options_.max_queued_runs_per_user));
+                    u->second.active(), u->second.queued(), limits_.max_concurrent_runs_per_user,
+                    limits_.max_queued_runs_per_user));
   if (auto t = threads_.find(thread_id); t != threads_.end()) {
     if (t->second.user_id != request.user_id) throw thread_not_found(thread_id);
     const bool busy = t->second.current || !t->second.waiting.empty();
@@ -127,10 +127,11 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   auto control = std::make_shared<RunControl>();
   std::optional<agenthost::ExecutionContext> context;
   try {
+    const auto current = this->limits();
     agenthost::ResourceLimits limits;
-    limits.max_concurrent_runs = options_.max_concurrent_runs_per_user;
-    limits.max_queued_runs = options_.max_queued_runs_per_user;
-    limits.run_timeout = options_.run_timeout;
+    limits.max_concurrent_runs = current.max_concurrent_runs_per_user;
+    limits.max_queued_runs = current.max_queued_runs_per_user;
+    limits.run_timeout = current.run_timeout;
     context = context::make_run_context({request.user_id, thread_id, request.agent,
                                          std::move(request.metadata), limits, control->token()});
   } catch (const agenthost::ContextError& e) {

@@ -32,4 +32,11 @@ void check_options(const EngineOptions& options) {
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
 }
 
+void check_limits(const RunLimits& limits) {
+  if (limits.max_concurrent_runs_per_user == 0)
+    throw std::invalid_argument("RunLimits.max_concurrent_runs_per_user must be greater than 0");
+  if (limits.run_timeout.count() <= 0)
+    throw std::invalid_argument("RunLimits.run_timeout must be greater than 0");
+}
+
 }  // namespace agenthost::execution

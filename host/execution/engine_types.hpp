@@ -71,6 +71,18 @@ inline constexpr std::string_view not_found = "not_found";      ///< another use
 inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
 }  // namespace refusal
 
+/// The per-user limits, which a reload may change while runs go on (see
+/// ExecutionEngine::update_limits).
+struct RunLimits {
+  /// Runs of one user on workers at once.
+  std::uint32_t max_concurrent_runs_per_user = 5;
+  /// Runs of one user that may wait beyond those its free slots will take (see
+  /// EngineOptions).
+  std::uint32_t max_queued_runs_per_user = 100;
+  /// From the start of a run (not its submission) to the stop request.
+  std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+};
+
 struct EngineOptions {
   /// Threads that run agent code, shared by all users. Agents may block.
   std::uint32_t worker_threads = 16;
@@ -89,5 +101,7 @@ struct EngineOptions {
 /// Throws std::invalid_argument naming the first option that is 0 or negative
 /// (max_queued_runs_per_user may be 0).
 void check_options(const EngineOptions& options);
+/// The same for the limits alone.
+void check_limits(const RunLimits& limits);
 
 }  // namespace agenthost::execution

@@ -23,7 +23,7 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
                                  const registry::AgentClassRegistry& registry,
                                  database::DatabaseSessionManager& database,
                                  database::RunStore& runs, events::EventStore& store,
-                                 events::EventRouter& router)
+                                 events::EventRouter& router, RunObserver* observer)
     : options_(checked(options)),
       registry_(registry),
       runs_store_(runs),
@@ -31,7 +31,10 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
       router_(router),
       factory_(registry, database, store, router),
       state_(ExecutionStateStore::Options{options.idle_user_stats_ttl, options.worker_threads,
-                                          options.max_concurrent_runs_per_user}) {
+                                          options.max_concurrent_runs_per_user}),
+      observer_(observer),
+      limits_{options.max_concurrent_runs_per_user, options.max_queued_runs_per_user,
+              options.run_timeout} {
   try {
     workers_.reserve(options_.worker_threads);
     for (std::uint32_t i = 0; i < options_.worker_threads; ++i)
@@ -48,6 +51,21 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
 }
 
 ExecutionEngine::~ExecutionEngine() { shutdown(std::chrono::milliseconds(0)); }
+
+void ExecutionEngine::update_limits(const RunLimits& limits) {
+  check_limits(limits);
+  std::lock_guard lock(mutex_);
+  limits_ = limits;
+  for (auto& [user_id, user] : users_) {
+    user.set_limits(limits.max_concurrent_runs_per_user, limits.max_queued_runs_per_user);
+    rotate_in_locked(user);  // a raised cap may let a waiting run start now
+  }
+}
+
+RunLimits ExecutionEngine::limits() const {
+  std::lock_guard lock(mutex_);
+  return limits_;
+}
 
 bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) {
   std::shared_ptr<RunEntry> queued;

@@ -63,6 +63,7 @@
 #include "execution/engine_types.hpp"
 #include "execution/execution_state_store.hpp"
 #include "execution/run_entry.hpp"
+#include "execution/run_observer.hpp"
 #include "execution/run_timer.hpp"
 #include "execution/user_execution_engine.hpp"
 #include "registry/agent_class_registry.hpp"
@@ -76,7 +77,8 @@ class ExecutionEngine {
   /// check_options) or a registry that is not frozen.
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
-                  events::EventStore& store, events::EventRouter& router);
+                  events::EventStore& store, events::EventRouter& router,
+                  RunObserver* observer = nullptr);
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
   ~ExecutionEngine();
@@ -116,6 +118,15 @@ class ExecutionEngine {
   void shutdown(std::chrono::milliseconds drain_timeout);
 
   /// Monitoring figures (per user and host-wide).
+  /// Replaces the per-user limits (a reload): runs submitted from now on are
+  /// admitted against the new caps and get the new run_timeout; runs already
+  /// accepted keep the run_timeout they were given. A raised concurrency cap lets
+  /// waiting runs start at once; a lowered one lets running runs finish and starts
+  /// no more of that user's until it is under the cap. Throws std::invalid_argument
+  /// (see check_limits), leaving the limits unchanged. Any thread.
+  void update_limits(const RunLimits& limits);
+  RunLimits limits() const;
+
   ExecutionStateStore& state() noexcept { return state_; }
   const ExecutionStateStore& state() const noexcept { return state_; }
 
@@ -164,6 +175,7 @@ class ExecutionEngine {
   events::EventRouter& router_;
   const AgentInstanceFactory factory_;
   ExecutionStateStore state_;
+  RunObserver* const observer_;  // may be null
 
   std::mutex submit_mutex_;  // serialises submit() and the start of shutdown()
   bool accepting_ = true;    // guarded by submit_mutex_
@@ -177,6 +189,7 @@ class ExecutionEngine {
   std::unordered_map<std::string, UserExecutionEngine> users_;
   std::unordered_map<std::string, ThreadSlot> threads_;
   std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
+  RunLimits limits_;
   bool stop_workers_ = false;
 
   RunTimer timer_;

@@ -49,13 +49,19 @@ class UserExecutionEngine {
   std::uint32_t active() const noexcept { return active_; }
   std::uint32_t queued() const noexcept { return queued_; }
 
+  /// New caps (a reload); running runs are not affected.
+  void set_limits(std::uint32_t max_concurrent, std::uint32_t max_queued) noexcept {
+    max_concurrent_ = max_concurrent;
+    max_queued_ = max_queued;
+  }
+
   /// Whether the engine's round-robin rotation currently lists this user.
   bool in_rotation = false;
 
  private:
   const std::string user_id_;
-  const std::uint32_t max_concurrent_;
-  const std::uint32_t max_queued_;
+  std::uint32_t max_concurrent_;
+  std::uint32_t max_queued_;
   std::deque<std::shared_ptr<RunEntry>> ready_;
   std::uint32_t queued_ = 0;  // accepted, not started: ready_ + waiting for their thread
   std::uint32_t active_ = 0;

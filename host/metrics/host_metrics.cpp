@@ -155,17 +155,16 @@ void HostMetrics::set_run_counts(std::uint32_t active, std::uint32_t queued) noe
   runs_queued_->set(queued);
 }
 
-void HostMetrics::record_events_emitted(std::uint64_t n) noexcept { events_emitted_->inc(n); }
-
-void HostMetrics::record_events_dropped(std::uint64_t n) noexcept { events_dropped_->inc(n); }
+void HostMetrics::set_totals(const Totals& totals) noexcept {
+  events_emitted_->mirror(totals.events_emitted);
+  events_dropped_->mirror(totals.events_dropped);
+  slow_client_disconnects_->mirror(totals.slow_client_disconnects);
+  auth_failures_->mirror(totals.auth_failures);
+}
 
 void HostMetrics::set_connections_open(std::uint64_t n) noexcept {
   connections_open_->set(static_cast<std::int64_t>(n));
 }
-
-void HostMetrics::record_slow_client_disconnect() noexcept { slow_client_disconnects_->inc(); }
-
-void HostMetrics::record_auth_failure() noexcept { auth_failures_->inc(); }
 
 void HostMetrics::record_plugin_load_error(std::uint64_t n) noexcept {
   plugin_load_errors_->inc(n);

@@ -81,18 +81,19 @@ class HostMetrics {
   /// Runs on a worker now, and accepted runs not started yet (the engine's counts).
   void set_run_counts(std::uint32_t active, std::uint32_t queued) noexcept;
 
-  /// Events accepted by emitters (stored and routed).
-  void record_events_emitted(std::uint64_t n = 1) noexcept;
-  /// Live deliveries dropped because a connection's buffer was full; the events
-  /// stay stored and the client reads them on replay.
-  void record_events_dropped(std::uint64_t n = 1) noexcept;
+  /// Counts their sources keep (the event log, the server), mirrored at scrape time.
+  struct Totals {
+    std::uint64_t events_emitted = 0;  ///< events appended to the event log
+    /// Live deliveries dropped because a connection's buffer was full; the events
+    /// stay stored and the client reads them from the log.
+    std::uint64_t events_dropped = 0;
+    std::uint64_t slow_client_disconnects = 0;  ///< clients dropped for not reading
+    std::uint64_t auth_failures = 0;            ///< requests and upgrades refused authentication
+  };
+  void set_totals(const Totals& totals) noexcept;
 
   /// Open client connections (HTTP and WebSocket).
   void set_connections_open(std::uint64_t n) noexcept;
-  /// A client that did not read its events fast enough was disconnected.
-  void record_slow_client_disconnect() noexcept;
-  /// A request or upgrade was refused authentication.
-  void record_auth_failure() noexcept;
   /// A plugin failed to load (and was skipped: plugins.on_error is skip).
   void record_plugin_load_error(std::uint64_t n = 1) noexcept;
   void set_database_pool(DatabasePool pool, const PoolFigures& figures) noexcept;

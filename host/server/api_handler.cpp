@@ -16,7 +16,7 @@ namespace agenthost::server {
 namespace {
 
 ApiResponse json_response(unsigned status, const boost::json::value& body) {
-  return ApiResponse{status, boost::json::serialize(body), {}};
+  return ApiResponse{status, boost::json::serialize(body), "application/json", {}};
 }
 
 // A non-negative decimal integer query parameter; `fallback` when absent.
@@ -46,14 +46,14 @@ std::optional<ApiError> path_id_problem(std::string_view what, const std::string
 }  // namespace
 
 ApiResponse error_response(const ApiError& error) {
-  ApiResponse response{error.status, error_body(error.code, error.message), {}};
+  ApiResponse response{error.status, error_body(error.code, error.message), "application/json", {}};
   if (error.retry_after)
     response.headers.emplace_back("Retry-After", std::to_string(error.retry_after->count()));
   return response;
 }
 
 ApiResponse unauthorized_response(std::string_view message) {
-  ApiResponse response{401, error_body(error_code::unauthorized, message), {}};
+  ApiResponse response{401, error_body(error_code::unauthorized, message), "application/json", {}};
   response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agenthost\"");
   return response;
 }
@@ -83,8 +83,10 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) const {
       error.retry_after = std::chrono::seconds(1);
       return error_response(error);
     }
+    if (route.endpoint == Endpoint::metrics) return metrics();
     const auto auth = deps_.authenticator.authenticate_header(request.authorization);
     if (!auth.ok()) {
+      counters_.auth_failures.fetch_add(1, std::memory_order_relaxed);
       spdlog::info("{} {}: authentication refused: {}", request.remote, describe(route.endpoint),
                    auth.reason);
       return unauthorized_response(auth::client_message(auth.failure));
@@ -101,6 +103,8 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) const {
 ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& user_id,
                                  const ApiRequest& request) const {
   switch (route.endpoint) {
+    case Endpoint::my_stats:
+      return my_stats(user_id);
     case Endpoint::list_agents:
       return list_agents();
     case Endpoint::create_thread:
@@ -120,9 +124,23 @@ ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& us
                                        "GET /v1/ws needs a WebSocket upgrade request"));
     case Endpoint::healthz:
     case Endpoint::readyz:
+    case Endpoint::metrics:
       break;
   }
   return error_response(make_error(404, error_code::not_found, "no such endpoint"));
+}
+
+ApiResponse ApiHandler::metrics() const {
+  if (!deps_.render_metrics)
+    return error_response(make_error(404, error_code::not_found, "no such endpoint"));
+  // Text format 0.0.4, what every Prometheus-compatible scraper reads.
+  return ApiResponse{200, deps_.render_metrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
+}
+
+ApiResponse ApiHandler::my_stats(const std::string& user_id) const {
+  auto stats = service_.user_stats(user_id);
+  if (auto* error = std::get_if<ApiError>(&stats)) return error_response(*error);
+  return json_response(200, std::get<boost::json::object>(stats));
 }
 
 ApiResponse ApiHandler::list_agents() const {

@@ -14,6 +14,7 @@
 #include "server/http_router.hpp"
 #include "server/http_server.hpp"
 #include "server/run_service.hpp"
+#include "server/server_counters.hpp"
 
 namespace agenthost::server {
 
@@ -27,7 +28,8 @@ struct ApiRequest {
 
 struct ApiResponse {
   unsigned status = 200;
-  std::string body;  ///< JSON
+  std::string body;  ///< JSON, unless content_type says otherwise
+  std::string content_type = "application/json";
   /// Extra headers: Allow, Retry-After, WWW-Authenticate, Location.
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -44,14 +46,17 @@ inline constexpr std::size_t kMaxEventsPerPage = 1000;
 class ApiHandler {
  public:
   /// `ready` is the flag HttpServer::set_ready sets; all must outlive the handler.
-  ApiHandler(const ServerDeps& deps, RunService& service, const std::atomic<bool>& ready)
-      : deps_(deps), service_(service), ready_(ready) {}
+  ApiHandler(const ServerDeps& deps, RunService& service, const std::atomic<bool>& ready,
+             LiveCounters& counters)
+      : deps_(deps), service_(service), ready_(ready), counters_(counters) {}
 
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
   ApiResponse dispatch(const RouteResult& route, const std::string& user_id,
                        const ApiRequest& request) const;
+  ApiResponse metrics() const;
+  ApiResponse my_stats(const std::string& user_id) const;
   ApiResponse list_agents() const;
   ApiResponse create_thread(const std::string& user_id, const std::string& body) const;
   ApiResponse list_thread_runs(const std::string& user_id, const std::string& thread_id) const;
@@ -64,6 +69,7 @@ class ApiHandler {
   const ServerDeps& deps_;
   RunService& service_;
   const std::atomic<bool>& ready_;
+  LiveCounters& counters_;
 };
 
 }  // namespace agenthost::server

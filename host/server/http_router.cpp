@@ -16,9 +16,11 @@ struct Route {
   Endpoint endpoint;
 };
 
-constexpr std::array<Route, 10> kRoutes = {{
+constexpr std::array<Route, 12> kRoutes = {{
     {"GET", {"healthz"}, 1, Endpoint::healthz},
     {"GET", {"readyz"}, 1, Endpoint::readyz},
+    {"GET", {"metrics"}, 1, Endpoint::metrics},
+    {"GET", {"v1", "me", "stats"}, 3, Endpoint::my_stats},
     {"GET", {"v1", "agents"}, 2, Endpoint::list_agents},
     {"POST", {"v1", "threads"}, 2, Endpoint::create_thread},
     {"GET", {"v1", "threads", "{}", "runs"}, 4, Endpoint::list_thread_runs},
@@ -52,6 +54,10 @@ std::string_view describe(Endpoint endpoint) noexcept {
       return "GET /healthz";
     case Endpoint::readyz:
       return "GET /readyz";
+    case Endpoint::metrics:
+      return "GET /metrics";
+    case Endpoint::my_stats:
+      return "GET /v1/me/stats";
     case Endpoint::list_agents:
       return "GET /v1/agents";
     case Endpoint::create_thread:
@@ -73,7 +79,8 @@ std::string_view describe(Endpoint endpoint) noexcept {
 }
 
 bool requires_authentication(Endpoint endpoint) noexcept {
-  return endpoint != Endpoint::healthz && endpoint != Endpoint::readyz;
+  return endpoint != Endpoint::healthz && endpoint != Endpoint::readyz &&
+         endpoint != Endpoint::metrics;
 }
 
 RouteResult route(std::string_view method, std::string_view target) {

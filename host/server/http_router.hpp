@@ -14,6 +14,8 @@ namespace agenthost::server {
 enum class Endpoint {
   healthz,           ///< GET /healthz
   readyz,            ///< GET /readyz
+  metrics,           ///< GET /metrics (Prometheus text format)
+  my_stats,          ///< GET /v1/me/stats
   list_agents,       ///< GET /v1/agents
   create_thread,     ///< POST /v1/threads
   list_thread_runs,  ///< GET /v1/threads/{id}/runs
@@ -27,7 +29,8 @@ enum class Endpoint {
 /// "GET /v1/runs/{id}" and so on, for logs.
 std::string_view describe(Endpoint endpoint) noexcept;
 
-/// False only for /healthz and /readyz, which answer without credentials.
+/// False only for /healthz, /readyz and /metrics, which answer without credentials
+/// (none of them says anything about a user).
 bool requires_authentication(Endpoint endpoint) noexcept;
 
 struct RouteResult {

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/address.hpp>
 
+#include <boost/asio/post.hpp>
+
+#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -75,6 +78,26 @@ void HttpServer::set_ready(bool ready) noexcept { impl_->state.ready.store(ready
 bool HttpServer::ready() const noexcept { return impl_->state.ready.load(); }
 
 std::size_t HttpServer::connection_count() const { return impl_->state.sessions.size(); }
+
+ServerCounters HttpServer::counters() const { return impl_->state.counters.snapshot(); }
+
+bool HttpServer::responsive(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(impl_->lifecycle);
+    if (!impl_->started || impl_->stopped) return false;
+  }
+  // Shared: the handler may run after this call gave up waiting.
+  auto ran = std::make_shared<std::promise<void>>();
+  auto done = ran->get_future();
+  net::post(impl_->state.io, [ran] { ran->set_value(); });
+  return done.wait_for(timeout) == std::future_status::ready;
+}
+
+void HttpServer::update_limits(double runs_per_second_per_user,
+                               std::uint32_t max_connections_per_user) {
+  impl_->state.limiter.set_rate(runs_per_second_per_user);
+  impl_->state.connections.set_limit(max_connections_per_user);
+}
 
 void HttpServer::stop() {
   std::lock_guard lock(impl_->lifecycle);

@@ -12,8 +12,11 @@
 ///
 /// This header stays free of Boost.Asio and Boost.Beast (pimpl).
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "server/server_options.hpp"
 
@@ -46,6 +49,20 @@ struct ServerDeps {
   events::EventStore& event_store;
   const registry::AgentClassRegistry& registry;
   auth::Authenticator& authenticator;
+  /// The body of GET /metrics (Prometheus text format 0.0.4), called on a request
+  /// thread per scrape; when empty, /metrics answers 404.
+  std::function<std::string()> render_metrics;
+};
+
+/// What the server has counted since start, for monitoring.
+struct ServerCounters {
+  /// Live deliveries a connection's inbox could not hold (the client is behind);
+  /// the events are stored and the connection reads them from the log instead.
+  std::uint64_t events_dropped = 0;
+  /// Connections dropped or closed because the client did not read.
+  std::uint64_t slow_client_disconnects = 0;
+  /// Requests and WebSocket upgrades refused authentication.
+  std::uint64_t auth_failures = 0;
 };
 
 class HttpServer {
@@ -77,6 +94,17 @@ class HttpServer {
 
   /// Open connections (HTTP and WebSocket), for tests and monitoring.
   std::size_t connection_count() const;
+  ServerCounters counters() const;
+
+  /// True when the I/O threads ran a posted no-op within `timeout`: what the
+  /// systemd watchdog ping stands for (a hung event loop stops the pings and
+  /// systemd restarts the host). False before start() and after stop().
+  bool responsive(std::chrono::milliseconds timeout);
+
+  /// New per-user limits (a reload), for the next run started and the next upgrade:
+  /// runs per second (0 = no limit) and open WebSocket connections. Connections over
+  /// a lowered cap stay open. Any thread.
+  void update_limits(double runs_per_second_per_user, std::uint32_t max_connections_per_user);
 
  private:
   struct Impl;

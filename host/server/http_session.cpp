@@ -138,15 +138,17 @@ void HttpSession::handle_upgrade() {
                         ? state_.deps.authenticator.authenticate_header(std::string_view(header))
                         : state_.deps.authenticator.authenticate_token(*query_token);
   if (!auth.ok()) {
+    state_.counters.auth_failures.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("{} GET /v1/ws: upgrade refused: {}", remote_, auth.reason);
     return send(unauthorized_response(auth::client_message(auth.failure)), false);
   }
   if (!state_.connections.try_add(auth.user_id)) {
+    const auto limit = state_.connections.limit();
     spdlog::info("{} GET /v1/ws: user {} is at {} connections; upgrade refused", remote_,
-                 auth.user_id, state_.options.max_connections_per_user);
-    auto error = make_error(429, error_code::too_many_connections,
-                            "too many open connections for this user (limit " +
-                                std::to_string(state_.options.max_connections_per_user) + ")");
+                 auth.user_id, limit);
+    auto error =
+        make_error(429, error_code::too_many_connections,
+                   "too many open connections for this user (limit " + std::to_string(limit) + ")");
     error.retry_after = std::chrono::seconds(1);
     return send(error_response(error), false);
   }
@@ -183,7 +185,7 @@ void HttpSession::send(ApiResponse api_response, bool keep_alive) {
   auto response =
       std::make_shared<Response>(static_cast<http::status>(api_response.status), version_);
   response->set(http::field::server, "agenthost");
-  response->set(http::field::content_type, "application/json");
+  response->set(http::field::content_type, api_response.content_type);
   response->set(http::field::cache_control, "no-store");
   for (const auto& [name, value] : api_response.headers) response->set(name, value);
   response->keep_alive(keep_alive && !state_.stopping.load());

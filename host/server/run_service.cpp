@@ -7,6 +7,7 @@
 #include "database/run_store.hpp"
 #include "events/event_store.hpp"
 #include "execution/execution_engine.hpp"
+#include "server/api_json.hpp"
 
 namespace agenthost::server {
 
@@ -114,6 +115,15 @@ std::variant<std::vector<database::RunRecord>, ApiError> RunService::runs_of_thr
     if (deps_.runs.thread_owner(thread_id, user_id) != database::RunStore::ThreadOwnership::owned)
       return not_found("thread", thread_id);
     return deps_.runs.runs_of_thread(thread_id, user_id);
+  });
+}
+
+std::variant<boost::json::object, ApiError> RunService::user_stats(const std::string& user_id) {
+  return guarded("user_stats", [&]() -> std::variant<boost::json::object, ApiError> {
+    const auto& state = deps_.engine.state();
+    return user_stats_json(user_id, deps_.runs.count_runs_by_status(user_id),
+                           state.user_stats(user_id), state.user_health(user_id),
+                           deps_.engine.limits());
   });
 }
 

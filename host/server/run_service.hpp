@@ -7,6 +7,8 @@
 /// database failures become 503 storage_unavailable, anything else 500 internal
 /// (logged with the details, which the client does not get).
 
+#include <boost/json/object.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -58,6 +60,9 @@ class RunService {
                                                                       const std::string& run_id,
                                                                       std::uint64_t after,
                                                                       std::size_t limit);
+
+  /// The user's own figures (GET /v1/me/stats, see user_stats_json).
+  std::variant<boost::json::object, ApiError> user_stats(const std::string& user_id);
 
   /// The ApiError for an engine refusal.
   static ApiError refusal_error(const execution::RunRefused& refusal);

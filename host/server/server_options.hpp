@@ -38,8 +38,9 @@ struct ServerOptions {
   /// Threads for the blocking work of requests (database reads and writes), so that
   /// no I/O thread ever waits for the database.
   std::uint32_t request_threads = 4;
-  /// Frames queued for one WebSocket client; when it is full the client is too slow
-  /// and is disconnected with close 1013 (it resumes with subscribe{after}).
+  /// Events waiting in one WebSocket connection's inbox; beyond it live delivery to
+  /// the connection pauses and it pages the events from the stored log as the client
+  /// reads. Also the answers a client may leave unread before it is closed with 1013.
   std::size_t send_queue_frames = 1024;
   /// Open WebSocket connections of one user; one more gets 429.
   std::uint32_t max_connections_per_user = 16;

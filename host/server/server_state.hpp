@@ -14,6 +14,7 @@
 #include "server/api_handler.hpp"
 #include "server/http_server.hpp"
 #include "server/run_service.hpp"
+#include "server/server_counters.hpp"
 #include "server/session_registry.hpp"
 #include "server/user_limits.hpp"
 
@@ -26,7 +27,7 @@ struct ServerState {
         limiter(options.runs_per_second_per_user),
         connections(options.max_connections_per_user),
         service(deps, limiter),
-        api(deps, service, ready),
+        api(deps, service, ready, counters),
         request_pool(options.request_threads),
         io(static_cast<int>(options.io_threads)) {}
 
@@ -37,6 +38,7 @@ struct ServerState {
   SessionRegistry sessions;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
+  LiveCounters counters;
   RunService service;
   ApiHandler api;
   /// Blocking work (database); joined by stop() before the I/O threads stop.

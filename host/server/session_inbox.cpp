@@ -4,9 +4,11 @@
 
 namespace agenthost::server {
 
-SessionInbox::SessionInbox(std::string user_id, std::size_t capacity, Wake wake)
+SessionInbox::SessionInbox(std::string user_id, std::size_t capacity,
+                           std::atomic<std::uint64_t>* dropped, Wake wake)
     : user_id_(std::move(user_id)),
       capacity_(capacity == 0 ? 1 : capacity),
+      dropped_(dropped),
       wake_(std::move(wake)) {}
 
 void SessionInbox::push_locked(Entry entry) {
@@ -35,6 +37,7 @@ void SessionInbox::deliver(const events::EventPtr& event) noexcept {
     // Once a run is marked, its later events stay behind the marker: they are
     // re-read from the log, so dropping them keeps memory bounded and loses nothing.
     if (queued_events_ >= capacity_ || marked_.count(event->run_id) != 0) {
+      if (dropped_) dropped_->fetch_add(1, std::memory_order_relaxed);
       push_marker_locked(event->run_id);
       return;
     }
@@ -68,6 +71,7 @@ std::vector<SessionInbox::Entry> SessionInbox::take() {
 void SessionInbox::close() noexcept {
   std::lock_guard lock(mutex_);
   closed_ = true;
+  dropped_ = nullptr;
   wake_ = nullptr;
   queue_.clear();
   queued_events_ = 0;

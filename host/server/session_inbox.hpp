@@ -9,7 +9,9 @@
 /// is stored before it is delivered). So a burst never costs more than `capacity`
 /// events of memory, and never loses one. Beast-free so it can be tested alone.
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -28,8 +30,10 @@ class SessionInbox final : public events::EventSink {
   using Wake = std::function<void()>;
 
   /// Events of any user but `user_id` are refused (and logged: the router should
-  /// never send them). At most `capacity` events wait.
-  SessionInbox(std::string user_id, std::size_t capacity, Wake wake);
+  /// never send them). At most `capacity` events wait; each event dropped for want
+  /// of room is counted in `*dropped` (may be null) until close().
+  SessionInbox(std::string user_id, std::size_t capacity, std::atomic<std::uint64_t>* dropped,
+               Wake wake);
 
   /// Queues `event` (or, when full, a lagging marker for its run) and wakes the
   /// strand; never blocks on I/O. Dropped after close().
@@ -62,7 +66,8 @@ class SessionInbox final : public events::EventSink {
 
   const std::string user_id_;
   const std::size_t capacity_;
-  Wake wake_;  // reset by close()
+  std::atomic<std::uint64_t>* dropped_;  // null after close(): it may outlive the server
+  Wake wake_;                            // reset by close()
   std::mutex mutex_;
   std::vector<Entry> queue_;
   std::size_t queued_events_ = 0;

@@ -10,10 +10,20 @@ namespace {
 constexpr std::size_t kSweepEvery = 256;
 }  // namespace
 
+namespace {
+double rate_of(double runs_per_second) { return std::max(0.0, runs_per_second); }
+double burst_of(double runs_per_second) { return std::max(1.0, std::ceil(runs_per_second)); }
+}  // namespace
+
 RunRateLimiter::RunRateLimiter(double runs_per_second, std::function<Clock::time_point()> now)
-    : rate_(std::max(0.0, runs_per_second)),
-      burst_(std::max(1.0, std::ceil(runs_per_second))),
-      now_(std::move(now)) {}
+    : rate_(rate_of(runs_per_second)), burst_(burst_of(runs_per_second)), now_(std::move(now)) {}
+
+void RunRateLimiter::set_rate(double runs_per_second) {
+  std::lock_guard lock(mutex_);
+  rate_ = rate_of(runs_per_second);
+  burst_ = burst_of(runs_per_second);
+  buckets_.clear();  // a missing bucket is a full one
+}
 
 void RunRateLimiter::refill(Bucket& bucket, Clock::time_point now) const {
   const double elapsed = std::chrono::duration<double>(now - bucket.updated).count();
@@ -31,9 +41,9 @@ void RunRateLimiter::drop_full_buckets(Clock::time_point now) {
 }
 
 std::optional<std::chrono::seconds> RunRateLimiter::acquire(const std::string& user_id) {
-  if (rate_ <= 0) return std::nullopt;
   const auto now = now_();
   std::lock_guard lock(mutex_);
+  if (rate_ <= 0) return std::nullopt;
   if (++acquisitions_since_sweep_ >= kSweepEvery) {
     acquisitions_since_sweep_ = 0;
     drop_full_buckets(now);
@@ -63,6 +73,16 @@ bool ConnectionCounter::try_add(const std::string& user_id) {
   }
   ++count;
   return true;
+}
+
+void ConnectionCounter::set_limit(std::uint32_t max_per_user) {
+  std::lock_guard lock(mutex_);
+  max_ = max_per_user;
+}
+
+std::uint32_t ConnectionCounter::limit() const {
+  std::lock_guard lock(mutex_);
+  return max_;
 }
 
 void ConnectionCounter::remove(const std::string& user_id) {

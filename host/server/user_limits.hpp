@@ -29,6 +29,12 @@ class RunRateLimiter {
   /// Retry-After).
   std::optional<std::chrono::seconds> acquire(const std::string& user_id);
 
+  /// A new rate (a reload), taken by the next acquire(); 0 turns limiting off.
+  /// Every user starts again with a full bucket at the new burst: an operator who
+  /// raises the limit unblocks users at once, and one who lowers it does not punish
+  /// them for runs started under the old one.
+  void set_rate(double runs_per_second);
+
   /// Users with a bucket that is not full (for the tests of the clean-up).
   std::size_t tracked_users() const;
 
@@ -40,8 +46,8 @@ class RunRateLimiter {
   void refill(Bucket& bucket, Clock::time_point now) const;
   void drop_full_buckets(Clock::time_point now);
 
-  const double rate_;
-  const double burst_;
+  double rate_;   // guarded by mutex_
+  double burst_;  // guarded by mutex_
   const std::function<Clock::time_point()> now_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
@@ -62,8 +68,12 @@ class ConnectionCounter {
   std::uint32_t count(const std::string& user_id) const;
   std::size_t users() const;
 
+  /// A new cap (a reload) for later try_add() calls; connections over it stay open.
+  void set_limit(std::uint32_t max_per_user);
+  std::uint32_t limit() const;
+
  private:
-  const std::uint32_t max_;
+  std::uint32_t max_;  // guarded by mutex_
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::uint32_t> counts_;
 };

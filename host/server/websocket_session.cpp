@@ -45,12 +45,13 @@ void WebSocketSession::start(net::ip::tcp::socket socket, ServerState& state, st
   // the inbox (as a run's subscriber) longer than the session lives.
   std::weak_ptr<WebSocketSession> weak = session;
   auto executor = session->ws_.get_executor();
-  session->inbox_ = std::make_shared<SessionInbox>(
-      session->user_id_, state.options.send_queue_frames, [weak, executor] {
-        net::post(executor, [weak] {
-          if (auto self = weak.lock()) self->drain_inbox();
-        });
-      });
+  session->inbox_ =
+      std::make_shared<SessionInbox>(session->user_id_, state.options.send_queue_frames,
+                                     &state.counters.events_dropped, [weak, executor] {
+                                       net::post(executor, [weak] {
+                                         if (auto self = weak.lock()) self->drain_inbox();
+                                       });
+                                     });
   net::dispatch(executor, [session, upgrade = std::move(upgrade)]() mutable {
     auto& ws = session->ws_;
     const auto& options = session->state_.options;
@@ -194,6 +195,7 @@ void WebSocketSession::on_write_timeout(std::uint64_t number, beast::error_code 
   if (ec == net::error::operation_aborted || !writing_ || number != writes_started_) return;
   spdlog::warn("{}: user {} has not read for {} ms ({} frames queued); connection dropped", remote_,
                user_id_, state_.options.write_timeout.count(), queue_.size());
+  state_.counters.slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
   // Reset rather than close: the kernel would otherwise keep trying to deliver the
   // unread data to a peer that does not read.
   beast::error_code ignored;
@@ -203,8 +205,10 @@ void WebSocketSession::on_write_timeout(std::uint64_t number, beast::error_code 
 
 void WebSocketSession::close_with(websocket::close_code code, std::string reason) {
   if (closing_) return;
-  if (code == websocket::close_code::try_again_later)
+  if (code == websocket::close_code::try_again_later) {
     spdlog::warn("{}: user {} closed with 1013: {}", remote_, user_id_, reason);
+    state_.counters.slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
+  }
   // Frames not yet written are dropped; the one being written must stay alive.
   if (writing_)
     queue_.erase(std::next(queue_.begin()), queue_.end());

@@ -179,3 +179,51 @@ TEST_CASE("each user's figures count only that user's runs") {
   CHECK(engine->state().user_health("user-bob")->score == 75);
   CHECK(engine->state().global_stats().finished() == 4);
 }
+
+TEST_CASE(
+    "update_limits: a raised cap starts waiting runs at once and new runs get the new timeout") {
+  TestHost host("sqlite3");
+  auto options = test_options();
+  options.max_concurrent_runs_per_user = 1;
+  auto engine = host.make_engine(options);
+
+  const auto first = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  const auto second = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  REQUIRE(host.journal.wait_for_event(first.run_id, "agent_started"));
+  CHECK(host.journal.position(second.run_id, "agent_started") < 0);  // held by the cap of 1
+
+  auto limits = engine->limits();
+  limits.max_concurrent_runs_per_user = 2;
+  limits.run_timeout = std::chrono::milliseconds(200);
+  engine->update_limits(limits);
+  CHECK(engine->limits().max_concurrent_runs_per_user == 2);
+  // Nothing else happens that could start it: only the raised cap.
+  CHECK(host.journal.wait_for_event(second.run_id, "agent_started"));
+
+  // Accepted before the change: still the old 20 s budget, so it is cancelled below;
+  // accepted after: times out after 200 ms.
+  CHECK(engine->cancel("user-alice", first.run_id));
+  CHECK(wait_final(first).status == rs::cancelled);
+  const auto third = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  CHECK(wait_final(third).status == rs::timed_out);
+  CHECK(engine->cancel("user-alice", second.run_id));
+  CHECK(wait_final(second).status == rs::cancelled);
+}
+
+TEST_CASE("update_limits: a lowered queue limit refuses the next run - bad limits change nothing") {
+  TestHost host("sqlite3");
+  auto engine = host.make_engine(test_options());
+  auto limits = engine->limits();
+  limits.max_concurrent_runs_per_user = 1;
+  limits.max_queued_runs_per_user = 0;
+  engine->update_limits(limits);
+  const auto running = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  CHECK_THROWS_AS(engine->submit(request("user-alice", "chatty")), RunRefused);
+
+  auto bad = limits;
+  bad.max_concurrent_runs_per_user = 0;
+  CHECK_THROWS_WITH(engine->update_limits(bad), Catch::Contains("max_concurrent_runs_per_user"));
+  CHECK(engine->limits().max_concurrent_runs_per_user == 1);
+  CHECK(engine->cancel("user-alice", running.run_id));
+  CHECK(wait_final(running).status == rs::cancelled);
+}

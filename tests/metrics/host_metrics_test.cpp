@@ -152,13 +152,9 @@ TEST_CASE("agent names must be distinct and not empty") {
 TEST_CASE("the host-wide counters and gauges move") {
   HostMetrics m({"echo"}, kBuild);
   m.set_run_counts(3, 7);
-  m.record_events_emitted();
-  m.record_events_emitted(4);
-  m.record_events_dropped(2);
+  m.set_totals(
+      {.events_emitted = 5, .events_dropped = 2, .slow_client_disconnects = 1, .auth_failures = 2});
   m.set_connections_open(12);
-  m.record_slow_client_disconnect();
-  m.record_auth_failure();
-  m.record_auth_failure();
   m.record_plugin_load_error();
   m.set_database_pool(DatabasePool::agent, {.size = 8,
                                             .in_use = 5,

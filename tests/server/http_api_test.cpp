@@ -189,3 +189,50 @@ TEST_CASE("Expect: 100-continue gets 100 Continue before the answer") {
   CHECK(r.status == 202);
   host.wait_final(std::string(r.json().at("run_id").as_string()), "alice");
 }
+
+TEST_CASE("GET /v1/me/stats gives each user their own figures and nobody else's") {
+  TestHost host;
+  for (int i = 0; i < 2; ++i)
+    host.wait_final(start_run(host, "alice", {{"agent", "echo"}, {"input", {{"text", "a"}}}}),
+                    "alice");
+  const auto failing = start_run(host, "bob", {{"agent", "failing"}, {"input", json::object{}}});
+  CHECK(host.wait_final(failing, "bob").status == "failed");
+
+  auto alice = http_get(host.port(), "/v1/me/stats", TestHost::token("alice"));
+  INFO(alice.body);
+  REQUIRE(alice.status == 200);
+  const auto a = alice.json().as_object();
+  CHECK(a.at("user_id") == "alice");
+  CHECK(a.at("runs").at("completed") == 2);
+  CHECK(a.at("runs").at("failed") == 0);
+  CHECK(a.at("runs").at("total") == 2);
+  CHECK(a.at("live").at("active") == 0);
+  CHECK(a.at("live").at("duration_ms").at("count") == 2);
+  CHECK(a.at("live").at("success_rate") == 1.0);
+  CHECK(a.at("limits").at("max_concurrent_runs_per_user") ==
+        host.settings.engine.max_concurrent_runs_per_user);
+
+  auto bob = http_get(host.port(), "/v1/me/stats", TestHost::token("bob"));
+  REQUIRE(bob.status == 200);
+  const auto b = bob.json().as_object();
+  CHECK(b.at("user_id") == "bob");
+  CHECK(b.at("runs").at("failed") == 1);
+  CHECK(b.at("runs").at("completed") == 0);
+  CHECK(b.at("runs").at("total") == 1);
+  CHECK(b.at("live").at("success_rate") == 0.0);
+
+  // A user with no run: zeros, every status present.
+  auto carol = http_get(host.port(), "/v1/me/stats", TestHost::token("carol"));
+  REQUIRE(carol.status == 200);
+  CHECK(carol.json().at("runs").at("total") == 0);
+  CHECK(carol.json().at("runs").at("interrupted") == 0);
+  CHECK(carol.json().at("live").at("health").at("band") == "excellent");
+
+  CHECK(http_get(host.port(), "/v1/me/stats", std::nullopt).status == 401);
+}
+
+TEST_CASE("GET /metrics without a metrics source is 404 - never 401") {
+  TestHost host;
+  const auto r = http_get(host.port(), "/metrics", std::nullopt);
+  CHECK(r.status == 404);
+}

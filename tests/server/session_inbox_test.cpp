@@ -24,7 +24,7 @@ EventPtr ev(const std::string& user, std::uint64_t seq) {
 
 TEST_CASE("the inbox queues events - wakes once per batch - and hands them over in order") {
   int wakes = 0;
-  SessionInbox inbox("alice", 10, [&] { ++wakes; });
+  SessionInbox inbox("alice", 10, nullptr, [&] { ++wakes; });
   inbox.deliver(ev("alice", 1));
   inbox.deliver(ev("alice", 2));
   CHECK(wakes == 1);
@@ -38,14 +38,15 @@ TEST_CASE("the inbox queues events - wakes once per batch - and hands them over 
 
 TEST_CASE("another user's event never enters the inbox") {
   int wakes = 0;
-  SessionInbox inbox("alice", 10, [&] { ++wakes; });
+  SessionInbox inbox("alice", 10, nullptr, [&] { ++wakes; });
   inbox.deliver(ev("bob", 1));
   CHECK(wakes == 0);
   CHECK(inbox.take().empty());
 }
 
 TEST_CASE("a full inbox keeps what it has and queues one lagging marker per run") {
-  SessionInbox inbox("alice", 3, [] {});
+  std::atomic<std::uint64_t> dropped{0};
+  SessionInbox inbox("alice", 3, &dropped, [] {});
   for (std::uint64_t s = 1; s <= 6; ++s) inbox.deliver(ev("alice", s));
   auto other = ev("alice", 1);
   std::const_pointer_cast<Event>(other)->run_id = "run-2";
@@ -56,6 +57,7 @@ TEST_CASE("a full inbox keeps what it has and queues one lagging marker per run"
   CHECK_FALSE(batch[3].event);
   CHECK(batch[3].lagging_run == "run-1");
   CHECK(batch[4].lagging_run == "run-2");
+  CHECK(dropped.load() == 4);  // seq 4, 5, 6 of run-1 and run-2's first
   // Room again: events queue normally.
   inbox.deliver(ev("alice", 7));
   auto next = inbox.take();
@@ -64,7 +66,7 @@ TEST_CASE("a full inbox keeps what it has and queues one lagging marker per run"
 }
 
 TEST_CASE("once a run is marked lagging its later events stay behind the marker") {
-  SessionInbox inbox("alice", 2, [] {});
+  SessionInbox inbox("alice", 2, nullptr, [] {});
   inbox.deliver(ev("alice", 1));
   inbox.deliver(ev("alice", 2));
   inbox.deliver(ev("alice", 3));  // dropped, marker
@@ -75,7 +77,7 @@ TEST_CASE("once a run is marked lagging its later events stay behind the marker"
 
 TEST_CASE("a closed inbox takes nothing and wakes nobody") {
   int wakes = 0;
-  SessionInbox inbox("alice", 3, [&] { ++wakes; });
+  SessionInbox inbox("alice", 3, nullptr, [&] { ++wakes; });
   inbox.close();
   inbox.deliver(ev("alice", 1));
   inbox.mark_lagging("run-1");
@@ -85,7 +87,7 @@ TEST_CASE("a closed inbox takes nothing and wakes nobody") {
 
 TEST_CASE("the start gate holds events until opened - then forwards in order") {
   int wakes = 0;
-  auto inbox = std::make_shared<SessionInbox>("alice", 10, [&] { ++wakes; });
+  auto inbox = std::make_shared<SessionInbox>("alice", 10, nullptr, [&] { ++wakes; });
   RunStartGate gate(inbox, 10);
   gate.deliver(ev("alice", 1));
   gate.deliver(ev("alice", 2));
@@ -99,7 +101,7 @@ TEST_CASE("the start gate holds events until opened - then forwards in order") {
 }
 
 TEST_CASE("a start gate that fills up before it opens marks its run lagging") {
-  auto inbox = std::make_shared<SessionInbox>("alice", 10, [] {});
+  auto inbox = std::make_shared<SessionInbox>("alice", 10, nullptr, [] {});
   RunStartGate gate(inbox, 2);
   for (std::uint64_t s = 1; s <= 5; ++s) gate.deliver(ev("alice", s));
   gate.open();

@@ -61,7 +61,8 @@ TestHost::TestHost(const std::function<void(TestHostSettings&)>& adjust)
                                                         *event_log, router);
   authenticator = std::make_unique<auth::Authenticator>(settings.auth);
   server = std::make_unique<HttpServer>(
-      settings.server, ServerDeps{*engine, *runs, router, *event_log, registry, *authenticator});
+      settings.server,
+      ServerDeps{*engine, *runs, router, *event_log, registry, *authenticator, {}});
   port_ = server->start();
   server->set_ready(true);
 }

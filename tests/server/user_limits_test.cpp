@@ -66,3 +66,34 @@ TEST_CASE("connections are counted per user against the cap") {
   counter.remove("nobody");  // harmless
   CHECK(counter.users() == 0);
 }
+
+TEST_CASE("a reload changes the rate for the next run and refills every bucket") {
+  RunRateLimiter::Clock::time_point now{};  // the clock never moves: only the reload refills
+  RunRateLimiter limiter(1.0, [&] { return now; });
+  CHECK_FALSE(limiter.acquire("alice"));
+  CHECK(limiter.acquire("alice"));  // burst of 1 spent
+  limiter.set_rate(0);
+  for (int i = 0; i < 100; ++i) CHECK_FALSE(limiter.acquire("alice"));
+  CHECK(limiter.tracked_users() == 0);
+  limiter.set_rate(4.0);
+  for (int i = 0; i < 4; ++i) CHECK_FALSE(limiter.acquire("alice"));  // the new burst
+  const auto wait = limiter.acquire("alice");
+  REQUIRE(wait);
+  CHECK(*wait == 1s);
+  limiter.set_rate(2.0);  // lowered: a full bucket at the new, smaller burst
+  CHECK_FALSE(limiter.acquire("alice"));
+  CHECK_FALSE(limiter.acquire("alice"));
+  CHECK(limiter.acquire("alice"));
+}
+
+TEST_CASE("a reload changes the connection cap for the next connection") {
+  ConnectionCounter counter(1);
+  CHECK(counter.try_add("alice"));
+  CHECK_FALSE(counter.try_add("alice"));
+  counter.set_limit(2);
+  CHECK(counter.limit() == 2);
+  CHECK(counter.try_add("alice"));
+  counter.set_limit(1);  // the two open ones stay
+  CHECK(counter.count("alice") == 2);
+  CHECK_FALSE(counter.try_add("alice"));
+}
