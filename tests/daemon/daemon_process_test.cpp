@@ -177,7 +177,7 @@ TEST_CASE("agenthostd refuses a second instance on the same data directory", "[d
   CHECK(first.wait(std::chrono::seconds(30)) == 0);
 }
 
-TEST_CASE("agenthostd speaks sd_notify: READY once serving, STATUS, STOPPING on SIGTERM",
+TEST_CASE("agenthostd speaks sd_notify: READY once serving - RELOADING on SIGHUP - STOPPING",
           "[daemon]") {
   TempDir dir;
   agenthost::testing::NotifySocket notify;  // sets NOTIFY_SOCKET for the child too
@@ -202,6 +202,10 @@ TEST_CASE("agenthostd speaks sd_notify: READY once serving, STATUS, STOPPING on 
       std::chrono::seconds(10)));
   CHECK(next_with("WATCHDOG=1").has_value());
   CHECK(next_with("STATUS=").has_value());
+  // A reload is announced, and READY again once the file is applied.
+  host.signal(SIGHUP);
+  CHECK(next_with("RELOADING=1").has_value());
+  CHECK(next_with("READY=1").has_value());
   host.signal(SIGTERM);
   CHECK(next_with("STOPPING=1").has_value());
   CHECK(host.wait(std::chrono::seconds(30)) == 0);
