@@ -9,35 +9,24 @@
 #include <regex>
 
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using agenthost::testing::ChildProcess;
 using agenthost::testing::run_command;
+using agenthost::testing::TempDir;
 
 namespace {
 
 constexpr const char* kApiKey = "ak_alice_0123456789abcdef";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "agentctl-daemon-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 std::string write_config(const TempDir& dir) {
-  const auto file = dir.path / "agenthost.yaml";
+  const auto file = dir.path() / "agenthost.yaml";
   std::ofstream(file) << "server:\n"
                          "  address: 127.0.0.1\n"
                          "  port: 0\n"
                          "  data_dir: "
-                      << (dir.path / "data").string()
+                      << (dir.path() / "data").string()
                       << "\n"
                          "plugins:\n"
                          "  paths: ["

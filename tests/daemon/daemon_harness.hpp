@@ -24,6 +24,7 @@
 #include "database_test_support.hpp"
 #include "server/test_client.hpp"
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace agenthost::daemon::test {
 
@@ -34,29 +35,11 @@ using agenthost::server::test::http_get;
 using agenthost::server::test::http_post;
 using agenthost::server::test::HttpResponse;
 using agenthost::testing::ChildProcess;
+using agenthost::testing::TempDir;
 using namespace std::chrono_literals;
 
 inline const std::string kAliceKey = "alice-key-0123456789abcdef";
 inline const std::string kBobKey = "bob-key-fedcba9876543210";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "agenthost-signals-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 /// Writes `text` to `path` so that a reader never sees a half-written file: a
 /// temp file in the same directory, then rename.

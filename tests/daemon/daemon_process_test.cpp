@@ -9,33 +9,14 @@
 
 #include "notify_socket.hpp"
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using agenthost::testing::ChildProcess;
 using agenthost::testing::run_command;
+using agenthost::testing::TempDir;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "agenthost-daemon-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string plugin(const std::string& name) {
   return std::string(AGENTHOST_PLUGIN_DIR) + "/" + name + ".so";

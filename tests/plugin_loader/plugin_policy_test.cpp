@@ -6,7 +6,7 @@
 
 #include "fake_services.hpp"
 #include "loader_test_support.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace agenthost::testing;
 using agenthost::plugin_loader::OnError;
