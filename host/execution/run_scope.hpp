@@ -2,16 +2,14 @@
 /// \file
 /// RunScope: everything one run owns, created in order (context, emitter, database
 /// session, tool dispatcher, agent) and released in the reverse order, whatever way
-/// the run ends. Every call into plugin code (the agent's factory and constructor,
-/// run(), its destructor) is wrapped here: an exception becomes this run's
-/// agent_error and goes no further.
+/// the run ends. The run itself is RunSequence's (shared with the SDK's test
+/// harness): every call into plugin code (the agent's factory and constructor, run(),
+/// its destructor) is wrapped there, so an exception becomes this run's agent_error
+/// and goes no further.
 
 #include <boost/json/value.hpp>
 
 #include <memory>
-#include <optional>
-#include <string>
-#include <variant>
 
 #include "agenthost/agent.hpp"
 #include "agenthost/execution_context.hpp"
@@ -22,17 +20,12 @@
 #include "events/user_event_emitter.hpp"
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
+#include "execution/run_sequence.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "registry/plugin_library.hpp"
 
 namespace agenthost::execution {
-
-/// What a call into plugin code threw, as text (copied out of the exception while the
-/// plugin's library is certainly loaded).
-struct PluginFailure {
-  std::string message;
-};
 
 /// One run's owned objects. Created by AgentInstanceFactory on the worker thread
 /// that runs the agent, used by that thread only (except the emitter and the tool
@@ -54,16 +47,8 @@ class RunScope {
   RunScope(const RunScope&) = delete;
   RunScope& operator=(const RunScope&) = delete;
 
-  /// Runs the agent once and ends the run's services:
-  ///  1. if `control` was already stopped: no agent; only agent_death (no agent_started);
-  ///  2. creates the agent through its factory (failure: agent_error alone);
-  ///  3. emits agent_started, calls run(input) (a stop request meanwhile also
-  ///     interrupts the agent's current SQL statement), destroys the agent, ends the
-  ///     tool dispatcher;
-  ///  4. commits the transaction when run() returned, the agent's destructor did not
-  ///     throw and the run was not stopped; rolls it back otherwise;
-  ///  5. emits exactly one terminal event: agent_completed, agent_error, or
-  ///     agent_death (cause from `control`), which also closes the emitter.
+  /// Runs the agent once and ends the run's services: RunSequence::execute, with each
+  /// failure of plugin code or of the commit logged under the run's correlation id.
   /// Call once. Exceptions from plugin code never leave it; an exception from the
   /// host's own parts (the event store refusing an event) does, with the scope still
   /// safe to destroy.
@@ -74,25 +59,19 @@ class RunScope {
   database::RunDatabaseSession& database() noexcept { return db_; }
   ToolDispatcherImpl& tools() noexcept { return tools_; }
   /// True while the agent instance exists (between its creation and destruction).
-  bool has_agent() const noexcept { return agent_ != nullptr; }
+  bool has_agent() const noexcept { return sequence_.has_agent(); }
 
  private:
-  std::optional<PluginFailure> create_agent();
-  std::variant<boost::json::value, PluginFailure> run_agent(const boost::json::value& input);
-  std::optional<PluginFailure> destroy_agent() noexcept;
-  RunOutcome end_with_error(std::string_view type, const std::string& message, bool recoverable);
-  RunOutcome end_with_death(events::DeathCause cause);
-
   // Declaration order is creation order; members are destroyed in reverse. The
   // library reference comes first so the plugin's code stays mapped until the agent,
   // whose vtable and destructor live there, is gone.
   std::shared_ptr<const registry::PluginLibrary> library_;
-  const registry::AgentClass& agent_class_;
   const agenthost::ExecutionContext context_;
   events::UserEventEmitter emitter_;
   database::RunDatabaseSession db_;
   ToolDispatcherImpl tools_;
-  std::unique_ptr<agenthost::Agent> agent_;
+  // Owns the agent, so it comes last.
+  RunSequence<events::UserEventEmitter, database::RunDatabaseSession, ToolDispatcherImpl> sequence_;
 };
 
 }  // namespace agenthost::execution

@@ -1,8 +1,9 @@
 // The harness runs an agent as the host does: the same agent, input and context
 // through the host's own RunScope (on a real SQLite file, through the host's
 // session pool) and through AgentHarness give the same events, seq for seq, and the
-// same final status. If this fails, the harness has drifted from the host: fix the
-// harness (plugin_api/testing/src/run_state.cpp mirrors RunScope::execute).
+// same final status. Both run the one RunSequence (host/execution/run_sequence.hpp),
+// so if this fails, the harness's parts (its emitter, database session or tool
+// dispatcher in plugin_api/testing) have drifted from the host's: fix the harness.
 
 #include <catch2/catch.hpp>
 

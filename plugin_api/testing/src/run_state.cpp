@@ -1,35 +1,18 @@
-// One harness run: the host's RunScope::execute sequence (host/execution/run_scope.cpp)
-// with the harness's database session, plus the deadlines the host's engine enforces.
+// One harness run: the host's run sequence (host/execution/run_sequence.hpp, which
+// RunScope::execute runs too) on the harness's parts, plus the deadlines the host's
+// engine enforces.
 
 #include "run_state.hpp"
 
 #include <algorithm>
-#include <stop_token>
+#include <string>
 #include <utility>
 
 #include "access.hpp"
-#include "database/run_record.hpp"
-#include "events/sanitizer.hpp"
-#include "execution/run_outcome.hpp"
 
 namespace agenthost::testing {
 
 namespace {
-
-// The message of the exception being handled, copied now: its type and storage may
-// belong to the plugin.
-std::string current_failure(std::string_view what_was_called) {
-  std::string message;
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    message = e.what();
-    if (message.empty()) message = "an exception without a message";
-  } catch (...) {
-    message = "an exception that is not a std::exception";
-  }
-  return std::string(what_was_called) + " threw: " + message;
-}
 
 // A run_timeout far beyond any test is treated as none (and cannot overflow).
 constexpr std::chrono::hours kLongestTimeout{24 * 365};
@@ -45,6 +28,7 @@ RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& a
       emitter(context),
       db_(database, context),
       tools_(registry, context, emitter),
+      sequence_(agent_class, context, emitter, db_, tools_),
       settings_(std::move(settings)),
       input_(std::move(input)) {
   if (settings_.cancel_on_event) {
@@ -107,106 +91,29 @@ void RunningAgent::State::execute() {
   changed_.notify_all();
 }
 
-std::optional<RunningAgent::State::Failure> RunningAgent::State::create_agent() {
-  const agenthost::AgentServices services{context, emitter, db_, tools_};
-  try {
-    agent_ = agent_class_.factory(services);
-  } catch (...) {
-    return Failure{current_failure("the constructor of agent \"" + agent_class_.info.name + "\"")};
-  }
-  if (!agent_)
-    return Failure{"the factory of agent \"" + agent_class_.info.name + "\" returned no instance"};
-  return std::nullopt;
-}
-
-std::optional<RunningAgent::State::Failure> RunningAgent::State::run_agent(
-    boost::json::value& result) {
-  // A cancel or timeout also stops the SQL statement the agent may be blocked in.
-  std::stop_callback interrupt_sql(context.stop_token(), [this]() noexcept { db_.interrupt(); });
-  try {
-    result = agent_->run(input_);
-  } catch (...) {
-    return Failure{current_failure("agent \"" + agent_class_.info.name + "\"")};
-  }
-  return std::nullopt;
-}
-
-std::optional<RunningAgent::State::Failure> RunningAgent::State::destroy_agent() noexcept {
-  agenthost::Agent* agent = agent_.release();
-  if (!agent) return std::nullopt;
-  try {
-    delete agent;
-  } catch (...) {
-    return Failure{current_failure("the destructor of agent \"" + agent_class_.info.name + "\"")};
-  }
-  return std::nullopt;
-}
-
-void RunningAgent::State::end_with_error(std::string_view type, const std::string& message,
-                                         bool recoverable) {
-  const auto clean = events::sanitize_error_message(message);
-  status_ = std::string(database::run_status::failed);
-  error_type_ = std::string(type);
-  error_message_ = clean;
-  emitter.emit_terminal("agent_error", events::error_payload(type, clean, recoverable));
-}
-
-void RunningAgent::State::end_with_death(events::DeathCause cause) {
-  const auto message = execution::death_message(cause, context);
-  status_ = std::string(execution::status_for(cause));
-  error_type_ = std::string(events::to_string(cause));
-  error_message_ = message;
-  emitter.emit_terminal("agent_death", events::death_payload(cause, message));
-}
-
 void RunningAgent::State::execute_steps() {
-  namespace error_type = execution::error_type;
-  if (auto cause = control_.stop_cause()) {
-    db_.rollback();
-    return end_with_death(*cause);
-  }
-  if (auto failure = create_agent()) {
-    tools_.end();
-    db_.rollback();
-    return end_with_error(error_type::agent, failure->message, false);
-  }
-  emitter.emit_host("agent_started", events::started_payload(context.metadata()));
-  boost::json::value result;
-  const auto failed = run_agent(result);
-  {
-    std::lock_guard lock(mutex_);
-    returned_at_ = Clock::now();
-  }
-  const auto destroyed = destroy_agent();
-  tools_.end();
+  // Notes when run() returned, for RunResult::stop_latency.
+  struct NoteReturn : execution::QuietRunHooks {
+    State& state;
+    void agent_returned() {
+      std::lock_guard lock(state.mutex_);
+      state.returned_at_ = Clock::now();
+    }
+  };
+  keep_outcome(sequence_.execute(input_, control_, NoteReturn{{}, *this}));
+}
 
-  if (auto cause = control_.stop_cause()) {
-    db_.rollback();
-    end_with_death(*cause);
-  } else if (failed) {
-    db_.rollback();
-    end_with_error(error_type::agent, failed->message, false);
-  } else if (destroyed) {
-    db_.rollback();
-    end_with_error(error_type::agent, destroyed->message, false);
-  } else {
-    std::string commit_error;
-    try {
-      db_.commit();
-      committed_ = true;
-    } catch (const std::exception& e) {
-      commit_error = e.what();
-    }
-    if (committed_) {
-      status_ = std::string(database::run_status::completed);
-      result_ = result;
-      emitter.emit_terminal("agent_completed", events::completed_payload(std::move(result)));
-    } else {
-      end_with_error(error_type::database,
-                     "the run's database transaction could not be committed: " + commit_error,
-                     true);
-    }
+// The common outcome into the fields RunResult reports; written by the worker before
+// finished_, read after it.
+void RunningAgent::State::keep_outcome(execution::RunOutcome outcome) {
+  status_ = std::move(outcome.status);
+  if (outcome.result) result_ = std::move(*outcome.result);
+  if (outcome.error) {
+    const auto& error = outcome.error->as_object();
+    error_type_ = std::string(error.at("error_type").as_string());
+    error_message_ = std::string(error.at("message").as_string());
   }
+  committed_ = db_.committed();
 }
 
 RunResult RunningAgent::State::wait() {

@@ -1,7 +1,7 @@
 #pragma once
 // RunningAgent::State: one harness run. Owns what the host's RunScope owns (context,
-// emitter, database session, tool dispatcher, agent), runs the host's sequence on a
-// worker thread (execute(), RunScope::execute step for step), and enforces the
+// emitter, database session, tool dispatcher, agent), runs the host's own
+// RunSequence (host/execution/run_sequence.hpp) on a worker thread, and enforces the
 // cancel, timeout and stop-grace deadlines on a monitor thread.
 
 #include <chrono>
@@ -16,6 +16,8 @@
 #include "agenthost/testing/agent_harness.hpp"
 #include "events/host_events.hpp"
 #include "execution/run_control.hpp"
+#include "execution/run_outcome.hpp"
+#include "execution/run_sequence.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::testing {
@@ -50,18 +52,10 @@ struct RunningAgent::State {
   void release_threads();
 
  private:
-  struct Failure {
-    std::string message;
-  };
-
   void execute();  // worker thread
   void monitor();  // monitor thread
   void execute_steps();
-  std::optional<Failure> create_agent();
-  std::optional<Failure> run_agent(boost::json::value& result);
-  std::optional<Failure> destroy_agent() noexcept;
-  void end_with_error(std::string_view type, const std::string& message, bool recoverable);
-  void end_with_death(events::DeathCause cause);
+  void keep_outcome(execution::RunOutcome outcome);
   RunResult result() const;
 
   // Declaration order is creation order, as in the host's RunScope: the registry
@@ -77,7 +71,8 @@ struct RunningAgent::State {
  private:
   TestDatabaseSession db_;
   RecordingToolDispatcher tools_;
-  std::unique_ptr<agenthost::Agent> agent_;
+  // Owns the agent, so it comes last.
+  execution::RunSequence<RecordingEmitter, TestDatabaseSession, RecordingToolDispatcher> sequence_;
 
   const RunSettings settings_;
   const boost::json::value input_;
