@@ -16,11 +16,11 @@ constexpr std::string_view kAcceptedForms =
     "'postgresql://user:password@host:port/dbname'";
 
 // Never echoes the URL: it may carry a password.
-void read_url(const ValueRef& value, DatabaseSettings& out, LoadContext& ctx) {
+void read_database_url(const ValueRef& value, std::string& out, LoadContext& ctx) {
   const auto url = read_string(value, ctx);
   if (!url) return;
   if (url->empty()) {
-    out.url.clear();
+    out.clear();
     return;
   }
   if (url->starts_with(kSqlitePrefix)) {
@@ -29,17 +29,39 @@ void read_url(const ValueRef& value, DatabaseSettings& out, LoadContext& ctx) {
       ctx.report(value, "'sqlite:' without a file path; " + std::string(kAcceptedForms));
       return;
     }
-    out.url = std::string(kSqlitePrefix) + (path == kSqliteMemory ? path : ctx.resolve_path(path));
+    out = std::string(kSqlitePrefix) + (path == kSqliteMemory ? path : ctx.resolve_path(path));
     return;
   }
   if (url->starts_with(kPostgresPrefix) && url->size() > kPostgresPrefix.size()) {
-    out.url = *url;
+    out = *url;
     return;
   }
   const auto colon = url->find(':');
   const std::string scheme = colon == std::string::npos ? std::string("no scheme")
                                                         : "scheme '" + url->substr(0, colon) + "'";
   ctx.report(value, "unsupported database URL (" + scheme + "); " + std::string(kAcceptedForms));
+}
+
+void read_url(const ValueRef& value, DatabaseSettings& out, LoadContext& ctx) {
+  read_database_url(value, out.url, ctx);
+}
+
+void read_agent_url(const ValueRef& value, DatabaseSettings& out, LoadContext& ctx) {
+  read_database_url(value, out.agent_url, ctx);
+}
+
+FieldDoc agent_url_doc() {
+  FieldDoc doc;
+  doc.key = "agent_url";
+  doc.type = "string";
+  doc.default_value = "\"\"";
+  doc.allowed = "`sqlite:PATH` or `postgresql://...`";
+  doc.description =
+      "Database for agents' own tables (their `db()` sessions); empty means, for a SQLite `url`, "
+      "`agent-data.db` beside it (SQLite has one writer at a time: agents then never hold up "
+      "the host's event storage, and cannot read its tables), for PostgreSQL `url` itself "
+      "(give agents a database and role of their own to keep them out of the host's tables).";
+  return doc;
 }
 
 FieldDoc url_doc() {
@@ -61,6 +83,7 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
       "Where the host keeps users' data: SQLite for one machine, PostgreSQL for more.",
       {
           {url_doc(), read_url},
+          {agent_url_doc(), read_agent_url},
           field("pool_size", &DatabaseSettings::pool_size,
                 "Sessions for agents: each running run holds one for its whole run (the host keeps "
                 "4 more for its own records).",
@@ -75,6 +98,14 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
 std::string complete_database_url(const std::string& url, const std::string& data_dir) {
   if (!url.empty()) return url;
   return std::string(kSqlitePrefix) + (std::filesystem::path(data_dir) / "agenthost.db").string();
+}
+
+std::string complete_agent_database_url(const std::string& agent_url, const std::string& url) {
+  if (!agent_url.empty()) return agent_url;
+  if (!url.starts_with(kSqlitePrefix)) return url;
+  const std::filesystem::path path = url.substr(kSqlitePrefix.size());
+  if (path == kSqliteMemory) return url;
+  return std::string(kSqlitePrefix) + (path.parent_path() / "agent-data.db").string();
 }
 
 }  // namespace agenthost::config

@@ -69,6 +69,8 @@ HostConfig parse(std::string_view text, std::string source_file, LoadContext& ct
   // Relative paths mean "next to the config file", also for defaults not written in it.
   config.server.data_dir = ctx.resolve_path(config.server.data_dir);
   config.database.url = complete_database_url(config.database.url, config.server.data_dir);
+  config.database.agent_url =
+      complete_agent_database_url(config.database.agent_url, config.database.url);
   return config;
 }
 

@@ -100,6 +100,7 @@ ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConf
   const auto& d0 = running.database;
   const auto& d1 = next.database;
   c.restart("database.url", d0.url != d1.url);
+  c.restart("database.agent_url", d0.agent_url != d1.agent_url);
   c.restart("database.pool_size", d0.pool_size != d1.pool_size);
   c.restart("database.busy_timeout", d0.busy_timeout != d1.busy_timeout);
 

@@ -19,9 +19,10 @@ namespace {
 /// writes and reads share the rest briefly.
 constexpr std::uint32_t kHostPoolSize = 4;
 
-database::DatabaseOptions database_options(const config::HostConfig& c, std::uint32_t pool_size) {
+database::DatabaseOptions database_options(const config::HostConfig& c, const std::string& url,
+                                           std::uint32_t pool_size) {
   database::DatabaseOptions o;
-  o.url = c.database.url;
+  o.url = url;
   o.pool_size = pool_size;
   o.busy_timeout = c.database.busy_timeout;
   return o;
@@ -95,8 +96,9 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       plugins_(load_and_freeze(config_.plugins, registry_)),
       metrics_(registry_, build_info()),
       run_metrics_(metrics_),
-      host_database_(database_options(config_, kHostPoolSize)),
-      agent_database_(database_options(config_, config_.database.pool_size)),
+      host_database_(database_options(config_, config_.database.url, kHostPoolSize)),
+      agent_database_(
+          database_options(config_, config_.database.agent_url, config_.database.pool_size)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
@@ -146,6 +148,8 @@ std::uint16_t HostRuntime::start() {
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
   if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
+  spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
+               agent_database_.masked_url());
   const auto port = server_.start();
   server_.set_ready(true);
   spdlog::info("agenthostd ready: {} agents, database {}, port {}", registry_.agents().size(),

@@ -67,8 +67,10 @@ class HostRuntime {
   plugin_loader::LoadReport plugins_;
   metrics::HostMetrics metrics_;  // needs the frozen registry: the agent label values
   RunMetrics run_metrics_;
-  // Two pools on one database: the host's own records (run status, events) never
-  // wait behind agents, each of which holds an agent session for its whole run.
+  // Two pools: the host's own records (run status, events) never wait behind agents,
+  // each of which holds an agent session for its whole run. On SQLite they are two
+  // files (database.agent_url), so an agent's open write transaction cannot hold up
+  // event storage either.
   database::DatabaseSessionManager host_database_;
   database::DatabaseSessionManager agent_database_;
   database::RunStore run_store_;

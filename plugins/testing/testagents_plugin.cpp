@@ -93,9 +93,25 @@ class DbWriter final : public agenthost::Agent {
                                                : serialize(*v);
     const std::string run_id = context().run_id();
     auto& sql = db().sql();
-    sql << "CREATE TABLE IF NOT EXISTS agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
-    sql << "INSERT INTO agent_notes (run_id, value) VALUES (:run_id, :value)", soci::use(run_id),
-        soci::use(value);
+    auto insert = [&] {
+      sql << "INSERT INTO agent_notes (run_id, value) VALUES (:run_id, :value)", soci::use(run_id),
+          soci::use(value);
+    };
+    if (db().backend() == "sqlite3") {
+      // Write first: a SQLite transaction that read (even the schema, as CREATE TABLE
+      // IF NOT EXISTS does) cannot write once another run has committed since, so the
+      // table is created only when the insert finds it missing.
+      try {
+        insert();
+      } catch (const soci::soci_error& e) {
+        if (std::string(e.what()).find("no such table") == std::string::npos) throw;
+        sql << "CREATE TABLE agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
+        insert();
+      }
+    } else {
+      sql << "CREATE TABLE IF NOT EXISTS agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
+      insert();
+    }
     const auto* fail = field(input, "fail");
     if (fail && fail->is_bool() && fail->as_bool())
       throw std::runtime_error("dbwriter fails after its insert on purpose");

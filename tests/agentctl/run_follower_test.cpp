@@ -183,7 +183,7 @@ TEST_CASE("a connection lost before run_accepted is not resumed: the run id is u
 }
 
 TEST_CASE(
-    "a lost connection resumes with subscribe after the last seq; nothing lost or shown twice",
+    "a lost connection resumes with subscribe after the last seq - nothing lost or shown twice",
     "[agentctl][follower]") {
   Run run;
   run.host.scripts.push_back(std::deque<FrameRead>{

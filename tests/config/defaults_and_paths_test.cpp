@@ -124,3 +124,13 @@ TEST_CASE("plugin path entries are checked one by one") {
 }
 
 }  // namespace agenthost::config::test
+
+TEST_CASE("agents get their own SQLite file beside the host's - PostgreSQL keeps one database") {
+  using agenthost::config::complete_agent_database_url;
+  CHECK(complete_agent_database_url("", "sqlite:/var/lib/agenthost/agenthost.db") ==
+        "sqlite:/var/lib/agenthost/agent-data.db");
+  CHECK(complete_agent_database_url("", "sqlite::memory:") == "sqlite::memory:");
+  CHECK(complete_agent_database_url("", "postgresql://u@h/db") == "postgresql://u@h/db");
+  CHECK(complete_agent_database_url("postgresql://agents@h/agents", "postgresql://u@h/db") ==
+        "postgresql://agents@h/agents");
+}

@@ -79,10 +79,11 @@ TEST_CASE("reload plan: plugins - database and listen changes need a restart and
       "auth:\n  api_keys:\n    - {user: alice, key: alice-key-0123456789}\n");
   const auto plan = plan_reload(running, next);
   CHECK(plan.live.empty());
-  for (const auto* key : {"server.port", "server.io_threads", "database.url", "plugins.paths",
-                          "limits.worker_threads"})
+  // database.agent_url follows database.url (agent-data.db beside the new file).
+  for (const auto* key : {"server.port", "server.io_threads", "database.url", "database.agent_url",
+                          "plugins.paths", "limits.worker_threads"})
     CHECK(std::count(plan.needs_restart.begin(), plan.needs_restart.end(), key) == 1);
-  CHECK(plan.needs_restart.size() == 5);
+  CHECK(plan.needs_restart.size() == 6);
 
   const auto after = with_live_settings(running, next);
   CHECK(after.server.port == 8080);

@@ -75,7 +75,7 @@ TEST_CASE("destroying or resetting the handle unsubscribes", "[router]") {
   CHECK(router.subscription_count() == 0);
 }
 
-TEST_CASE("handles move; only the last owner unsubscribes", "[router]") {
+TEST_CASE("handles move - only the last owner unsubscribes", "[router]") {
   ev::EventRouter router;
   auto sink = std::make_shared<RecordingSink>();
   auto first = router.subscribe("alice", "run-1", sink);

@@ -133,7 +133,7 @@ TEST_CASE("terminal events go only through emit_terminal, and end the run", "[em
   CHECK(store.log.events().back()->type == "agent_completed");
 }
 
-TEST_CASE("after close() every emit throws RunEnded; close is idempotent", "[emitter]") {
+TEST_CASE("after close() every emit throws RunEnded - close is idempotent", "[emitter]") {
   RecordingStore store;
   ev::EventRouter router;
   ev::UserEventEmitter emitter(make_context("alice", "run-4"), store, router);

@@ -66,7 +66,7 @@ TEST_CASE("submit-then-cancel at once is never lost, whatever the timing") {
   }
 }
 
-TEST_CASE("only the owner can cancel; another user's run id looks unknown") {
+TEST_CASE("only the owner can cancel - another user's run id looks unknown") {
   TestHost host("sqlite3");
   auto engine = host.make_engine(test_options());
   const auto t = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());

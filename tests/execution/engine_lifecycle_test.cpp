@@ -68,7 +68,7 @@ TEST_CASE("a run goes through engine, scope, emitter and database with gapless e
   CHECK(host.router.subscription_count() == 0);
 }
 
-TEST_CASE("exceptions from constructor or run() become agent_error; the host keeps serving") {
+TEST_CASE("exceptions from constructor or run() become agent_error - the host keeps serving") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(test_options());
@@ -102,7 +102,7 @@ TEST_CASE("exceptions from constructor or run() become agent_error; the host kee
         "agent_error");
 }
 
-TEST_CASE("an exception from the agent's destructor becomes agent_error; the host keeps serving") {
+TEST_CASE("an exception from the agent's destructor becomes agent_error - the host keeps serving") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(test_options());

@@ -25,7 +25,7 @@ long starts_of_user_before(const EventJournal& journal, const std::string& user,
 
 }  // namespace
 
-TEST_CASE("beyond max_queued_runs_per_user a run is refused with 'limit'; others unaffected") {
+TEST_CASE("beyond max_queued_runs_per_user a run is refused with 'limit' - others unaffected") {
   TestHost host("sqlite3");
   auto options = test_options();
   options.max_concurrent_runs_per_user = 1;

@@ -33,7 +33,7 @@ TEST_CASE("reject: a run on a busy thread is refused with thread_busy") {
   CHECK(wait_final(later).status == rs::completed);
 }
 
-TEST_CASE("enqueue: a run waits for the thread's current run; other threads go on") {
+TEST_CASE("enqueue: a run waits for the thread's current run - other threads go on") {
   TestHost host("sqlite3");
   auto engine = host.make_engine(test_options());  // 2 concurrent runs per user
   const auto first = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());

@@ -135,7 +135,7 @@ TEST_CASE("per-user health uses the user's own figures and cap") {
   CHECK_FALSE(store.user_health("nobody").has_value());
 }
 
-TEST_CASE("idle users are evicted after the TTL; busy ones and the totals stay") {
+TEST_CASE("idle users are evicted after the TTL - busy ones and the totals stay") {
   ExecutionStateStore store(small_store());
   store.record_submitted("idle");
   store.record_started("idle", 1ms);

@@ -37,7 +37,7 @@ struct ScopeRun {
 
 }  // namespace
 
-TEST_CASE("a successful run: agent_started, agent events, agent_completed; writes committed") {
+TEST_CASE("a successful run: agent_started, agent events, agent_completed - writes committed") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   const auto leased_before = host.manager->stats().in_use;
@@ -127,7 +127,7 @@ TEST_CASE("a stop during run(): agent_death with its cause, writes rolled back")
   CHECK(host.notes_of(run.context.run_id()) == 0);
 }
 
-TEST_CASE("release order: the agent goes first, while its services still work; then they end") {
+TEST_CASE("release order: the agent goes first, while its services still work - then they end") {
   const bool throws = GENERATE(false, true);
   CAPTURE(throws);
   TestHost host("sqlite3");

@@ -155,7 +155,7 @@ TEST_CASE("5. blocking: a short run of B finishes while A's long run is going", 
   CHECK(wait_final(a).status == rs::completed);
 }
 
-TEST_CASE("6. run ids: no event carries a placeholder run id; placeholders are refused",
+TEST_CASE("6. run ids: no event carries a placeholder run id - placeholders are refused",
           "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);

@@ -72,7 +72,7 @@ TEST_CASE("registration follows the host's rules") {
   CHECK(registry.agent_names() == std::vector<std::string>{"parrot"});
 }
 
-TEST_CASE("registration ends with the first run; unknown agents are named") {
+TEST_CASE("registration ends with the first run - unknown agents are named") {
   AgentHarness harness;
   harness.add_agent<sdk_test::Parrot>("parrot");
   CHECK_THROWS_WITH(harness.run("parot"), Catch::Contains("no agent named \"parot\" is registered "
