@@ -8,9 +8,10 @@ bash scripts/setup.sh
 
 variants=${AGENTHOST_TEST_VARIANTS:-default asan tsan}
 # Three full builds do not fit CI's time on two cores: the sanitizer builds cover the
-# runtime (context, events, database, execution, registry, loader, auth) and the
-# isolation tests; the default build runs everything.
-sanitized_tests="test_context test_events test_database test_execution test_isolation test_registry test_plugin_loader test_auth"
+# runtime (context, events, database, execution, registry, loader, auth, metrics), the
+# isolation tests and the network front in process (server); the default build runs
+# everything, including the process tests of the real daemon.
+sanitized_tests="test_context test_events test_database test_execution test_isolation test_registry test_plugin_loader test_auth test_metrics test_server_units test_server"
 sanitized_regex="^($(echo $sanitized_tests | tr ' ' '|')):"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
