@@ -13,7 +13,7 @@ namespace agenthost::bench::load {
 
 class BareRunFrames {
  public:
-  /// `id_prefix` keeps the ids of different server threads apart.
+  /// `id_prefix` keeps the ids of different connections apart.
   explicit BareRunFrames(std::uint32_t id_prefix) : prefix_(id_prefix) {}
 
   /// The answer to a start_run with `request_id` whose agent emits `agent_events` events.

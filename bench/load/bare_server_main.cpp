@@ -4,6 +4,7 @@
 // sizes as agenthostd's), with no authentication, agent, database or event store.
 //
 //   agenthost_bare_server [--port P (default 0: any)] [--threads T (default 2)]
+//                         [--drop-event-every N]   (a fault: every Nth run loses an event)
 //
 // Prints "listening on port N" once it accepts connections; runs until killed.
 
@@ -29,8 +30,9 @@ namespace {
 // thread per io_context, no locks, like the host's io threads.
 class BareListener {
  public:
-  BareListener(std::vector<std::unique_ptr<net::io_context>>& ios, std::uint16_t port)
-      : ios_(ios), acceptor_(*ios.front()) {
+  BareListener(std::vector<std::unique_ptr<net::io_context>>& ios, std::uint16_t port,
+               std::uint64_t drop_event_every)
+      : ios_(ios), acceptor_(*ios.front()), drop_event_every_(drop_event_every) {
     const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -44,8 +46,8 @@ class BareListener {
     auto& io = *ios_[next_++ % ios_.size()];
     acceptor_.async_accept(io, [this, index = next_](boost::system::error_code ec, tcp::socket s) {
       if (!ec)
-        agenthost::bench::load::start_bare_session(std::move(s),
-                                                   static_cast<std::uint32_t>(index % ios_.size()));
+        agenthost::bench::load::start_bare_session(
+            std::move(s), static_cast<std::uint32_t>(index), drop_event_every_);
       accept();
     });
   }
@@ -53,6 +55,7 @@ class BareListener {
  private:
   std::vector<std::unique_ptr<net::io_context>>& ios_;
   tcp::acceptor acceptor_;
+  std::uint64_t drop_event_every_;
   std::size_t next_ = 0;
 };
 
@@ -61,6 +64,7 @@ class BareListener {
 int main(int argc, char** argv) {
   std::uint16_t port = 0;
   int threads = 2;
+  std::uint64_t drop_event_every = 0;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string option = argv[i];
@@ -68,14 +72,16 @@ int main(int argc, char** argv) {
         port = static_cast<std::uint16_t>(std::stoi(argv[++i]));
       } else if (option == "--threads" && i + 1 < argc) {
         threads = std::max(1, std::stoi(argv[++i]));
+      } else if (option == "--drop-event-every" && i + 1 < argc) {
+        drop_event_every = std::stoull(argv[++i]);
       } else {
-        std::cerr << "usage: agenthost_bare_server [--port P] [--threads T]\n";
+        std::cerr << "usage: agenthost_bare_server [--port P] [--threads T] [--drop-event-every N]\n";
         return 64;
       }
     }
     std::vector<std::unique_ptr<net::io_context>> ios;
     for (int i = 0; i < threads; ++i) ios.push_back(std::make_unique<net::io_context>(1));
-    BareListener listener(ios, port);
+    BareListener listener(ios, port, drop_event_every);
     listener.accept();
     net::signal_set signals(*ios.front(), SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code, int) {

@@ -22,8 +22,8 @@ using tcp = net::ip::tcp;
 
 class BareSession : public std::enable_shared_from_this<BareSession> {
  public:
-  BareSession(tcp::socket socket, std::uint32_t id_prefix)
-      : ws_(std::move(socket)), frames_(id_prefix) {}
+  BareSession(tcp::socket socket, std::uint32_t id_prefix, std::uint64_t drop_event_every)
+      : ws_(std::move(socket)), frames_(id_prefix), drop_event_every_(drop_event_every) {}
 
   void start() {
     beast::error_code ec;
@@ -59,7 +59,10 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
                                  : kDefaultAgentEvents;
     const std::string_view id =
         request_id && request_id->is_string() ? std::string_view(request_id->get_string()) : "";
-    for (auto& f : frames_.answer(id, agent_events)) queue_.push_back(std::move(f));
+    auto answer = frames_.answer(id, agent_events);
+    if (drop_event_every_ > 0 && ++runs_ % drop_event_every_ == 0 && answer.size() > 3)
+      answer.erase(answer.begin() + 2);  // a seq gap: the run's second event never comes
+    for (auto& f : answer) queue_.push_back(std::move(f));
     if (!writing_) write();
     read();
   }
@@ -82,6 +85,8 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
 
   websocket::stream<tcp::socket> ws_;
   BareRunFrames frames_;
+  std::uint64_t drop_event_every_;
+  std::uint64_t runs_ = 0;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
   bool writing_ = false;
@@ -89,8 +94,9 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
 
 }  // namespace
 
-void start_bare_session(tcp::socket socket, std::uint32_t id_prefix) {
-  std::make_shared<BareSession>(std::move(socket), id_prefix)->start();
+void start_bare_session(tcp::socket socket, std::uint32_t id_prefix,
+                        std::uint64_t drop_event_every) {
+  std::make_shared<BareSession>(std::move(socket), id_prefix, drop_event_every)->start();
 }
 
 }  // namespace agenthost::bench::load

@@ -160,7 +160,7 @@ class BeastLoadConnection final : public LoadConnection,
 
   void fail(const std::string& why, bool violation) {
     if (closed_) return;
-    observer_.failed(*this, user_ + ": " + why, violation);
+    observer_.failed(*this, violation ? why : user_ + ": " + why, violation);  // violations name the user already
     closed_ = true;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);

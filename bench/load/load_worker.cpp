@@ -86,9 +86,11 @@ class LoadWorker::Impl final : public ConnectionObserver {
     io_.stop();
     if (thread_.joinable()) thread_.join();
     connections_.clear();
-    if (stats_.runs_unfinished > 0)
+    if (stats_.runs_unfinished > 0) {
       stats_.add_error("unfinished", std::to_string(stats_.runs_unfinished) +
                                          " runs had not ended when the drain time ran out");
+      stats_.error_kinds["unfinished"] += stats_.runs_unfinished - 1;  // counts runs, not workers
+    }
     return std::move(stats_);
   }
 
