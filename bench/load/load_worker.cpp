@@ -17,8 +17,6 @@ namespace {
 // Handshakes in progress at once per worker: thousands at once overflow the
 // listener's backlog and turn into SYN retries (seconds), not a measurement.
 constexpr std::size_t kConcurrentHandshakes = 128;
-// The open-loop clock: runs due are started every tick.
-constexpr auto kOpenLoopTick = std::chrono::microseconds(500);
 }  // namespace
 
 class LoadWorker::Impl final : public ConnectionObserver {
@@ -184,33 +182,35 @@ class LoadWorker::Impl final : public ConnectionObserver {
     c.start_run(started);
   }
 
-  // Starts every run due by now, each timed from when it was due (not when it went
-  // out), so that a stalled client or server shows in the latency instead of hiding it.
+  // Run k is due at start + k / rate. Each wake-up starts every run due by now, timed
+  // from when it was due (not when it went out), so a stalled client or server shows in
+  // the latency instead of hiding; then the timer waits for the next one's due time.
   void open_loop_tick() {
     const auto now = Clock::now();
-    const auto horizon = std::clamp(now, schedule_.start, schedule_.window_end);
-    const double elapsed = std::chrono::duration<double>(horizon - schedule_.start).count();
-    const auto due = static_cast<std::uint64_t>(elapsed * rate_);
-    while (issued_ < due && !connections_.empty()) {
+    while (rate_ > 0 && due_time(issued_) <= now && due_time(issued_) < schedule_.window_end) {
       LoadConnection* target = nullptr;
       for (std::size_t tries = 0; tries < connections_.size() && !target; ++tries) {
         auto& c = connections_[next_connection_++ % connections_.size()];
         if (live(*c)) target = c.get();
       }
-      if (!target) break;
-      const auto due_at = schedule_.start + std::chrono::duration_cast<Clock::duration>(
-                                                std::chrono::duration<double>(issued_ / rate_));
-      start_run(*target, due_at);
+      if (!target) break;  // every connection has failed
+      start_run(*target, due_time(issued_));
       ++issued_;
     }
-    if (now >= schedule_.window_end) {
-      ended_ = true;  // every run due in the window has been started
+    const auto next = due_time(issued_);
+    if (rate_ <= 0 || next >= schedule_.window_end || next <= now) {
+      ended_ = true;  // every run due in the window has been started (or cannot be)
       return check_drained();
     }
-    tick_.expires_after(kOpenLoopTick);
+    tick_.expires_at(next);
     tick_.async_wait([this](boost::system::error_code ec) {
       if (!ec) open_loop_tick();
     });
+  }
+
+  Clock::time_point due_time(std::uint64_t run) const {
+    return schedule_.start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(static_cast<double>(run) / rate_));
   }
 
   void check_drained() {
