@@ -22,12 +22,11 @@ std::string timestamp() {
   const year_month_day date{day};
   const hh_mm_ss clock{now - day};
   char text[40];
-  const int n = std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                              static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                              static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
-                              static_cast<int>(clock.minutes().count()),
-                              static_cast<int>(clock.seconds().count()),
-                              static_cast<int>(clock.subseconds().count()));
+  const int n = std::snprintf(
+      text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+      static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+      static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
   return std::string(text, static_cast<std::size_t>(n));
 }
 
@@ -64,14 +63,15 @@ std::vector<std::string> BareRunFrames::answer(std::string_view request_id, int 
                                                 {"run_id", run_id},
                                                 {"thread_id", thread_id}}));
   std::int64_t seq = 0;
-  frames.push_back(event("agent_started", run_id, thread_id, ++seq, time,
-                         {{"status", "started"}, {"metadata", json::object{}},
-                          {"message", "Agent started"}}));
+  frames.push_back(
+      event("agent_started", run_id, thread_id, ++seq, time,
+            {{"status", "started"}, {"metadata", json::object{}}, {"message", "Agent started"}}));
   for (int i = 0; i < agent_events; ++i)
     frames.push_back(event("agent_thinking", run_id, thread_id, ++seq, time,
                            {{"thought", kThought}, {"step", i}}));
   frames.push_back(event("agent_completed", run_id, thread_id, ++seq, time,
-                         {{"success", true}, {"result", json::object{{"events", agent_events}}},
+                         {{"success", true},
+                          {"result", json::object{{"events", agent_events}}},
                           {"message", "Agent completed"}}));
   return frames;
 }

@@ -46,8 +46,8 @@ class BareListener {
     auto& io = *ios_[next_++ % ios_.size()];
     acceptor_.async_accept(io, [this, index = next_](boost::system::error_code ec, tcp::socket s) {
       if (!ec)
-        agenthost::bench::load::start_bare_session(
-            std::move(s), static_cast<std::uint32_t>(index), drop_event_every_);
+        agenthost::bench::load::start_bare_session(std::move(s), static_cast<std::uint32_t>(index),
+                                                   drop_event_every_);
       accept();
     });
   }
@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
       } else if (option == "--drop-event-every" && i + 1 < argc) {
         drop_event_every = std::stoull(argv[++i]);
       } else {
-        std::cerr << "usage: agenthost_bare_server [--port P] [--threads T] [--drop-event-every N]\n";
+        std::cerr
+            << "usage: agenthost_bare_server [--port P] [--threads T] [--drop-event-every N]\n";
         return 64;
       }
     }

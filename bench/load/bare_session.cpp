@@ -46,17 +46,16 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
   void on_frame() {
     const auto data = buffer_.cdata();
     boost::system::error_code ec;
-    const auto frame =
-        boost::json::parse(std::string_view(static_cast<const char*>(data.data()), data.size()), ec);
+    const auto frame = boost::json::parse(
+        std::string_view(static_cast<const char*>(data.data()), data.size()), ec);
     buffer_.consume(buffer_.size());
     const auto* object = frame.if_object();
     const auto* request_id = object ? object->if_contains("request_id") : nullptr;
     const auto* input = object ? object->if_contains("input") : nullptr;
-    const auto* events = input && input->is_object() ? input->get_object().if_contains("events")
-                                                     : nullptr;
-    const int agent_events = events && events->is_int64()
-                                 ? static_cast<int>(events->get_int64())
-                                 : kDefaultAgentEvents;
+    const auto* events =
+        input && input->is_object() ? input->get_object().if_contains("events") : nullptr;
+    const int agent_events =
+        events && events->is_int64() ? static_cast<int>(events->get_int64()) : kDefaultAgentEvents;
     const std::string_view id =
         request_id && request_id->is_string() ? std::string_view(request_id->get_string()) : "";
     auto answer = frames_.answer(id, agent_events);

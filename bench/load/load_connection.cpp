@@ -75,11 +75,10 @@ class BeastLoadConnection final : public LoadConnection,
       return;
     }
     beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
-    ws_.async_close(websocket::close_code::normal,
-                    [self = shared_from_this()](beast::error_code) {
-                      beast::error_code ignored;
-                      beast::get_lowest_layer(self->ws_).socket().close(ignored);
-                    });
+    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
   }
 
   const std::string& user() const override { return user_; }
@@ -91,11 +90,13 @@ class BeastLoadConnection final : public LoadConnection,
     beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.set_option(websocket::stream_base::decorator([token = token_](websocket::request_type& req) {
-      req.set(http::field::authorization, "Bearer " + token);
-    }));
-    ws_.async_handshake(response_, server_.host, "/v1/ws",
-                        [self = shared_from_this()](beast::error_code e) { self->on_handshake(e); });
+    ws_.set_option(
+        websocket::stream_base::decorator([token = token_](websocket::request_type& req) {
+          req.set(http::field::authorization, "Bearer " + token);
+        }));
+    ws_.async_handshake(
+        response_, server_.host, "/v1/ws",
+        [self = shared_from_this()](beast::error_code e) { self->on_handshake(e); });
   }
 
   void on_handshake(beast::error_code ec) {
@@ -143,10 +144,9 @@ class BeastLoadConnection final : public LoadConnection,
 
   // One write in flight; frames wait in the queue behind it.
   void write() {
-    ws_.async_write(net::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->on_write(ec);
-                    });
+    ws_.async_write(
+        net::buffer(queue_.front()),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {
@@ -160,7 +160,8 @@ class BeastLoadConnection final : public LoadConnection,
 
   void fail(const std::string& why, bool violation) {
     if (closed_) return;
-    observer_.failed(*this, violation ? why : user_ + ": " + why, violation);  // violations name the user already
+    observer_.failed(*this, violation ? why : user_ + ": " + why,
+                     violation);  // violations name the user already
     closed_ = true;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);

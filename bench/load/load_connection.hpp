@@ -25,8 +25,8 @@ class ConnectionObserver {
   /// The WebSocket handshake succeeded (the host accepted the credentials).
   virtual void connected(LoadConnection& connection) = 0;
   /// A checked frame of `bytes` bytes arrived at `now`.
-  virtual void received(LoadConnection& connection, const FrameOutcome& outcome,
-                        std::size_t bytes, Clock::time_point now) = 0;
+  virtual void received(LoadConnection& connection, const FrameOutcome& outcome, std::size_t bytes,
+                        Clock::time_point now) = 0;
   /// The connection is over: refused, dropped, or closed because a frame broke the
   /// protocol (`violation`). Its runs in flight are lost.
   virtual void failed(LoadConnection& connection, const std::string& why, bool violation) = 0;

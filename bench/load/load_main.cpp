@@ -38,12 +38,13 @@ std::vector<load::UserToken> user_tokens(const load::LoadOptions& o) {
 }
 
 // Closed and open loop: one connection per user. Idle: `connections` spread over them.
-std::vector<std::vector<load::UserToken>> deal_connections(const load::LoadOptions& o,
-                                                           const std::vector<load::UserToken>& users) {
+std::vector<std::vector<load::UserToken>> deal_connections(
+    const load::LoadOptions& o, const std::vector<load::UserToken>& users) {
   const std::size_t total =
       o.mode == load::LoadMode::idle ? static_cast<std::size_t>(o.connections) : users.size();
   std::vector<std::vector<load::UserToken>> shares(static_cast<std::size_t>(o.threads));
-  for (std::size_t i = 0; i < total; ++i) shares[i % shares.size()].push_back(users[i % users.size()]);
+  for (std::size_t i = 0; i < total; ++i)
+    shares[i % shares.size()].push_back(users[i % users.size()]);
   return shares;
 }
 
@@ -111,10 +112,11 @@ int run(const load::LoadOptions& o) {
   if (!o.json_file.empty()) write_json(o.json_file, result);
   if (result.exit_code() == 2)
     std::cerr << "agenthost_load: FAILED: " << result.stats.violations.size()
-              << " frame(s) broke the protocol (first: " << result.stats.violations.front() << ")\n";
+              << " frame(s) broke the protocol (first: " << result.stats.violations.front()
+              << ")\n";
   else if (result.exit_code() == 1)
-    std::cerr << "agenthost_load: " << result.stats.errors() << " errors, "
-              << result.connected << "/" << result.connections << " connections up\n";
+    std::cerr << "agenthost_load: " << result.stats.errors() << " errors, " << result.connected
+              << "/" << result.connections << " connections up\n";
   return result.exit_code();
 }
 

@@ -9,7 +9,8 @@
 namespace agenthost::bench::load {
 namespace {
 
-long long integer(const std::string& option, const std::string& text, long long min, long long max) {
+long long integer(const std::string& option, const std::string& text, long long min,
+                  long long max) {
   std::size_t used = 0;
   long long value = 0;
   try {
@@ -93,10 +94,14 @@ LoadOptions parse_load_options(const std::vector<std::string>& args) {
       have_port = true;
     } else if (option == "--mode") {
       const auto& mode = value();
-      if (mode == "closed") o.mode = LoadMode::closed;
-      else if (mode == "open") o.mode = LoadMode::open;
-      else if (mode == "idle") o.mode = LoadMode::idle;
-      else throw std::invalid_argument("--mode: '" + mode + "' is not closed, open or idle");
+      if (mode == "closed")
+        o.mode = LoadMode::closed;
+      else if (mode == "open")
+        o.mode = LoadMode::open;
+      else if (mode == "idle")
+        o.mode = LoadMode::idle;
+      else
+        throw std::invalid_argument("--mode: '" + mode + "' is not closed, open or idle");
     } else if (option == "--users") {
       o.users = static_cast<int>(integer(option, value(), 1, 1'000'000));
     } else if (option == "--in-flight") {
@@ -138,7 +143,8 @@ LoadOptions parse_load_options(const std::vector<std::string>& args) {
     throw std::invalid_argument("--mode idle needs --connections M");
   if (o.duration.count() <= 0) throw std::invalid_argument("--duration must be above 0");
   if (o.jwt_secret.empty())
-    throw std::invalid_argument("no JWT secret: give --jwt-secret-file or set AGENTHOST_JWT_SECRET");
+    throw std::invalid_argument(
+        "no JWT secret: give --jwt-secret-file or set AGENTHOST_JWT_SECRET");
   return o;
 }
 

@@ -20,20 +20,20 @@ struct LoadOptions {
   ServerAddress server;
   LoadMode mode = LoadMode::closed;
   int users = 1;
-  int in_flight = 1;        ///< closed: runs in flight per user
-  double rate = 0;          ///< open: runs started per second, all users together
-  int connections = 0;      ///< idle: connections, spread over `users`
-  int agent_events = 5;     ///< agent_thinking events per run
-  int threads = 2;          ///< io_context threads, each with its share of the connections
+  int in_flight = 1;     ///< closed: runs in flight per user
+  double rate = 0;       ///< open: runs started per second, all users together
+  int connections = 0;   ///< idle: connections, spread over `users`
+  int agent_events = 5;  ///< agent_thinking events per run
+  int threads = 2;       ///< io_context threads, each with its share of the connections
   std::chrono::milliseconds warmup{2000};
   std::chrono::milliseconds duration{10000};
   std::chrono::milliseconds drain{30000};  ///< time for runs in flight to end after `duration`
   std::chrono::milliseconds settle{3000};  ///< idle: wait before measuring the server's memory
-  int server_pid = 0;       ///< the server whose memory is reported (0: none)
-  std::string jwt_secret;   ///< signs each user's token (the host's auth.jwt.hs256_secret)
+  int server_pid = 0;                      ///< the server whose memory is reported (0: none)
+  std::string jwt_secret;  ///< signs each user's token (the host's auth.jwt.hs256_secret)
   std::string user_prefix = "load-user-";
-  std::string label;        ///< names the scenario in the report
-  std::string json_file;    ///< where to write the JSON result
+  std::string label;      ///< names the scenario in the report
+  std::string json_file;  ///< where to write the JSON result
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the bad option.

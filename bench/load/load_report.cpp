@@ -61,9 +61,9 @@ int LoadResult::exit_code() const {
 void print_report(std::ostream& out, const LoadResult& r) {
   const auto& o = r.options;
   out << std::fixed << std::setprecision(2);
-  out << "scenario " << (o.label.empty() ? "-" : o.label) << ": mode " << mode_name(o.mode)
-      << ", " << o.users << " users, " << r.connected << "/" << r.connections
-      << " connections up in " << r.connect_seconds << " s\n";
+  out << "scenario " << (o.label.empty() ? "-" : o.label) << ": mode " << mode_name(o.mode) << ", "
+      << o.users << " users, " << r.connected << "/" << r.connections << " connections up in "
+      << r.connect_seconds << " s\n";
   if (o.mode == LoadMode::idle) {
     if (auto kib = r.kib_per_connection()) {
       out << "  server RSS " << r.server_memory_before->rss_kib << " KiB -> "
@@ -71,9 +71,8 @@ void print_report(std::ostream& out, const LoadResult& r) {
     }
   } else {
     out << "  " << r.stats.runs_completed << " runs completed in " << r.window_seconds
-        << " s: " << r.runs_per_second() << " runs/s, " << r.events_per_second()
-        << " events/s, " << (r.stats.runs_completed ? r.stats.bytes / r.stats.runs_completed : 0)
-        << " bytes/run\n";
+        << " s: " << r.runs_per_second() << " runs/s, " << r.events_per_second() << " events/s, "
+        << (r.stats.runs_completed ? r.stats.bytes / r.stats.runs_completed : 0) << " bytes/run\n";
     out << "  start -> terminal event: p50 " << r.latency.p50_ms << " ms, p99 " << r.latency.p99_ms
         << " ms, p99.9 " << r.latency.p999_ms << " ms, max " << r.latency.max_ms << " ms\n";
     if (r.server_memory) out << "  server RSS " << r.server_memory->rss_kib << " KiB\n";
@@ -85,9 +84,9 @@ void print_report(std::ostream& out, const LoadResult& r) {
       out << "\n";
     }
   }
-  out << "  runs started " << r.stats.runs_started << ", errors " << r.stats.errors()
-      << " (failed " << r.stats.runs_failed << ", refused " << r.stats.runs_refused
-      << ", unfinished " << r.stats.runs_unfinished << ", connection " << r.stats.connection_errors
+  out << "  runs started " << r.stats.runs_started << ", errors " << r.stats.errors() << " (failed "
+      << r.stats.runs_failed << ", refused " << r.stats.runs_refused << ", unfinished "
+      << r.stats.runs_unfinished << ", connection " << r.stats.connection_errors
       << "), protocol violations " << r.stats.violations.size() << "\n";
   for (const auto& [kind, n] : r.stats.error_kinds) out << "    " << kind << ": " << n << "\n";
   for (const auto& e : r.stats.error_samples) out << "    e.g. " << e << "\n";

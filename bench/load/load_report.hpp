@@ -17,10 +17,10 @@ struct LoadResult {
   LoadOptions options;
   LoadStats stats;
   LatencySummary latency;
-  double window_seconds = 0;        ///< the measured window
-  std::size_t connections = 0;      ///< connections asked for
-  std::size_t connected = 0;        ///< connections that completed the handshake
-  double connect_seconds = 0;       ///< time to open them all
+  double window_seconds = 0;                          ///< the measured window
+  std::size_t connections = 0;                        ///< connections asked for
+  std::size_t connected = 0;                          ///< connections that completed the handshake
+  double connect_seconds = 0;                         ///< time to open them all
   std::optional<ProcessMemory> server_memory_before;  ///< idle: before connecting
   std::optional<ProcessMemory> server_memory;         ///< at the end of the window / after settling
   std::optional<double> server_cpu_seconds;           ///< the server's CPU time in the window

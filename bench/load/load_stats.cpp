@@ -40,7 +40,8 @@ LatencySummary summarize(std::vector<std::uint32_t>& latencies_us) {
   std::sort(latencies_us.begin(), latencies_us.end());
   const auto at = [&](double quantile) {
     // Nearest rank: the smallest sample with at least `quantile` of them at or below it.
-    const auto rank = static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(s.samples)));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(s.samples)));
     return latencies_us[std::clamp<std::size_t>(rank, 1, s.samples) - 1] / 1000.0;
   };
   const double sum = std::accumulate(latencies_us.begin(), latencies_us.end(), 0.0);

@@ -12,9 +12,9 @@ namespace agenthost::bench::load {
 struct LoadStats {
   // Counted only inside the measured window (after the warm-up, before the end).
   std::uint64_t runs_completed = 0;
-  std::uint64_t events = 0;         ///< event frames (agent_started .. agent_completed)
-  std::uint64_t frames = 0;         ///< every frame received, run_accepted included
-  std::uint64_t bytes = 0;          ///< payload bytes of those frames
+  std::uint64_t events = 0;                 ///< event frames (agent_started .. agent_completed)
+  std::uint64_t frames = 0;                 ///< every frame received, run_accepted included
+  std::uint64_t bytes = 0;                  ///< payload bytes of those frames
   std::vector<std::uint32_t> latencies_us;  ///< start_run -> terminal event, per completed run
 
   // Counted over the whole invocation.

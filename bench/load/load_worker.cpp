@@ -22,7 +22,10 @@ constexpr std::size_t kConcurrentHandshakes = 128;
 class LoadWorker::Impl final : public ConnectionObserver {
  public:
   Impl(const LoadOptions& options, std::vector<UserToken> users, double rate)
-      : options_(options), users_(std::move(users)), rate_(rate), guard_(io_.get_executor()),
+      : options_(options),
+        users_(std::move(users)),
+        rate_(rate),
+        guard_(io_.get_executor()),
         tick_(io_) {
     thread_ = std::thread([this] { io_.run(); });
   }

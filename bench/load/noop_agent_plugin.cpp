@@ -34,9 +34,10 @@ class NoopAgent final : public agenthost::Agent {
 };
 
 void register_loadbench(agenthost::Registrar& registrar) {
-  registrar.add_agent<NoopAgent>({.name = std::string(shape::kAgentName),
-                                  .description = "Emits N agent_thinking events and returns (load benchmark)",
-                                  .version = "1.0.0"});
+  registrar.add_agent<NoopAgent>(
+      {.name = std::string(shape::kAgentName),
+       .description = "Emits N agent_thinking events and returns (load benchmark)",
+       .version = "1.0.0"});
 }
 
 }  // namespace

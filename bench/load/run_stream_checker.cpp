@@ -93,7 +93,8 @@ FrameOutcome RunStreamChecker::refuse(const json::object& frame) {
   const auto request_id = string_field(frame, "request_id");
   const auto code = std::string(string_field(frame, "code"));
   if (pending_.empty() || request_id != pending_.front().request_id)
-    throw StreamViolation("error frame (" + code + ") that answers none of our outstanding "
+    throw StreamViolation("error frame (" + code +
+                          ") that answers none of our outstanding "
                           "start_run frames in order");
   pending_.pop_front();
   return FrameOutcome{FrameOutcome::Kind::refused, {}, code};

@@ -30,12 +30,12 @@ class StreamViolation : public std::runtime_error {
 /// What one received frame meant for the connection that received it.
 struct FrameOutcome {
   enum class Kind {
-    accepted,     ///< run_accepted for one of our start_run frames
-    event,        ///< a non-terminal event of one of our runs
-    completed,    ///< the run's terminal agent_completed: `latency` is start -> now
-    run_failed,   ///< the run ended with agent_error or agent_death (counted as an error)
-    refused,      ///< an error frame answering one of our start_run frames
-    other,        ///< pong and the like
+    accepted,    ///< run_accepted for one of our start_run frames
+    event,       ///< a non-terminal event of one of our runs
+    completed,   ///< the run's terminal agent_completed: `latency` is start -> now
+    run_failed,  ///< the run ended with agent_error or agent_death (counted as an error)
+    refused,     ///< an error frame answering one of our start_run frames
+    other,       ///< pong and the like
   };
   Kind kind = Kind::other;
   Clock::duration latency{};
