@@ -40,6 +40,15 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def run_time(directory):
+    """When the run started: from run_load.sh's directory name (load-YYYYmmddTHHMMSSZ), else now."""
+    try:
+        stamp = os.path.basename(os.path.normpath(directory)).split("-", 1)[1]
+        return datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ")
+    except (IndexError, ValueError):
+        return datetime.datetime.now(datetime.timezone.utc)
+
+
 def load_results(directory):
     results = {}
     for server in SERVERS:
@@ -116,7 +125,7 @@ def main():
     w = out.append
     w("### Latest load figures")
     w("")
-    w(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; commit: `{args.commit}`")
+    w(f"- date: {run_time(args.directory):%Y-%m-%d %H:%M} UTC; commit: `{args.commit}`")
     w(f"- machine: {machine['cpu_model']}, {machine['cores']} cores, kernel {machine['kernel']}; "
       f"load average before: {' '.join(machine['load_before'])}, after: {' '.join(machine['load_after'])} "
       "(the machine is shared: the load generator, the server and whatever else runs share its cores)")
@@ -142,7 +151,8 @@ def main():
             lat = r["latency_ms"]
             ratio = ""
             b = get("bare", name)
-            if server == "agenthostd" and b and b["runs_per_s"]:
+            # At a fixed rate both servers do the same runs/s: compare their latency instead.
+            if server == "agenthostd" and b and b["runs_per_s"] and r["mode"] == "closed":
                 ratio = f"{r['runs_per_s'] / b['runs_per_s']:.2f}"
             mem = r.get("server_memory") or {}
             w(f"| {name}: {what} | {server} | {num(r['runs_per_s'])} | {num(r['events_per_s'])} | "
@@ -153,7 +163,8 @@ def main():
     w("Latency: from the moment a run's `start_run` is sent (open loop: the moment it was due, so a "
       "stall shows instead of hiding) to its terminal event. Closed loop: each user starts its next run "
       "when one ends, so runs/s is the peak and latency is queueing at that peak. Server CPU: the "
-      "server's CPU time over the window (2.0 = both cores).")
+      "server's CPU time over the window (2.0 = both cores). vs bare: agenthostd's runs/s over the bare "
+      "server's in the same scenario (closed loop only).")
     w("")
     w("| idle connections | server | connected | RSS before | RSS after | per connection |")
     w("|---|---|---:|---:|---:|---:|")
