@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --duration) duration=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run_load.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
