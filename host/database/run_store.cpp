@@ -102,12 +102,18 @@ RunStore::ThreadOwnership RunStore::thread_owner(const std::string& thread_id,
       });
 }
 
-void RunStore::insert_run(const RunRecord& run) {
+void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
   const std::string status = run.status.empty() ? std::string(run_status::queued) : run.status;
   if (!is_known_run_status(status))
     throw std::invalid_argument("run '" + run.run_id + "' has unknown status '" + status + "'");
   with_leased_session(manager_, "storing run '" + run.run_id + "'", [&](soci::session& sql) {
     WriteTransaction tx(sql);
+    if (thread == ThreadCreation::create_if_missing) {
+      const long long now = to_epoch_ms(std::chrono::system_clock::now());
+      sql << "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
+             " ON CONFLICT (thread_id) DO NOTHING",
+          soci::use(run.thread_id), soci::use(run.user_id), soci::use(now);
+    }
     bool found = false;
     auto owner = owner_of_thread(sql, run.thread_id, found);
     if (!found)

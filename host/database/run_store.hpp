@@ -32,11 +32,16 @@ class RunStore {
   enum class ThreadOwnership { absent, owned, foreign };
   ThreadOwnership thread_owner(const std::string& thread_id, const std::string& user_id);
 
+  /// Whether insert_run creates the run's thread (for record.user_id) when it is
+  /// missing, in the same transaction: one write instead of two for a run that
+  /// starts a thread.
+  enum class ThreadCreation { must_exist, create_if_missing };
+
   /// Stores a new run with record.status (normally queued; an empty status means
-  /// queued). The thread must exist and belong to record.user_id: throws
-  /// DatabaseError when it is missing, OwnershipError when it is another user's,
-  /// and DatabaseError when the run id exists already.
-  void insert_run(const RunRecord& record);
+  /// queued). The thread must belong to record.user_id: throws OwnershipError when
+  /// it is another user's, DatabaseError when it is missing (and `thread` is
+  /// must_exist) and when the run id exists already.
+  void insert_run(const RunRecord& record, ThreadCreation thread = ThreadCreation::must_exist);
 
   /// queued -> running with started_at. Returns false when the run is no longer
   /// queued (for example cancelled first); throws DatabaseError for an unknown run.

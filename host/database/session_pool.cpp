@@ -11,6 +11,7 @@
 
 #include "database/database_error.hpp"
 #include "database/driver_message.hpp"
+#include "database/sqlite_busy_wait.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -23,8 +24,8 @@ void configure_sqlite(soci::session& sql, const DatabaseOptions& options,
   if (mode != "wal")
     throw DatabaseError("SQLite database '" + masked + "' refused WAL journal mode (got '" + mode +
                         "'); put the file on a local file system that supports it");
-  long long timeout = 0;
-  sql << "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count()), soci::into(timeout);
+  install_busy_wait(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_,
+                    options.busy_timeout);
   sql << "PRAGMA synchronous=NORMAL";
   sql << "PRAGMA foreign_keys=ON";
 }

@@ -51,23 +51,14 @@ void ExecutionEngine::check_admission(const RunRequest& request,
   }
 }
 
-void ExecutionEngine::ensure_thread(const std::string& thread_id, const std::string& user_id,
-                                    bool client_thread) {
-  using Ownership = database::RunStore::ThreadOwnership;
-  if (client_thread) {
-    switch (runs_store_.thread_owner(thread_id, user_id)) {
-      case Ownership::owned:
-        return;
-      case Ownership::foreign:
-        throw thread_not_found(thread_id);
-      case Ownership::absent:
-        break;
-    }
-  }
+void ExecutionEngine::store_run(const database::RunRecord& record) {
+  // The thread is created with the run when missing (one write transaction): a new
+  // thread id is random, and a client's either is the user's own, or another user's,
+  // which the transaction finds and refuses exactly as a missing one.
   try {
-    runs_store_.create_thread(thread_id, user_id);
+    runs_store_.insert_run(record, database::RunStore::ThreadCreation::create_if_missing);
   } catch (const database::OwnershipError&) {
-    throw thread_not_found(thread_id);  // another user created it meanwhile
+    throw thread_not_found(record.thread_id);
   }
 }
 
@@ -138,7 +129,6 @@ RunTicket ExecutionEngine::submit(RunRequest request,
     throw RunRefused(refusal::invalid, e.what());
   }
 
-  ensure_thread(thread_id, request.user_id, client_thread);
   database::RunRecord record;
   record.run_id = context->run_id();
   record.thread_id = thread_id;
@@ -147,7 +137,7 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   record.status = std::string(database::run_status::queued);
   record.input = request.input;
   record.created_at = context->created_at();
-  runs_store_.insert_run(record);
+  store_run(record);
 
   std::promise<RunOutcome> promise;
   RunTicket ticket{context->run_id(), thread_id, context->request_id(),

@@ -151,7 +151,7 @@ class ExecutionEngine {
 
   // submit(), in engine_submit.cpp.
   void check_admission(const RunRequest& request, const std::string& thread_id) const;
-  void ensure_thread(const std::string& thread_id, const std::string& user_id, bool client_thread);
+  void store_run(const database::RunRecord& record);
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
 
   // Workers and run endings, in engine_run.cpp.
