@@ -12,6 +12,8 @@ import os
 import platform
 import sys
 
+from report_common import cpu_model, update_doc
+
 SERVERS = ("agenthostd", "bare")
 SCENARIOS = [
     ("closed-1", "closed loop, 1 user, 16 runs in flight"),
@@ -29,15 +31,6 @@ BEGIN_MARK = "<!-- load-results:begin (written by bench/run_load.sh --update-doc
 END_MARK = "<!-- load-results:end -->"
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_time(directory):
@@ -224,19 +217,10 @@ def main():
     with open(os.path.join(args.directory, "load.json"), "w") as f:
         json.dump(summary, f, indent=1)
     if args.update_doc:
-        update_doc(args.update_doc, table)
+        update_doc(args.update_doc, BEGIN_MARK, END_MARK, table, "load_table.py")
     return 1 if problems else 0
 
 
-def update_doc(path, table):
-    with open(path) as f:
-        text = f.read()
-    begin, end = text.find(BEGIN_MARK), text.find(END_MARK)
-    if begin < 0 or end < begin:
-        sys.exit(f"load_table.py: {path} has no {BEGIN_MARK} ... {END_MARK} section to replace")
-    text = text[: begin + len(BEGIN_MARK)] + "\n" + table + "\n" + text[end:]
-    with open(path, "w") as f:
-        f.write(text)
 
 
 if __name__ == "__main__":

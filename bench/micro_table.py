@@ -7,9 +7,9 @@ scope's figures against the 2 us target. Standard library only."""
 import argparse
 import json
 import platform
-import re
-import subprocess
 import sys
+
+from report_common import cpu_model, nproc, update_doc
 
 # Each measured benchmark -> the baseline it is read against (same argument suffix).
 BASELINES = {
@@ -98,22 +98,8 @@ def median(rows, name, kind):
     return row["median"][kind]
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
-def nproc():
-    try:
-        return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def main():
@@ -243,19 +229,10 @@ def main():
     table = "\n".join(out)
     print(table)
     if args.update_doc:
-        update_doc(args.update_doc, table)
+        update_doc(args.update_doc, BEGIN_MARK, END_MARK, table, "micro_table.py")
     return 1 if errors else 0
 
 
-def update_doc(path, table):
-    with open(path) as f:
-        text = f.read()
-    begin, end = text.find(BEGIN_MARK), text.find(END_MARK)
-    if begin < 0 or end < begin:
-        sys.exit(f"micro_table.py: {path} has no {BEGIN_MARK} ... {END_MARK} section to replace")
-    text = text[: begin + len(BEGIN_MARK)] + "\n" + table + "\n" + text[end:]
-    with open(path, "w") as f:
-        f.write(text)
 
 
 if __name__ == "__main__":
