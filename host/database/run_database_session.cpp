@@ -16,16 +16,7 @@ RunDatabaseSession::RunDatabaseSession(DatabaseSessionManager::Lease lease,
     : lease_(std::move(lease)),
       backend_(lease_.backend()),
       run_id_(context.run_id()),
-      context_(context) {
-  try {
-    lease_.session().begin();
-  } catch (const std::exception& e) {
-    lease_.discard();
-    lease_.release();
-    throw DatabaseError("run '" + run_id_ +
-                        "': cannot begin the agent's transaction: " + driver_message(e));
-  }
-}
+      context_(context) {}
 
 RunDatabaseSession::~RunDatabaseSession() { rollback(); }
 
@@ -35,6 +26,20 @@ soci::session& RunDatabaseSession::sql() {
     throw agenthost::RunEnded("the database session of run '" + run_id_ + "' has ended (" +
                               (state_ == State::committed ? "committed" : "rolled back") +
                               "); keep no reference to it beyond run()");
+  if (!begun_) {
+    // Begun on first use: most runs never touch the database, and then pay no
+    // BEGIN/ROLLBACK round trips.
+    try {
+      lease_.session().begin();
+    } catch (const std::exception& e) {
+      state_ = State::rolled_back;
+      lease_.discard();
+      lease_.release();
+      throw DatabaseError("run '" + run_id_ +
+                          "': cannot begin the agent's transaction: " + driver_message(e));
+    }
+    begun_ = true;
+  }
   return lease_.session();
 }
 
@@ -51,7 +56,7 @@ void RunDatabaseSession::commit() {
     throw DatabaseError("run '" + run_id_ + "': commit after the transaction was already " +
                         (state_ == State::committed ? "committed" : "rolled back"));
   try {
-    lease_.session().commit();
+    if (begun_) lease_.session().commit();
   } catch (const std::exception& e) {
     // PostgreSQL has already discarded a failed commit; SQLite may still hold it.
     rollback_locked();
@@ -71,7 +76,7 @@ void RunDatabaseSession::rollback_locked() noexcept {
   if (state_ != State::open) return;
   state_ = State::rolled_back;
   try {
-    lease_.session().rollback();
+    if (begun_) lease_.session().rollback();
   } catch (const std::exception& e) {
     spdlog::warn(
         "[{}] rolling back the agent's transaction failed ({}); closing the session "
@@ -84,7 +89,7 @@ void RunDatabaseSession::rollback_locked() noexcept {
 
 void RunDatabaseSession::interrupt() noexcept {
   std::lock_guard lock(mutex_);
-  if (state_ != State::open || !lease_) return;
+  if (state_ != State::open || !begun_ || !lease_) return;  // no statement before BEGIN
   try {
     // The backend classes export no typeinfo, so no dynamic_cast: the backend name
     // tells which one it is.

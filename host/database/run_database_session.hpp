@@ -21,14 +21,16 @@ namespace agenthost::database {
 /// from any thread first.
 class RunDatabaseSession final : public agenthost::DatabaseSession {
  public:
-  /// Begins the run's transaction on the leased session. Throws DatabaseError
-  /// (naming the run) when BEGIN fails; the lease is then given back.
+  /// Holds the leased session for the run; the transaction begins with the agent's
+  /// first sql() call (a run that never uses the database costs no round trip).
   RunDatabaseSession(DatabaseSessionManager::Lease lease,
                      const agenthost::ExecutionContext& context);
   /// Rolls back if still open and gives the session back to the pool. Never throws.
   ~RunDatabaseSession() override;
 
-  /// The session, while the run's transaction is open. Afterwards throws
+  /// The session, while the run's transaction is open; the first call begins it
+  /// (throws DatabaseError naming the run when BEGIN fails: the session is then
+  /// given back and the run's database use is over). Afterwards throws
   /// agenthost::RunEnded naming the run. Thread-safe check; the returned session
   /// itself is for the run's thread.
   soci::session& sql() override;
@@ -60,6 +62,7 @@ class RunDatabaseSession final : public agenthost::DatabaseSession {
   const std::string run_id_;
   const agenthost::ExecutionContext context_;  // for the correlation id of log lines
   State state_ = State::open;
+  bool begun_ = false;  // BEGIN sent (by the first sql())
 };
 
 }  // namespace agenthost::database

@@ -145,3 +145,34 @@ TEST_CASE("interrupt() stops the statement an agent is running", "[database][run
   run.rollback();
   CHECK(manager->stats().in_use == 0);
 }
+
+TEST_CASE("a run that never uses sql() ends without a transaction and gives its session back",
+          "[database][run_session]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  const auto idle = manager->stats().in_use;
+  {
+    RunDatabaseSession unused(manager->acquire(), context_for("run-unused-1"));
+    CHECK(manager->stats().in_use == idle + 1);
+    unused.commit();  // nothing to commit: no BEGIN was ever sent
+    CHECK_FALSE(unused.is_open());
+    CHECK(manager->stats().in_use == idle);
+    CHECK_THROWS_AS(unused.sql(), agenthost::RunEnded);
+  }
+  {
+    RunDatabaseSession unused(manager->acquire(), context_for("run-unused-2"));
+    unused.interrupt();  // no statement: nothing to interrupt, nothing breaks
+    unused.rollback();
+    CHECK(manager->stats().in_use == idle);
+  }
+  // The sessions went back clean: a later run's transaction works as usual.
+  create_notes_table(*manager);
+  RunDatabaseSession later(manager->acquire(), context_for("run-later-1"));
+  later.sql() << "INSERT INTO notes (id, body) VALUES ('k', 'kept')";
+  later.commit();
+  long long rows = 0;
+  manager->acquire().session() << "SELECT COUNT(*) FROM notes", soci::into(rows);
+  CHECK(rows == 1);
+}
