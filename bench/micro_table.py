@@ -184,14 +184,11 @@ def main():
     assembled = {k: median(rows, "BM_RunScopeParts_NoTransaction", k) for k in ("cpu", "real")}
     parts = {k: [median(rows, n, k) for n in SCOPE_PARTS] for k in ("cpu", "real")}
     summed = {k: (sum(v) if all(x is not None for x in v) else None) for k, v in parts.items()}
-    net = {k: (whole[k] - trips[k] if whole[k] is not None and trips[k] is not None else None)
-           for k in ("cpu", "real")}
-    figure("(a) whole scope, SQLite", "make_run_context + open_scope (lease + BEGIN) + agent; "
-           "agent deleted, ~RunScope (ROLLBACK)", whole["cpu"], whole["real"], judged=False)
-    figure("BEGIN + ROLLBACK", "the two SQLite statements alone, lease held",
-           trips["cpu"], trips["real"], judged=False)
-    figure("(a) minus BEGIN + ROLLBACK", "the whole scope less its two round trips",
-           net["cpu"], net["real"])
+    figure("(a) whole scope, SQLite", "make_run_context + open_scope (lease) + agent; agent "
+           "deleted, ~RunScope (lease returned); echo never calls db(), so no BEGIN is sent",
+           whole["cpu"], whole["real"])
+    figure("BEGIN + ROLLBACK", "what a run that uses the database adds: the two SQLite "
+           "statements alone, lease held", trips["cpu"], trips["real"], judged=False)
     figure("(b) parts assembled, no transaction", "the same parts in RunScope's order, "
            "a bare pool lease instead of the transaction", assembled["cpu"], assembled["real"])
     figure("(b') sum of parts", " + ".join(n.replace("BM_", "") for n in SCOPE_PARTS),

@@ -1,8 +1,10 @@
 // Creating and destroying one run's scope (context with fresh ids, emitter, session
-// lease with the run's transaction, tool dispatcher, agent instance), next to its
-// baselines: a bare std::make_unique of the same agent, and the plugin's own
-// factory. Everything here uses a real SQLite session: BEGIN and ROLLBACK are
-// measured on their own in BM_Sqlite_BeginRollback so they can be told apart.
+// lease, tool dispatcher, agent instance), next to its baselines: a bare
+// std::make_unique of the same agent, and the plugin's own factory. Everything here
+// uses a real SQLite session. The run's transaction begins at the agent's first
+// db().sql(), which echo never calls: what a run that uses the database adds (BEGIN
+// and ROLLBACK) is measured on its own in BM_Sqlite_BeginRollback and
+// BM_RunDatabaseSession_FirstUseRollback.
 
 #include <benchmark/benchmark.h>
 #include <soci/session.h>
@@ -107,9 +109,9 @@ void BM_Sqlite_BeginRollback(benchmark::State& state) {
 }
 BENCHMARK(BM_Sqlite_BeginRollback);
 
-// The run's whole database session: lease from the pool, BEGIN, ROLLBACK, lease
-// returned (RunDatabaseSession as the scope uses it).
-void BM_RunDatabaseSession_OpenRollback(benchmark::State& state) {
+// The run's database session of a run that never uses it: lease from the pool and
+// back, no statement (RunDatabaseSession as the scope uses it).
+void BM_RunDatabaseSession_Unused(benchmark::State& state) {
   auto& host = bench_host();
   const auto context = fixed_context("user-0042", "run-0001");
   for (auto _ : state) {
@@ -117,7 +119,19 @@ void BM_RunDatabaseSession_OpenRollback(benchmark::State& state) {
     db.rollback();
   }
 }
-BENCHMARK(BM_RunDatabaseSession_OpenRollback);
+BENCHMARK(BM_RunDatabaseSession_Unused);
+
+// The same for a run that uses it: the first sql() sends BEGIN, the end ROLLBACK.
+void BM_RunDatabaseSession_FirstUseRollback(benchmark::State& state) {
+  auto& host = bench_host();
+  const auto context = fixed_context("user-0042", "run-0001");
+  for (auto _ : state) {
+    database::RunDatabaseSession db(host.database->acquire(), context);
+    benchmark::DoNotOptimize(&db.sql());
+    db.rollback();
+  }
+}
+BENCHMARK(BM_RunDatabaseSession_FirstUseRollback);
 
 }  // namespace
 }  // namespace agenthost::bench

@@ -1,9 +1,9 @@
-// The run scope without its database round trips. RunScope always begins the run's
-// transaction (RunDatabaseSession's constructor runs BEGIN), so the scope without
-// it is measured two ways:
+// The run scope taken apart, to show which part costs (RunScope itself sends no
+// BEGIN for an agent that never calls db().sql(), like echo here):
 //  - BM_RunScopeParts_NoTransaction: the same parts in the same order as RunScope
-//    builds and releases them, with a bare pool lease in place of the transaction;
-//  - BM_Part_*: each part on its own, to be summed and to show which one costs.
+//    builds and releases them, with a bare pool lease in place of the run's
+//    database session;
+//  - BM_Part_*: each part on its own, to be summed.
 
 #include <benchmark/benchmark.h>
 
