@@ -13,17 +13,15 @@ namespace agenthost::database {
 
 RunDatabaseSession::RunDatabaseSession(DatabaseSessionManager::Lease lease,
                                        const agenthost::ExecutionContext& context)
-    : lease_(std::move(lease)),
-      backend_(lease_.backend()),
-      run_id_(context.run_id()),
-      context_(context) {}
+    : lease_(std::move(lease)), backend_(lease_.backend()), context_(context) {}
 
 RunDatabaseSession::~RunDatabaseSession() { rollback(); }
 
 soci::session& RunDatabaseSession::sql() {
   std::lock_guard lock(mutex_);
   if (state_ != State::open)
-    throw agenthost::RunEnded("the database session of run '" + run_id_ + "' has ended (" +
+    throw agenthost::RunEnded("the database session of run '" + context_.run_id() +
+                              "' has ended (" +
                               (state_ == State::committed ? "committed" : "rolled back") +
                               "); keep no reference to it beyond run()");
   if (!begun_) {
@@ -35,7 +33,7 @@ soci::session& RunDatabaseSession::sql() {
       state_ = State::rolled_back;
       lease_.discard();
       lease_.release();
-      throw DatabaseError("run '" + run_id_ +
+      throw DatabaseError("run '" + context_.run_id() +
                           "': cannot begin the agent's transaction: " + driver_message(e));
     }
     begun_ = true;
@@ -53,14 +51,15 @@ bool RunDatabaseSession::is_open() const {
 void RunDatabaseSession::commit() {
   std::lock_guard lock(mutex_);
   if (state_ != State::open)
-    throw DatabaseError("run '" + run_id_ + "': commit after the transaction was already " +
+    throw DatabaseError("run '" + context_.run_id() +
+                        "': commit after the transaction was already " +
                         (state_ == State::committed ? "committed" : "rolled back"));
   try {
     if (begun_) lease_.session().commit();
   } catch (const std::exception& e) {
     // PostgreSQL has already discarded a failed commit; SQLite may still hold it.
     rollback_locked();
-    throw DatabaseError("run '" + run_id_ + "': committing the agent's writes failed (" +
+    throw DatabaseError("run '" + context_.run_id() + "': committing the agent's writes failed (" +
                         driver_message(e) + "); they were rolled back");
   }
   state_ = State::committed;

@@ -59,8 +59,7 @@ class RunDatabaseSession final : public agenthost::DatabaseSession {
   mutable std::mutex mutex_;
   DatabaseSessionManager::Lease lease_;
   const std::string backend_;
-  const std::string run_id_;
-  const agenthost::ExecutionContext context_;  // for the correlation id of log lines
+  const agenthost::ExecutionContext context_;  // names the run in errors and log lines
   State state_ = State::open;
   bool begun_ = false;  // BEGIN sent (by the first sql())
 };

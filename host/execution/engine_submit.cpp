@@ -28,8 +28,8 @@ void check_id(std::string_view field, const std::string& value) {
 
 }  // namespace
 
-void ExecutionEngine::check_admission(const RunRequest& request,
-                                      const std::string& thread_id) const {
+RunLimits ExecutionEngine::check_admission(const RunRequest& request,
+                                           const std::string& thread_id) const {
   std::lock_guard lock(mutex_);
   if (auto u = users_.find(request.user_id); u != users_.end() && u->second.queue_full())
     throw RunRefused(
@@ -49,6 +49,7 @@ void ExecutionEngine::check_admission(const RunRequest& request,
                                    "enqueue or interrupt",
                                    thread_id));
   }
+  return limits_;
 }
 
 void ExecutionEngine::store_run(const database::RunRecord& record) {
@@ -113,12 +114,11 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   const bool client_thread = request.thread_id.has_value();
   const std::string thread_id = client_thread ? *request.thread_id : context::random_id();
   if (client_thread) check_id("thread_id", thread_id);
-  check_admission(request, thread_id);
+  const auto current = check_admission(request, thread_id);
 
   auto control = std::make_shared<RunControl>();
   std::optional<agenthost::ExecutionContext> context;
   try {
-    const auto current = this->limits();
     agenthost::ResourceLimits limits;
     limits.max_concurrent_runs = current.max_concurrent_runs_per_user;
     limits.max_queued_runs = current.max_queued_runs_per_user;

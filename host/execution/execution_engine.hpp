@@ -150,7 +150,8 @@ class ExecutionEngine {
   using EntryList = std::vector<std::shared_ptr<RunEntry>>;
 
   // submit(), in engine_submit.cpp.
-  void check_admission(const RunRequest& request, const std::string& thread_id) const;
+  /// Refuses the run (RunRefused) or returns the limits it is admitted under.
+  RunLimits check_admission(const RunRequest& request, const std::string& thread_id) const;
   void store_run(const database::RunRecord& record);
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
 

@@ -183,15 +183,17 @@ inline std::size_t count_of(const std::string& haystack, const std::string& need
   return n;
 }
 
-/// Polls `done` every 50 ms (each poll is an HTTP request and a log line or two in
-/// the daemon) until it is true or `deadline` passed; true when it became true.
+/// The tests' wait_until, polling every 50 ms: each poll here is an HTTP request and
+/// a log line or two in the daemon.
 inline bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
+  return agenthost::testing::wait_until(done, deadline, 50ms);
+}
+
+/// Writes `config` for `dir` to dir/agenthost.yaml; its path.
+inline fs::path write_config(const TempDir& dir, const ConfigText& config) {
+  const auto file = dir.path() / "agenthost.yaml";
+  write_file(file, config.render(dir.path()));
+  return file;
 }
 
 /// The database of one test: SQLite under the data dir (url ""), or a PostgreSQL

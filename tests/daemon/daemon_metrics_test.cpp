@@ -49,8 +49,7 @@ TEST_CASE("GET /metrics parses as Prometheus text and its counters follow the ru
   TempDir dir;
   ConfigText config;
   config.server_extra = "  runs_per_second_per_user: 0\n";
-  const auto config_file = dir.path() / "agenthost.yaml";
-  write_file(config_file, config.render(dir.path()));
+  const auto config_file = write_config(dir, config);
   Daemon host(config_file);
 
   const auto before = scrape(host.port);
@@ -102,8 +101,7 @@ TEST_CASE("runs a restart finds unfinished are counted as interrupted in /metric
           "[daemon][metrics]") {
   TempDir dir;
   ConfigText config;
-  const auto config_file = dir.path() / "agenthost.yaml";
-  write_file(config_file, config.render(dir.path()));
+  const auto config_file = write_config(dir, config);
   std::string run_id;
   {
     Daemon host(config_file);

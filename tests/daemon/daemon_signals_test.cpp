@@ -22,8 +22,7 @@ TEST_CASE("SIGTERM drains runs in flight: short ones complete and long ones end 
   config.database_url = database.url;
   config.server_extra = "  drain_timeout: 6s\n  runs_per_second_per_user: 0\n";
   config.limits = "  max_concurrent_runs_per_user: 10\n";
-  const auto config_file = dir.path() / "agenthost.yaml";
-  write_file(config_file, config.render(dir.path()));
+  const auto config_file = write_config(dir, config);
 
   std::vector<std::string> short_runs, long_runs;
   {
@@ -121,8 +120,7 @@ TEST_CASE("after kill -9 a restart marks unfinished runs interrupted and keeps t
   config.server_extra = "  runs_per_second_per_user: 0\n";
   // One running run per user: the second long run stays queued.
   config.limits = "  max_concurrent_runs_per_user: 1\n";
-  const auto config_file = dir.path() / "agenthost.yaml";
-  write_file(config_file, config.render(dir.path()));
+  const auto config_file = write_config(dir, config);
 
   std::string done, running, queued;
   {

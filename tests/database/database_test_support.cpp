@@ -7,7 +7,6 @@
 #include <iostream>
 #include <random>
 #include <sstream>
-#include <thread>
 
 #include "database/database_url.hpp"
 
@@ -98,15 +97,6 @@ std::unique_ptr<DatabaseSessionManager> TestDatabase::open_migrated(
   auto manager = open(change);
   apply_migrations(*manager);
   return manager;
-}
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
 }
 
 }  // namespace agenthost::database::test

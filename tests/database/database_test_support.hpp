@@ -12,6 +12,7 @@
 
 #include "database/database_session_manager.hpp"
 #include "database/migrations.hpp"
+#include "support/wait_until.hpp"
 
 namespace agenthost::database::test {
 
@@ -50,8 +51,7 @@ class TestDatabase {
   std::string pg_schema_;
 };
 
-/// Waits for `done` (polled) up to `deadline`; true when it became true.
-bool wait_until(const std::function<bool()>& done,
-                std::chrono::milliseconds deadline = std::chrono::seconds(30));
+/// The tests' one wait_until (tests/support/wait_until.hpp).
+using agenthost::testing::wait_until;
 
 }  // namespace agenthost::database::test

@@ -10,17 +10,6 @@
 using namespace agenthost::server::test;
 namespace json = boost::json;
 
-namespace {
-
-std::string start_run(TestHost& host, const std::string& user, const json::object& body) {
-  const auto r = http_post(host.port(), "/v1/runs", json::serialize(body), TestHost::token(user));
-  INFO(r.body);
-  REQUIRE(r.status == 202);
-  return std::string(r.json().at("run_id").as_string());
-}
-
-}  // namespace
-
 TEST_CASE("healthz answers without credentials - readyz follows the ready flag") {
   TestHost host;
   auto health = http_get(host.port(), "/healthz", std::nullopt);
@@ -145,11 +134,11 @@ TEST_CASE("threads: created empty - then list their runs") {
   REQUIRE(empty.status == 200);
   CHECK(empty.json().at("runs").as_array().empty());
 
-  const auto first =
-      start_run(host, "alice", {{"agent", "echo"}, {"thread_id", thread_id}, {"input", 1}});
+  const auto first = start_run_over_http(
+      host, "alice", {{"agent", "echo"}, {"thread_id", thread_id}, {"input", 1}});
   host.wait_final(first, "alice");
-  const auto second =
-      start_run(host, "alice", {{"agent", "echo"}, {"thread_id", thread_id}, {"input", 2}});
+  const auto second = start_run_over_http(
+      host, "alice", {{"agent", "echo"}, {"thread_id", thread_id}, {"input", 2}});
   host.wait_final(second, "alice");
   auto listed = http_get(host.port(), "/v1/threads/" + thread_id + "/runs", token);
   REQUIRE(listed.status == 200);
@@ -167,7 +156,8 @@ TEST_CASE("threads: created empty - then list their runs") {
 TEST_CASE("cancel is 202 and idempotent - the run ends cancelled") {
   TestHost host;
   const auto token = TestHost::token("alice");
-  const auto run = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
+  const auto run =
+      start_run_over_http(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
   auto first = http_post(host.port(), "/v1/runs/" + run + "/cancel", "", token);
   CHECK(first.status == 202);
   CHECK(str(first.json().at("run_id")) == run);
@@ -193,9 +183,11 @@ TEST_CASE("Expect: 100-continue gets 100 Continue before the answer") {
 TEST_CASE("GET /v1/me/stats gives each user their own figures and nobody else's") {
   TestHost host;
   for (int i = 0; i < 2; ++i)
-    host.wait_final(start_run(host, "alice", {{"agent", "echo"}, {"input", {{"text", "a"}}}}),
-                    "alice");
-  const auto failing = start_run(host, "bob", {{"agent", "failing"}, {"input", json::object{}}});
+    host.wait_final(
+        start_run_over_http(host, "alice", {{"agent", "echo"}, {"input", {{"text", "a"}}}}),
+        "alice");
+  const auto failing =
+      start_run_over_http(host, "bob", {{"agent", "failing"}, {"input", json::object{}}});
   CHECK(host.wait_final(failing, "bob").status == "failed");
 
   auto alice = http_get(host.port(), "/v1/me/stats", TestHost::token("alice"));

@@ -11,17 +11,6 @@
 using namespace agenthost::server::test;
 namespace json = boost::json;
 
-namespace {
-
-std::string start_run(TestHost& host, const std::string& user, const json::object& body) {
-  const auto r = http_post(host.port(), "/v1/runs", json::serialize(body), TestHost::token(user));
-  INFO(r.body);
-  REQUIRE(r.status == 202);
-  return std::string(r.json().at("run_id").as_string());
-}
-
-}  // namespace
-
 TEST_CASE("POST /v1/runs refuses bad bodies with 400 naming the field - unknown agents with 404") {
   TestHost host([](TestHostSettings& s) { s.server.max_message_bytes = 4096; });
   const auto token = TestHost::token("alice");
@@ -69,7 +58,8 @@ TEST_CASE("POST /v1/runs refuses bad bodies with 400 naming the field - unknown 
 TEST_CASE("409 when the thread is busy and the strategy is reject") {
   TestHost host;
   const auto token = TestHost::token("alice");
-  const auto busy = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
+  const auto busy =
+      start_run_over_http(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
   const auto thread_id = host.run(busy, "alice")->thread_id;
   auto refused = http_post(host.port(), "/v1/runs",
                            json::serialize(json::object{{"agent", "echo"},
@@ -130,7 +120,8 @@ TEST_CASE("another user's thread - run - events and cancel are 404 exactly like 
   TestHost host;
   const auto alice = TestHost::token("alice");
   const auto bob = TestHost::token("bob");
-  const auto run = start_run(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
+  const auto run =
+      start_run_over_http(host, "alice", {{"agent", "sleepy"}, {"input", {{"ms", 30000}}}});
   REQUIRE(host.wait_status(run, "alice", "running"));
   const auto thread = host.run(run, "alice")->thread_id;
   const std::string absent_run = "0123456789abcdef0123456789abcdef";

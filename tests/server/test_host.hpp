@@ -5,6 +5,11 @@
 /// migrations applied, the real RunStore, EventLog, EventRouter and ExecutionEngine,
 /// an Authenticator (JWT + one API key), and the HttpServer on 127.0.0.1, port 0.
 
+#include <catch2/catch.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,6 +27,7 @@
 #include "registry/agent_class_registry.hpp"
 #include "server/http_server.hpp"
 #include "server/server_options.hpp"
+#include "server/test_client.hpp"
 
 namespace agenthost::server::test {
 
@@ -73,5 +79,15 @@ class TestHost {
   static TestHostSettings make_settings(const std::function<void(TestHostSettings&)>& adjust);
   std::uint16_t port_ = 0;
 };
+
+/// POST /v1/runs with `body` as `user`; the run id (the test fails unless 202).
+inline std::string start_run_over_http(TestHost& host, const std::string& user,
+                                       const boost::json::object& body) {
+  const auto r =
+      http_post(host.port(), "/v1/runs", boost::json::serialize(body), TestHost::token(user));
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  return std::string(r.json().at("run_id").as_string());
+}
 
 }  // namespace agenthost::server::test
