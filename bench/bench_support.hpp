@@ -19,6 +19,8 @@
 #include "events/event_router.hpp"
 #include "events/event_sink.hpp"
 #include "events/event_store.hpp"
+#include "fiber/blocking_pool.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::bench {
@@ -85,6 +87,10 @@ struct BenchHost {
   InMemoryEventStore store;
   events::EventRouter router;
   std::string thread_id;
+  /// A run's waiter used off any fiber (the benchmarks run on a plain thread): its
+  /// waits block the calling thread, as in the SDK's harness.
+  fiber::BlockingPool blocking{1};
+  fiber::FiberWaiter waiter{"user-0042", blocking};
 };
 
 /// The process's BenchHost, created on first use.

@@ -38,7 +38,7 @@ struct FixedServices {
   explicit FixedServices(BenchHost& host)
       : context(fixed_context("user-0042", "run-0001")),
         emitter(context, host.store, host.router),
-        db(host.database->acquire(), context),
+        db(*host.database, context, host.waiter),
         tools(host.registry, context, emitter) {}
 
   agenthost::AgentServices services() { return {context, emitter, db, tools}; }
@@ -76,9 +76,9 @@ BENCHMARK(BM_Agent_PluginFactory);
 
 // The whole scope, as the engine's worker builds it for a run of echo, minus
 // execute(): make_run_context (two random ids, validation), open_scope (library
-// reference, emitter, pool lease + BEGIN, tool dispatcher), the agent through the
-// plugin's factory; then the agent destroyed, and ~RunScope (dispatcher ended,
-// ROLLBACK + lease returned, emitter closed).
+// reference, emitter, database session (nothing leased), tool dispatcher), the agent
+// through the plugin's factory; then the agent destroyed, and ~RunScope (dispatcher
+// ended, emitter closed).
 void BM_RunScope_CreateDestroy_SQLite(benchmark::State& state) {
   auto& host = bench_host();
   const auto& echo = host.echo();
@@ -86,7 +86,7 @@ void BM_RunScope_CreateDestroy_SQLite(benchmark::State& state) {
                                                 host.router);
   const auto request = host.run_request();
   for (auto _ : state) {
-    auto scope = factory.open_scope(context::make_run_context(request), echo);
+    auto scope = factory.open_scope(context::make_run_context(request), echo, host.waiter);
     const agenthost::AgentServices services{scope->context(), scope->emitter(), scope->database(),
                                             scope->tools()};
     auto agent = echo.factory(services);
@@ -109,24 +109,25 @@ void BM_Sqlite_BeginRollback(benchmark::State& state) {
 }
 BENCHMARK(BM_Sqlite_BeginRollback);
 
-// The run's database session of a run that never uses it: lease from the pool and
-// back, no statement (RunDatabaseSession as the scope uses it).
+// The run's database session of a run that never uses it: nothing leased, no
+// statement (RunDatabaseSession as the scope uses it).
 void BM_RunDatabaseSession_Unused(benchmark::State& state) {
   auto& host = bench_host();
   const auto context = fixed_context("user-0042", "run-0001");
   for (auto _ : state) {
-    database::RunDatabaseSession db(host.database->acquire(), context);
+    database::RunDatabaseSession db(*host.database, context, host.waiter);
     db.rollback();
   }
 }
 BENCHMARK(BM_RunDatabaseSession_Unused);
 
-// The same for a run that uses it: the first sql() sends BEGIN, the end ROLLBACK.
+// The same for a run that uses it: the first sql() leases a session and sends BEGIN,
+// the end ROLLBACK and gives it back.
 void BM_RunDatabaseSession_FirstUseRollback(benchmark::State& state) {
   auto& host = bench_host();
   const auto context = fixed_context("user-0042", "run-0001");
   for (auto _ : state) {
-    database::RunDatabaseSession db(host.database->acquire(), context);
+    database::RunDatabaseSession db(*host.database, context, host.waiter);
     benchmark::DoNotOptimize(&db.sql());
     db.rollback();
   }

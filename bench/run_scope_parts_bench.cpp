@@ -27,6 +27,9 @@ class LeaseOnlySession final : public agenthost::DatabaseSession {
   explicit LeaseOnlySession(database::DatabaseSessionManager::Lease lease)
       : lease_(std::move(lease)) {}
   soci::session& sql() override { return lease_.session(); }
+  void transaction(const std::function<void(soci::session&)>& work) override {
+    work(lease_.session());
+  }
   const std::string& backend() const override { return lease_.backend(); }
 
  private:

@@ -1,6 +1,6 @@
 # Every third-party dependency, from Debian 12 packages (scripts/setup.sh installs them).
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 REQUIRED COMPONENTS json filesystem)
+find_package(Boost 1.81 REQUIRED COMPONENTS json filesystem context)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)

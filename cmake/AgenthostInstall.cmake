@@ -39,7 +39,7 @@ configure_package_config_file(
   ${PROJECT_BINARY_DIR}/cmake/agenthostConfig.cmake
   INSTALL_DESTINATION ${AGENTHOST_INSTALL_CMAKEDIR})
 # Keyed to the SDK ABI, not the host's release number: a plugin project asking for
-# SDK 1.y accepts any installed 1.x with x >= y, and never 2.x.
+# SDK 2.y accepts any installed 2.x with x >= y, and never 3.x.
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/cmake/agenthostConfigVersion.cmake
   VERSION ${AGENTHOST_SDK_ABI_MAJOR}.${AGENTHOST_SDK_ABI_MINOR}

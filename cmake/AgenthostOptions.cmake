@@ -27,6 +27,10 @@ if(AGENTHOST_SANITIZE STREQUAL "address")
   # manual warns that -fsanitize may cause such false positives. The default build
   # keeps the warning as an error.
   add_compile_options(-Wno-maybe-uninitialized)
+  # Runs are fibers: only Boost.Context's ucontext backend tells ASan about its stack
+  # switches (host/fiber/ucontext_activation_record.cpp). The macros change Boost's
+  # class layouts, so they are set for every translation unit of the build.
+  add_compile_definitions(BOOST_USE_UCONTEXT BOOST_USE_ASAN)
 elseif(AGENTHOST_SANITIZE STREQUAL "thread")
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
   add_link_options(-fsanitize=thread)
@@ -35,6 +39,8 @@ elseif(AGENTHOST_SANITIZE STREQUAL "thread")
   # handler calls are redundant with the locks of its scheduler, so TSan builds use
   # Asio's fence-free variant and TSan sees only the synchronisation it understands.
   add_compile_definitions(BOOST_ASIO_DISABLE_FENCED_BLOCK)
+  # Fibers under TSan: the ucontext backend's TSan fiber annotations (as for ASan).
+  add_compile_definitions(BOOST_USE_UCONTEXT BOOST_USE_TSAN)
 elseif(NOT AGENTHOST_SANITIZE STREQUAL "")
   message(FATAL_ERROR "AGENTHOST_SANITIZE must be '', 'address' or 'thread', not '${AGENTHOST_SANITIZE}'")
 endif()

@@ -85,8 +85,12 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
           {url_doc(), read_url},
           {agent_url_doc(), read_agent_url},
           field("pool_size", &DatabaseSettings::pool_size,
-                "Sessions for agents: each running run holds one for its whole run (the host keeps "
-                "4 more for its own records).",
+                "Sessions for agents, leased at first use: for a scoped transaction, or for a "
+                "run's whole run-level transaction (the host keeps 4 more for its own records).",
+                range(1, 256)),
+          field("max_sessions_per_user", &DatabaseSettings::max_sessions_per_user,
+                "Agent sessions one user's runs may hold at once; more of that user's runs wait "
+                "in line while other users' are served (at most pool_size).",
                 range(1, 256)),
           field("busy_timeout", &DatabaseSettings::busy_timeout,
                 "How long a statement waits for a locked database before it fails.",

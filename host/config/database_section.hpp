@@ -19,7 +19,8 @@ struct DatabaseSettings {
   /// "postgresql://...". Empty in the file means, for a SQLite `url`, the file
   /// agent-data.db beside it; for PostgreSQL, `url` itself. After loading never empty.
   std::string agent_url;
-  std::uint32_t pool_size = 8;  ///< 1 .. 256
+  std::uint32_t pool_size = 8;              ///< 1 .. 256
+  std::uint32_t max_sessions_per_user = 2;  ///< 1 .. 256, at most pool_size in effect
   Duration busy_timeout{std::chrono::seconds(5)};
 };
 

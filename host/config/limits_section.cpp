@@ -17,7 +17,21 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 "A run still going after this long is cancelled.",
                 range(std::chrono::seconds(1), std::chrono::hours(24))),
           field("worker_threads", &LimitsSettings::worker_threads,
-                "Threads in the global pool that runs agent code.", range(1, 1024)),
+                "Threads that run agent code; each carries many runs (a waiting run holds no "
+                "thread), so this is not a cap on runs in flight.",
+                range(1, 1024)),
+          field("max_active_runs", &LimitsSettings::max_active_runs,
+                "Runs started and not ended (working or waiting), all users together; beyond "
+                "it, runs wait their turn fairly by user.",
+                range(1, 30000)),
+          field("blocking_threads", &LimitsSettings::blocking_threads,
+                "Threads for blocking calls made while runs wait (scoped database "
+                "transactions, the host's run records, agents' run_blocking work).",
+                range(1, 1024)),
+          field("fiber_stack_kib", &LimitsSettings::fiber_stack_kib,
+                "Stack reserved per run, in KiB, with a guard page below it; only the pages "
+                "a run touches are resident.",
+                range(64, 8192)),
       }};
   return schema;
 }

@@ -16,6 +16,7 @@ ExecutionContext make_run_context(RunContextRequest request) {
   fields.metadata = std::move(request.metadata);
   fields.limits = request.limits;
   fields.stop = std::move(request.stop);
+  fields.waiter = std::move(request.waiter);
   return ExecutionContext::create(std::move(fields));
 }
 

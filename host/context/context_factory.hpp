@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <stop_token>
 #include <string>
 
@@ -16,12 +17,13 @@ namespace agenthost::context {
 
 /// What the host knows about a run before it creates the run's context.
 struct RunContextRequest {
-  std::string user_id;           ///< the authenticated user
-  std::string thread_id;         ///< an existing thread of this user (checked by the caller)
-  std::string agent_name;        ///< a registered agent class
-  boost::json::object metadata;  ///< caller-supplied, copied in; reserved keys refused
-  ResourceLimits limits;         ///< the user's limits, visible to the agent
-  std::stop_token stop;          ///< the run's cancellation token
+  std::string user_id;                ///< the authenticated user
+  std::string thread_id;              ///< an existing thread of this user (checked by the caller)
+  std::string agent_name;             ///< a registered agent class
+  boost::json::object metadata;       ///< caller-supplied, copied in; reserved keys refused
+  ResourceLimits limits;              ///< the user's limits, visible to the agent
+  std::stop_token stop;               ///< the run's cancellation token
+  std::shared_ptr<RunWaiter> waiter;  ///< how the run's waiting calls suspend it (or null)
 };
 
 /// Creates the top-level context of a new run with a fresh run id and request id

@@ -64,6 +64,9 @@ ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConf
          l1.max_queued_runs_per_user);
   c.live("limits.run_timeout", l0.run_timeout, l1.run_timeout);
   c.restart("limits.worker_threads", l0.worker_threads != l1.worker_threads);
+  c.restart("limits.max_active_runs", l0.max_active_runs != l1.max_active_runs);
+  c.restart("limits.blocking_threads", l0.blocking_threads != l1.blocking_threads);
+  c.restart("limits.fiber_stack_kib", l0.fiber_stack_kib != l1.fiber_stack_kib);
 
   c.live("logging.level", running.logging.level, next.logging.level);
   c.live("logging.format", running.logging.format, next.logging.format);
@@ -102,6 +105,7 @@ ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConf
   c.restart("database.url", d0.url != d1.url);
   c.restart("database.agent_url", d0.agent_url != d1.agent_url);
   c.restart("database.pool_size", d0.pool_size != d1.pool_size);
+  c.restart("database.max_sessions_per_user", d0.max_sessions_per_user != d1.max_sessions_per_user);
   c.restart("database.busy_timeout", d0.busy_timeout != d1.busy_timeout);
 
   const auto& p0 = running.plugins;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -28,9 +30,19 @@ database::DatabaseOptions database_options(const config::HostConfig& c, const st
   return o;
 }
 
+// The agents' pool: each user's runs hold at most their share of it at once.
+database::DatabaseOptions agent_database_options(const config::HostConfig& c) {
+  auto o = database_options(c, c.database.agent_url, c.database.pool_size);
+  o.max_sessions_per_user = std::min(c.database.max_sessions_per_user, c.database.pool_size);
+  return o;
+}
+
 execution::EngineOptions engine_options(const config::HostConfig& c) {
   execution::EngineOptions o;
   o.worker_threads = c.limits.worker_threads;
+  o.max_active_runs = c.limits.max_active_runs;
+  o.blocking_threads = c.limits.blocking_threads;
+  o.fiber_stack_size = std::size_t{c.limits.fiber_stack_kib} * 1024;
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
@@ -97,8 +109,7 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       metrics_(registry_, build_info()),
       run_metrics_(metrics_),
       host_database_(database_options(config_, config_.database.url, kHostPoolSize)),
-      agent_database_(
-          database_options(config_, config_.database.agent_url, config_.database.pool_size)),
+      agent_database_(agent_database_options(config_)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,

@@ -19,6 +19,10 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};
   /// How long acquire() waits for a free session before "pool exhausted".
   std::chrono::milliseconds acquire_timeout{5000};
+  /// Sessions one user's runs may hold at once (acquire_async's user); more of that
+  /// user's requests wait in line while other users' are served. 0: no cap (the
+  /// host's own pool, whose only user is the host).
+  std::uint32_t max_sessions_per_user = 0;
 };
 
 }  // namespace agenthost::database

@@ -1,15 +1,22 @@
 #pragma once
 /// \file
-/// DatabaseSessionManager: a fixed pool of soci::session to the host's database,
-/// all opened at construction. The host leases one session per short operation
-/// (RunStore), one for the event writer (EventLog) and one per run for the run's
-/// agent (RunDatabaseSession).
+/// DatabaseSessionManager: a fixed pool of soci::session to one database, all opened
+/// at construction. The host leases one session per short operation (RunStore), one
+/// for the event writer (EventLog); agents lease theirs from a pool of their own
+/// (RunDatabaseSession) for a scoped transaction or for a run's run-level one.
+///
+/// Fairness: whoever finds no free session waits in a queue served in turn by user
+/// (fiber::FairQueue), and a returned session goes straight to the next in line, so a
+/// user with a hundred waiting runs delays another user's one run by at most one
+/// hand-off per waiting user.
 
 #include <soci/session.h>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "database/database_error.hpp"
@@ -56,17 +63,36 @@ class DatabaseSessionManager {
 
    private:
     friend class DatabaseSessionManager;
-    Lease(std::shared_ptr<SessionPool> pool, std::unique_ptr<soci::session> session);
+    Lease(std::shared_ptr<SessionPool> pool, std::unique_ptr<soci::session> session,
+          std::string user);
 
     std::shared_ptr<SessionPool> pool_;
     std::unique_ptr<soci::session> session_;
+    std::string user_;  // whose share it counts against
     bool discard_ = false;
   };
 
-  /// Leases a free session, waiting up to options.acquire_timeout for one. Thread-
-  /// safe. Throws DatabaseError("database pool exhausted ...") after the wait, or
-  /// when a session that had been discarded cannot be reopened.
+  /// Leases a free session, blocking the calling thread up to options.acquire_timeout
+  /// for one (in the host's own line, user ""). For the host's short operations.
+  /// Thread-safe. Throws DatabaseError("database pool exhausted ...") after the wait,
+  /// or when a session that had been discarded cannot be reopened.
   Lease acquire();
+
+  /// The waiting half of a lease for a run: `on_session` is called exactly once, on
+  /// this thread or on the thread that returns a session, unless cancel_acquire()
+  /// returns true first. Queued in `user_id`'s line when no session is free or the
+  /// user already holds options.max_sessions_per_user; no timeout (the caller's own
+  /// deadline or stop token bounds the wait). `on_session` must not throw. The
+  /// receiver turns what it gets into a Lease with take(), under the same user.
+  using PendingSession = std::unique_ptr<soci::session>;
+  std::uint64_t acquire_async(const std::string& user_id,
+                              std::function<void(PendingSession)> on_session);
+  /// Takes a waiter out of the line: true when its callback will never be called.
+  bool cancel_acquire(std::uint64_t ticket);
+  /// The lease of a session acquire_async() handed over (reopened first when it had
+  /// been discarded; on failure the slot goes back to the pool and this throws
+  /// DatabaseError).
+  Lease take(PendingSession session, const std::string& user_id);
 
   /// "sqlite3" or "postgresql".
   const std::string& backend() const;
@@ -76,7 +102,7 @@ class DatabaseSessionManager {
   struct Stats {
     std::uint32_t size = 0;                  ///< sessions in the pool
     std::uint32_t in_use = 0;                ///< currently leased
-    std::uint32_t waiting = 0;               ///< acquire() calls blocked right now
+    std::uint32_t waiting = 0;               ///< leases waiting in line right now
     std::uint64_t waits = 0;                 ///< acquire() calls that found no free session at once
     std::chrono::nanoseconds total_wait{0};  ///< time those calls spent waiting
   };
@@ -85,5 +111,10 @@ class DatabaseSessionManager {
  private:
   std::shared_ptr<SessionPool> pool_;
 };
+
+/// Gives `session`, held by `user`, to the next waiter of `pool` whose share allows,
+/// or back to its free list (internal: Lease::release and take()'s failure path).
+void return_session(SessionPool& pool, std::unique_ptr<soci::session> session,
+                    const std::string& user);
 
 }  // namespace agenthost::database

@@ -15,10 +15,11 @@ AgentInstanceFactory::AgentInstanceFactory(const registry::AgentClassRegistry& r
         "call freeze() before creating agents");
 }
 
-std::unique_ptr<RunScope> AgentInstanceFactory::open_scope(
-    agenthost::ExecutionContext context, const registry::AgentClass& agent_class) const {
+std::unique_ptr<RunScope> AgentInstanceFactory::open_scope(agenthost::ExecutionContext context,
+                                                           const registry::AgentClass& agent_class,
+                                                           fiber::FiberWaiter& waiter) const {
   return std::make_unique<RunScope>(std::move(context), agent_class, registry_, database_, store_,
-                                    router_);
+                                    router_, waiter);
 }
 
 }  // namespace agenthost::execution

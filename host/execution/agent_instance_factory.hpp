@@ -2,7 +2,8 @@
 /// \file
 /// AgentInstanceFactory: makes the RunScope of each run (a fresh agent instance and
 /// the services injected into it). Built once at startup from the frozen registry
-/// and the host's database, event store and router; used by every worker thread.
+/// and the host's database (the agents' pool), event store and router; used by every
+/// run's fiber.
 
 #include <memory>
 
@@ -11,6 +12,7 @@
 #include "events/event_router.hpp"
 #include "events/event_store.hpp"
 #include "execution/run_scope.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::execution {
@@ -27,7 +29,8 @@ class AgentInstanceFactory {
   /// The scope of one run of `agent_class` in `context` (see RunScope's constructor
   /// for what is created and how it fails). Thread-safe.
   std::unique_ptr<RunScope> open_scope(agenthost::ExecutionContext context,
-                                       const registry::AgentClass& agent_class) const;
+                                       const registry::AgentClass& agent_class,
+                                       fiber::FiberWaiter& waiter) const;
 
   const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
 

@@ -16,7 +16,6 @@ void ExecutionEngine::rotate_in_locked(UserExecutionEngine& user) {
   if (user.in_rotation || !user.can_start()) return;
   rotation_.push_back(&user);
   user.in_rotation = true;
-  work_.notify_one();
 }
 
 void ExecutionEngine::make_ready_locked(const std::shared_ptr<RunEntry>& run) {
@@ -70,6 +69,7 @@ ExecutionEngine::Occupancy ExecutionEngine::occupancy() const {
     o.runs = runs_.size();
     o.users = users_.size();
     o.threads = threads_.size();
+    o.active = active_runs_;
   }
   o.timers = timer_.pending();
   return o;

@@ -1,4 +1,4 @@
-// ExecutionEngine: the workers, and how every run ends.
+// ExecutionEngine: starting runs as fibers, and how every run ends.
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -32,11 +32,9 @@ RunOutcome host_failure(const agenthost::ExecutionContext& context, const std::s
 
 }  // namespace
 
-void ExecutionEngine::worker_loop() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    work_.wait(lock, [&] { return stop_workers_ || !rotation_.empty(); });
-    if (rotation_.empty()) return;  // stopping, and nothing left to start
+ExecutionEngine::EntryList ExecutionEngine::take_startable_locked() {
+  EntryList startable;
+  while (active_runs_ < options_.max_active_runs && !rotation_.empty()) {
     UserExecutionEngine* user = rotation_.front();
     rotation_.pop_front();
     user->in_rotation = false;
@@ -45,11 +43,14 @@ void ExecutionEngine::worker_loop() {
     run->phase = RunEntry::Phase::running;
     run->started_at = std::chrono::steady_clock::now();
     rotate_in_locked(*user);  // back at the end of the line if it has more
-    lock.unlock();
-    execute(run);
-    run.reset();
-    lock.lock();
+    ++active_runs_;
+    startable.push_back(std::move(run));
   }
+  return startable;
+}
+
+void ExecutionEngine::start(const EntryList& runs) {
+  for (const auto& run : runs) scheduler_.spawn(run->waiter, [this, run] { execute(run); });
 }
 
 void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
@@ -63,7 +64,11 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
 
   std::optional<RunOutcome> outcome;
   try {
-    if (!runs_store_.mark_running(run->run_id(), std::chrono::system_clock::now()))
+    bool marked = false;  // the host's record write waits off this worker thread
+    run->waiter->run_blocking([&] {
+      marked = runs_store_.mark_running(run->run_id(), std::chrono::system_clock::now());
+    });
+    if (!marked)
       outcome = host_failure(context, "the run's record was no longer queued when it started",
                              store_, router_);
   } catch (const std::exception& e) {
@@ -73,7 +78,7 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   if (!outcome) {
     std::unique_ptr<RunScope> scope;
     try {
-      scope = factory_.open_scope(context, run->agent_class);
+      scope = factory_.open_scope(context, run->agent_class, *run->waiter);
     } catch (const std::exception& e) {
       outcome = host_failure(context, std::string("could not prepare the run: ") + e.what(), store_,
                              router_);
@@ -116,23 +121,27 @@ void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,
                                bool started) {
   const auto& corr = run->context.correlation_id();
-  // 1. The terminal event is durable before anyone can see the run as final.
-  if (outcome.event_count > 0) {
-    try {
-      store_.flush();
-    } catch (const std::exception& e) {
-      spdlog::error("[{}] the run's events could not be stored ({}); writing its status anyway",
-                    corr, e.what());
+  // 1 and 2 wait for the database: on the blocking pool when called on the run's
+  // fiber (its worker thread carries other runs meanwhile), inline otherwise.
+  run->waiter->run_blocking([&] {
+    // 1. The terminal event is durable before anyone can see the run as final.
+    if (outcome.event_count > 0) {
+      try {
+        store_.flush();
+      } catch (const std::exception& e) {
+        spdlog::error("[{}] the run's events could not be stored ({}); writing its status anyway",
+                      corr, e.what());
+      }
     }
-  }
-  // 2. The final status.
-  try {
-    runs_store_.mark_finished(run->run_id(), outcome.status, outcome.result, outcome.error,
-                              std::chrono::system_clock::now());
-  } catch (const std::exception& e) {
-    spdlog::error("[{}] could not record the run's final status {}: {}", corr, outcome.status,
-                  e.what());
-  }
+    // 2. The final status.
+    try {
+      runs_store_.mark_finished(run->run_id(), outcome.status, outcome.result, outcome.error,
+                                std::chrono::system_clock::now());
+    } catch (const std::exception& e) {
+      spdlog::error("[{}] could not record the run's final status {}: {}", corr, outcome.status,
+                    e.what());
+    }
+  });
   // 3. Monitoring, the subscription, and the engine's own maps.
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};
@@ -146,6 +155,7 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
                run->context.agent_name(), outcome.event_count, duration.count() / 1000);
   run->subscription.reset();
   run->subscriber.reset();
+  EntryList startable;  // the freed slot, thread and user cap may let runs start
   {
     std::lock_guard lock(mutex_);
     if (started) {
@@ -153,11 +163,14 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
       auto& user = users_.at(run->user_id());
       user.finish_active();
       rotate_in_locked(user);
+      --active_runs_;
     }
     drop_if_idle_locked(run->user_id(), run->thread_id());
+    startable = take_startable_locked();
     runs_.erase(run->run_id());
     run_gone_.notify_all();
   }
+  start(startable);
   // 4. Final for everyone.
   run->finished.set_value(std::move(outcome));
 }

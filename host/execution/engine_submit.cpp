@@ -117,14 +117,16 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   const auto current = check_admission(request, thread_id);
 
   auto control = std::make_shared<RunControl>();
+  auto waiter = std::make_shared<fiber::FiberWaiter>(request.user_id, blocking_);
   std::optional<agenthost::ExecutionContext> context;
   try {
     agenthost::ResourceLimits limits;
     limits.max_concurrent_runs = current.max_concurrent_runs_per_user;
     limits.max_queued_runs = current.max_queued_runs_per_user;
     limits.run_timeout = current.run_timeout;
-    context = context::make_run_context({request.user_id, thread_id, request.agent,
-                                         std::move(request.metadata), limits, control->token()});
+    context =
+        context::make_run_context({request.user_id, thread_id, request.agent,
+                                   std::move(request.metadata), limits, control->token(), waiter});
   } catch (const agenthost::ContextError& e) {
     throw RunRefused(refusal::invalid, e.what());
   }
@@ -142,8 +144,8 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   std::promise<RunOutcome> promise;
   RunTicket ticket{context->run_id(), thread_id, context->request_id(),
                    promise.get_future().share()};
-  auto run = std::make_shared<RunEntry>(ticket, *agent_class, control, std::move(*context),
-                                        std::move(request.input));
+  auto run = std::make_shared<RunEntry>(ticket, *agent_class, control, std::move(waiter),
+                                        std::move(*context), std::move(request.input));
   run->finished = std::move(promise);
   if (subscriber) {
     run->subscription = router_.subscribe(run->user_id(), run->run_id(), subscriber);
@@ -151,12 +153,15 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   }
 
   EntryList victims;
+  EntryList startable;
   {
     std::lock_guard lock(mutex_);
     runs_.emplace(run->run_id(), run);
     state_.record_submitted(run->user_id());
     victims = enqueue_locked(run, request.strategy);
+    startable = take_startable_locked();
   }
+  start(startable);
   spdlog::debug("[{}] run queued: agent={} strategy={}", run->context.correlation_id(),
                 request.agent, to_string(request.strategy));
   for (const auto& victim : victims) end_unstarted(victim);

@@ -27,6 +27,10 @@ void check_options(const EngineOptions& options) {
       throw std::invalid_argument(std::string("EngineOptions.") + name + " must be greater than 0");
   };
   positive(options.worker_threads > 0, "worker_threads");
+  positive(options.max_active_runs > 0, "max_active_runs");
+  positive(options.blocking_threads > 0, "blocking_threads");
+  if (options.fiber_stack_size < 64 * 1024)
+    throw std::invalid_argument("EngineOptions.fiber_stack_size must be at least 64 KiB");
   positive(options.max_concurrent_runs_per_user > 0, "max_concurrent_runs_per_user");
   positive(options.run_timeout.count() > 0, "run_timeout");
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");

@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <future>
 #include <optional>
@@ -84,8 +85,17 @@ struct RunLimits {
 };
 
 struct EngineOptions {
-  /// Threads that run agent code, shared by all users. Agents may block.
-  std::uint32_t worker_threads = 16;
+  /// Threads that run agent code, shared by all users; each carries many runs as
+  /// fibers (a run that waits gives its thread to another). Not a cap on runs.
+  std::uint32_t worker_threads = 4;
+  /// Runs started and not ended (running or waiting), all users together: bounds
+  /// memory. Beyond it, ready runs wait their turn, fairly by user.
+  std::uint32_t max_active_runs = 10000;
+  /// Threads for blocking calls made while a run is suspended (scoped database
+  /// transactions, the host's run records, agents' run_blocking work).
+  std::uint32_t blocking_threads = 16;
+  /// Stack reserved per run (resident: only the pages it touches).
+  std::size_t fiber_stack_size = 256 * 1024;
   /// Runs of one user on workers at once.
   std::uint32_t max_concurrent_runs_per_user = 5;
   /// Runs of one user that may wait (for the user's concurrency cap, their thread or

@@ -30,36 +30,30 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
       store_(store),
       router_(router),
       factory_(registry, database, store, router),
-      state_(ExecutionStateStore::Options{options.idle_user_stats_ttl, options.worker_threads,
+      state_(ExecutionStateStore::Options{options.idle_user_stats_ttl, options.max_active_runs,
                                           options.max_concurrent_runs_per_user}),
       observer_(observer),
       limits_{options.max_concurrent_runs_per_user, options.max_queued_runs_per_user,
-              options.run_timeout} {
-  try {
-    workers_.reserve(options_.worker_threads);
-    for (std::uint32_t i = 0; i < options_.worker_threads; ++i)
-      workers_.emplace_back([this] { worker_loop(); });
-  } catch (...) {
-    {
-      std::lock_guard lock(mutex_);
-      stop_workers_ = true;
-    }
-    work_.notify_all();
-    for (auto& w : workers_) w.join();
-    throw;
-  }
-}
+              options.run_timeout},
+      blocking_(options_.blocking_threads),
+      scheduler_(
+          fiber::FiberScheduler::Options{options_.worker_threads, options_.fiber_stack_size}) {}
 
 ExecutionEngine::~ExecutionEngine() { shutdown(std::chrono::milliseconds(0)); }
 
 void ExecutionEngine::update_limits(const RunLimits& limits) {
   check_limits(limits);
-  std::lock_guard lock(mutex_);
-  limits_ = limits;
-  for (auto& [user_id, user] : users_) {
-    user.set_limits(limits.max_concurrent_runs_per_user, limits.max_queued_runs_per_user);
-    rotate_in_locked(user);  // a raised cap may let a waiting run start now
+  EntryList startable;
+  {
+    std::lock_guard lock(mutex_);
+    limits_ = limits;
+    for (auto& [user_id, user] : users_) {
+      user.set_limits(limits.max_concurrent_runs_per_user, limits.max_queued_runs_per_user);
+      rotate_in_locked(user);  // a raised cap may let a waiting run start now
+    }
+    startable = take_startable_locked();
   }
+  start(startable);
 }
 
 RunLimits ExecutionEngine::limits() const {
@@ -69,6 +63,7 @@ RunLimits ExecutionEngine::limits() const {
 
 bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) {
   std::shared_ptr<RunEntry> queued;
+  EntryList startable;  // the run's thread may pass to the next run
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(std::string(run_id));
@@ -80,6 +75,7 @@ bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) 
         detach_unstarted_locked(run);
         drop_if_idle_locked(run->user_id(), run->thread_id());
         queued = run;
+        startable = take_startable_locked();
       }
       spdlog::info("[{}] run cancel requested", run->context.correlation_id());
     } else {
@@ -88,6 +84,7 @@ bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) 
       return runs_store_.find_run(std::string(run_id), std::string(user_id)).has_value();
     }
   }
+  start(startable);
   if (queued) end_unstarted(queued);
   return true;
 }
@@ -122,10 +119,8 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
   {
     std::unique_lock lock(mutex_);
     run_gone_.wait(lock, [&] { return runs_.empty(); });
-    stop_workers_ = true;
   }
-  work_.notify_all();
-  for (auto& w : workers_) w.join();
+  scheduler_.stop();  // the last fibers return from their final step
   shut_down_ = true;
   spdlog::info("execution engine stopped");
 }

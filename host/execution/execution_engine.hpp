@@ -1,19 +1,27 @@
 #pragma once
 /// \file
 /// ExecutionEngine: accepts runs, queues them per user and per thread, runs their
-/// agents on a bounded pool of worker threads, stops them on cancel, interrupt,
+/// agents as fibers on a few worker threads, stops them on cancel, interrupt,
 /// timeout or shutdown, and records how each one ended.
 ///
+/// Runs as fibers (host/fiber). A started run is a fiber on one of
+/// `worker_threads` threads. When it waits (sleep_for, a database session, a
+/// blocking call through run_blocking or a scoped transaction) it is suspended and
+/// its thread runs other runs, so a waiting run costs its fiber's touched stack and
+/// its records (a few KiB), not a thread, and no database session unless its agent
+/// holds a run-level transaction. The host's own blocking work for a run (its
+/// record at start and end) goes to the blocking pool, fair by user.
+///
 /// Scheduling. Each user with accepted, unfinished runs has a UserExecutionEngine
-/// (cap: max_concurrent_runs_per_user running, max_queued_runs_per_user waiting).
+/// (cap: max_concurrent_runs_per_user started, max_queued_runs_per_user waiting).
 /// A thread runs one run at a time; a run becomes "ready" only when it is its
-/// thread's current run. Idle workers take ready runs round-robin across users, not
-/// in global submission order, so a user with a hundred queued runs delays another
-/// user's next start by at most one run per busy user, and only when every worker is
-/// taken. Maps of users, threads and runs hold only unfinished runs' state: they
+/// thread's current run. Ready runs start round-robin across users while fewer than
+/// max_active_runs are started, so a user with a hundred queued runs delays another
+/// user's next start by at most one run per waiting user, and only when the host
+/// is full. Maps of users, threads and runs hold only unfinished runs' state: they
 /// shrink back to empty when the host is idle.
 ///
-/// Ending a run. A worker builds the run's RunScope, which runs the agent and emits
+/// Ending a run. The run's fiber builds its RunScope, which runs the agent and emits
 /// its terminal event; then the engine flushes the event store (the terminal event is
 /// durable), writes the final status (RunStore::mark_finished), updates the
 /// monitoring figures and only then completes RunTicket::finished. A run stopped
@@ -28,18 +36,18 @@
 ///    cause "interrupted";
 ///  - stopped by shutdown(): interrupted / agent_death cause "shutdown" (ended by the
 ///    host, not by the user or the agent: resubmitting is the remedy).
-/// A run that started (a worker took it) emits agent_started first; one stopped
-/// before that emits its terminal event alone, with seq 1.
+/// A run that started emits agent_started first; one stopped before that emits its
+/// terminal event alone, with seq 1.
 ///
 /// Submission is serialised (one submit at a time writes its thread and run record),
 /// which keeps the limit and thread-busy checks exact; it costs a few database round
 /// trips (thread lookup or creation, run insert) on the submitting thread and never
-/// waits for a worker.
+/// waits for a run to start.
 ///
-/// Timeouts and agents that ignore their stop token: at the deadline the run's token
-/// is triggered (and its current SQL statement interrupted); the run ends timed_out
-/// when run() returns. A run() that never returns keeps its worker; the engine does
-/// not abandon threads running plugin code.
+/// Stopping: cancel, timeout, interrupt and shutdown trigger the run's stop token;
+/// a run suspended in a wait is woken at once (its wait returns or throws), and a
+/// statement its agent runs is interrupted. An agent that ignores its token keeps its
+/// fiber (and, while it computes without waiting, its worker thread).
 
 #include <chrono>
 #include <condition_variable>
@@ -50,7 +58,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -66,15 +73,18 @@
 #include "execution/run_observer.hpp"
 #include "execution/run_timer.hpp"
 #include "execution/user_execution_engine.hpp"
+#include "fiber/blocking_pool.hpp"
+#include "fiber/fiber_scheduler.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::execution {
 
 class ExecutionEngine {
  public:
-  /// Starts the worker threads and the timeout timer. Everything passed by reference
-  /// must outlive the engine. Throws std::invalid_argument for a bad option (see
-  /// check_options) or a registry that is not frozen.
+  /// Starts the worker threads, the blocking pool and the timeout timer. Everything
+  /// passed by reference must outlive the engine; `database` is the agents' pool.
+  /// Throws std::invalid_argument for a bad option (see check_options) or a registry
+  /// that is not frozen.
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
                   events::EventStore& store, events::EventRouter& router,
@@ -113,8 +123,8 @@ class ExecutionEngine {
   /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)
   /// go on until `drain_timeout`, then stops the rest with agent_death cause
   /// shutdown (status interrupted), waits until every run is final and every scope
-  /// released, and stops the workers and the timer. Idempotent; any thread except a
-  /// worker (an agent) or a sink.
+  /// released, and stops the worker threads, the blocking pool and the timer.
+  /// Idempotent; any thread except a worker (an agent) or a sink.
   void shutdown(std::chrono::milliseconds drain_timeout);
 
   /// Monitoring figures (per user and host-wide).
@@ -136,6 +146,7 @@ class ExecutionEngine {
     std::size_t users = 0;    ///< UserExecutionEngines
     std::size_t threads = 0;  ///< threads with a current or waiting run
     std::size_t timers = 0;   ///< pending run deadlines
+    std::size_t active = 0;   ///< started and not ended (running or waiting)
   };
   Occupancy occupancy() const;
 
@@ -155,9 +166,12 @@ class ExecutionEngine {
   void store_run(const database::RunRecord& record);
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
 
-  // Workers and run endings, in engine_run.cpp.
-  void worker_loop();
-  void execute(const std::shared_ptr<RunEntry>& run);
+  // Starting runs and ending them, in engine_run.cpp.
+  /// Takes ready runs in turn while fewer than max_active_runs are started; the
+  /// caller starts them (start()) once it has released the lock.
+  EntryList take_startable_locked();
+  void start(const EntryList& runs);
+  void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
 
@@ -184,17 +198,18 @@ class ExecutionEngine {
   bool shut_down_ = false;  // guarded by shutdown_mutex_
 
   mutable std::mutex mutex_;          // everything below
-  std::condition_variable work_;      // workers: a user entered the rotation, or stop
   std::condition_variable run_gone_;  // shutdown: runs_ shrank
   std::unordered_map<std::string, std::shared_ptr<RunEntry>> runs_;
   std::unordered_map<std::string, UserExecutionEngine> users_;
   std::unordered_map<std::string, ThreadSlot> threads_;
   std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
+  std::uint32_t active_runs_ = 0;              // started and not ended
   RunLimits limits_;
-  bool stop_workers_ = false;
 
   RunTimer timer_;
-  std::vector<std::thread> workers_;  // last: started once everything above exists
+  // Last: started once everything above exists, stopped first (after every run ended).
+  fiber::BlockingPool blocking_;
+  fiber::FiberScheduler scheduler_;
 };
 
 }  // namespace agenthost::execution

@@ -15,6 +15,7 @@
 #include "events/event_sink.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/run_control.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::execution {
@@ -23,23 +24,26 @@ struct RunEntry {
   /// Where the run is. Changed only under the engine's lock.
   enum class Phase {
     waiting_for_thread,  ///< queued behind another run of its thread
-    ready,               ///< in its user's ready queue, waiting for a worker
-    running,             ///< a worker took it (scope being built, agent running)
+    ready,               ///< in its user's ready queue, waiting for its turn to start
+    running,             ///< its fiber started (scope being built, agent running or waiting)
     ending               ///< its terminal event and status are being written
   };
 
   RunEntry(RunTicket ids, const registry::AgentClass& agent, std::shared_ptr<RunControl> ctl,
-           agenthost::ExecutionContext ctx, boost::json::value in)
+           std::shared_ptr<fiber::FiberWaiter> wait, agenthost::ExecutionContext ctx,
+           boost::json::value in)
       : ticket(std::move(ids)),
         agent_class(agent),
         control(std::move(ctl)),
+        waiter(std::move(wait)),
         context(std::move(ctx)),
         input(std::move(in)) {}
 
   const RunTicket ticket;  ///< ids; its `finished` is the future of `finished` below
   const registry::AgentClass& agent_class;
-  const std::shared_ptr<RunControl> control;  ///< shared with the timeout timer
-  const agenthost::ExecutionContext context;  ///< carries control->token()
+  const std::shared_ptr<RunControl> control;         ///< shared with the timeout timer
+  const std::shared_ptr<fiber::FiberWaiter> waiter;  ///< the run's fiber (also in context)
+  const agenthost::ExecutionContext context;         ///< carries control->token()
   const boost::json::value input;
 
   const std::string& run_id() const noexcept { return context.run_id(); }
@@ -48,7 +52,7 @@ struct RunEntry {
 
   Phase phase = Phase::waiting_for_thread;  // guarded by the engine's lock
   std::chrono::steady_clock::time_point submitted_at = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point started_at;  // set by the worker that takes it
+  std::chrono::steady_clock::time_point started_at;  // set when its fiber is started
   /// The submitter's sink (owned here: the router holds it weakly) and its
   /// subscription, made before the run can emit; both reset once the run is final.
   std::shared_ptr<events::EventSink> subscriber;

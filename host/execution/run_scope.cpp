@@ -29,11 +29,11 @@ struct LoggedRunHooks : QuietRunHooks {
 RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
                    const registry::AgentClassRegistry& registry,
                    database::DatabaseSessionManager& database, events::EventStore& store,
-                   events::EventRouter& router)
+                   events::EventRouter& router, fiber::FiberWaiter& waiter)
     : library_(agent_class.library),
       context_(std::move(context)),
       emitter_(context_, store, router),
-      db_(database.acquire(), context_),
+      db_(database, context_, waiter),
       tools_(registry, context_, emitter_),
       sequence_(agent_class, context_, emitter_, db_, tools_) {}
 

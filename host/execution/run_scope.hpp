@@ -22,24 +22,26 @@
 #include "execution/run_outcome.hpp"
 #include "execution/run_sequence.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "registry/plugin_library.hpp"
 
 namespace agenthost::execution {
 
-/// One run's owned objects. Created by AgentInstanceFactory on the worker thread
-/// that runs the agent, used by that thread only (except the emitter and the tool
-/// dispatcher, which an agent may use from its own threads until run() returns),
-/// destroyed on that thread. Not movable: its members refer to each other.
+/// One run's owned objects. Created by AgentInstanceFactory on the run's fiber, used
+/// there only (except the emitter and the tool dispatcher, which an agent may use
+/// from its own threads until run() returns), destroyed there. Not movable: its
+/// members refer to each other.
 class RunScope {
  public:
-  /// Builds the emitter (bound to the context's user, thread and run), leases a
-  /// database session and begins the run's transaction, and creates the tool
-  /// dispatcher; the agent is created by execute(). Throws what those throw (for
-  /// example DatabaseError when the pool has no session): nothing was emitted then.
+  /// Builds the emitter (bound to the context's user, thread and run), the run's
+  /// database session (which leases nothing until the agent uses it) and the tool
+  /// dispatcher; the agent is created by execute(). Throws what those throw: nothing
+  /// was emitted then. `waiter` is the run's; it and `database` (the agents' pool)
+  /// must outlive the scope.
   RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
            const registry::AgentClassRegistry& registry, database::DatabaseSessionManager& database,
-           events::EventStore& store, events::EventRouter& router);
+           events::EventStore& store, events::EventRouter& router, fiber::FiberWaiter& waiter);
   /// Releases whatever is left, in reverse order: the agent (wrapped), the tool
   /// dispatcher (ended), the database session (rolled back if still open), the
   /// emitter (closed), the context, and last the plugin library reference.

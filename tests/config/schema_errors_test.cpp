@@ -88,7 +88,7 @@ TEST_CASE("a key without a value is refused at the key") {
 TEST_CASE("a section without keys takes the defaults") {
   const auto config = load("server:\nlimits:\n");
   CHECK(config.server.port == 8080);
-  CHECK(config.limits.worker_threads == 16);
+  CHECK(config.limits.worker_threads == 4);
 }
 
 TEST_CASE("values out of range are refused with the allowed range") {

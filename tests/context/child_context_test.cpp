@@ -11,8 +11,13 @@ using agenthost::ExecutionContext;
 namespace {
 
 ExecutionContext top_level(std::stop_token stop = {}) {
-  return agenthost::context::make_run_context(
-      {"user-bob", "thread-b1", "triage", {{"origin", "test-suite"}}, {}, std::move(stop)});
+  return agenthost::context::make_run_context({"user-bob",
+                                               "thread-b1",
+                                               "triage",
+                                               {{"origin", "test-suite"}},
+                                               {},
+                                               std::move(stop),
+                                               nullptr});
 }
 
 }  // namespace

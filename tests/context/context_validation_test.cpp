@@ -131,10 +131,15 @@ TEST_CASE("make_run_context generates fresh run and request ids and validates th
   std::stop_source stop;
   agenthost::ResourceLimits limits;
   limits.max_concurrent_runs = 2;
-  auto a = agenthost::context::make_run_context(
-      {"user-alice", "thread-4f2a", "echo", {{"client", "web"}}, limits, stop.get_token()});
+  auto a = agenthost::context::make_run_context({"user-alice",
+                                                 "thread-4f2a",
+                                                 "echo",
+                                                 {{"client", "web"}},
+                                                 limits,
+                                                 stop.get_token(),
+                                                 nullptr});
   auto b = agenthost::context::make_run_context(
-      {"user-alice", "thread-4f2a", "echo", {}, limits, stop.get_token()});
+      {"user-alice", "thread-4f2a", "echo", {}, limits, stop.get_token(), nullptr});
   CHECK(a.run_id().size() == agenthost::context::kRandomIdLength);
   CHECK(a.run_id() != b.run_id());
   CHECK(a.request_id() != b.request_id());
@@ -149,11 +154,11 @@ TEST_CASE("make_run_context generates fresh run and request ids and validates th
   CHECK_FALSE(a.sleep_for(std::chrono::seconds(30)));
 
   CHECK_THROWS_AS(agenthost::context::make_run_context(
-                      {"default", "thread-4f2a", "echo", {}, limits, stop.get_token()}),
+                      {"default", "thread-4f2a", "echo", {}, limits, stop.get_token(), nullptr}),
                   ContextError);
   try {
     (void)agenthost::context::make_run_context(
-        {"user-alice", "thread-4f2a", "echo", {{"run_id", "forged"}}, limits, {}});
+        {"user-alice", "thread-4f2a", "echo", {{"run_id", "forged"}}, limits, {}, nullptr});
     FAIL("reserved metadata key accepted");
   } catch (const ContextError& e) {
     CHECK(e.field() == "metadata.run_id");

@@ -9,6 +9,8 @@
 
 #include "database/run_database_session.hpp"
 #include "database_test_support.hpp"
+#include "fiber/blocking_pool.hpp"
+#include "fiber/fiber_waiter.hpp"
 
 using namespace agenthost::database;
 using namespace agenthost::database::test;
@@ -24,6 +26,14 @@ agenthost::ExecutionContext context_for(const std::string& run_id) {
   f.request_id = "request-" + run_id;
   f.agent_name = "notes_agent";
   return agenthost::ExecutionContext::create(std::move(f));
+}
+
+// These tests call the session from plain threads: its waits block them, as they
+// block an agent's own threads in the host.
+agenthost::fiber::FiberWaiter& off_fiber_waiter() {
+  static agenthost::fiber::BlockingPool pool(1);
+  static agenthost::fiber::FiberWaiter waiter("user-alice", pool);
+  return waiter;
 }
 
 // The agent's own table, made by the test outside any run.
@@ -48,7 +58,7 @@ TEST_CASE("a committed run keeps the agent's writes", "[database][run_session]")
   auto manager = db.open_migrated();
   create_notes_table(*manager);
 
-  RunDatabaseSession run(manager->acquire(), context_for("run-commit-1"));
+  RunDatabaseSession run(*manager, context_for("run-commit-1"), off_fiber_waiter());
   CHECK(run.backend() == backend);
   run.sql() << "INSERT INTO notes (id, body) VALUES ('n1', 'kept')";
   CHECK(notes_named(*manager, "n1") == 0);  // not visible before the commit
@@ -71,7 +81,7 @@ TEST_CASE("a rolled back run leaves nothing behind", "[database][run_session]") 
   auto manager = db.open_migrated();
   create_notes_table(*manager);
 
-  RunDatabaseSession run(manager->acquire(), context_for("run-rollback-1"));
+  RunDatabaseSession run(*manager, context_for("run-rollback-1"), off_fiber_waiter());
   run.sql() << "INSERT INTO notes (id, body) VALUES ('n2', 'discarded')";
   run.rollback();
   CHECK(notes_named(*manager, "n2") == 0);
@@ -87,7 +97,7 @@ TEST_CASE("a run session destroyed without commit rolls back", "[database][run_s
   auto manager = db.open_migrated([](DatabaseOptions& o) { o.pool_size = 1; });
   create_notes_table(*manager);
   {
-    RunDatabaseSession run(manager->acquire(), context_for("run-abandoned-1"));
+    RunDatabaseSession run(*manager, context_for("run-abandoned-1"), off_fiber_waiter());
     run.sql() << "INSERT INTO notes (id, body) VALUES ('n3', 'abandoned')";
     CHECK(manager->stats().in_use == 1);
   }
@@ -107,8 +117,8 @@ TEST_CASE("two runs' transactions do not see each other's writes", "[database][r
   TestDatabase db(backend);
   auto manager = db.open_migrated();
   create_notes_table(*manager);
-  RunDatabaseSession writer(manager->acquire(), context_for("run-writer-1"));
-  RunDatabaseSession reader(manager->acquire(), context_for("run-reader-1"));
+  RunDatabaseSession writer(*manager, context_for("run-writer-1"), off_fiber_waiter());
+  RunDatabaseSession reader(*manager, context_for("run-reader-1"), off_fiber_waiter());
   writer.sql() << "INSERT INTO notes (id, body) VALUES ('w', 'uncommitted')";
   long long seen = -1;
   reader.sql() << "SELECT COUNT(*) FROM notes", soci::into(seen);
@@ -122,7 +132,7 @@ TEST_CASE("interrupt() stops the statement an agent is running", "[database][run
   CAPTURE(backend);
   TestDatabase db(backend);
   auto manager = db.open_migrated();
-  RunDatabaseSession run(manager->acquire(), context_for("run-slow-1"));
+  RunDatabaseSession run(*manager, context_for("run-slow-1"), off_fiber_waiter());
   const std::string endless =
       backend == "sqlite3"
           ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT MAX(i) FROM n"
@@ -146,7 +156,7 @@ TEST_CASE("interrupt() stops the statement an agent is running", "[database][run
   CHECK(manager->stats().in_use == 0);
 }
 
-TEST_CASE("a run that never uses sql() ends without a transaction and gives its session back",
+TEST_CASE("a run that never uses sql() ends without a transaction and without a session",
           "[database][run_session]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);
@@ -154,22 +164,23 @@ TEST_CASE("a run that never uses sql() ends without a transaction and gives its 
   auto manager = db.open_migrated();
   const auto idle = manager->stats().in_use;
   {
-    RunDatabaseSession unused(manager->acquire(), context_for("run-unused-1"));
-    CHECK(manager->stats().in_use == idle + 1);
+    RunDatabaseSession unused(*manager, context_for("run-unused-1"), off_fiber_waiter());
+    CHECK(manager->stats().in_use == idle);  // nothing leased before the first use
+    CHECK_FALSE(unused.holds_session());
     unused.commit();  // nothing to commit: no BEGIN was ever sent
     CHECK_FALSE(unused.is_open());
     CHECK(manager->stats().in_use == idle);
     CHECK_THROWS_AS(unused.sql(), agenthost::RunEnded);
   }
   {
-    RunDatabaseSession unused(manager->acquire(), context_for("run-unused-2"));
+    RunDatabaseSession unused(*manager, context_for("run-unused-2"), off_fiber_waiter());
     unused.interrupt();  // no statement: nothing to interrupt, nothing breaks
     unused.rollback();
     CHECK(manager->stats().in_use == idle);
   }
   // The sessions went back clean: a later run's transaction works as usual.
   create_notes_table(*manager);
-  RunDatabaseSession later(manager->acquire(), context_for("run-later-1"));
+  RunDatabaseSession later(*manager, context_for("run-later-1"), off_fiber_waiter());
   later.sql() << "INSERT INTO notes (id, body) VALUES ('k', 'kept')";
   later.commit();
   long long rows = 0;

@@ -90,6 +90,11 @@ std::unique_ptr<ExecutionEngine> TestHost::make_engine(EngineOptions options) {
   return std::make_unique<ExecutionEngine>(options, registry, *manager, *runs, *log, router);
 }
 
+std::unique_ptr<ExecutionEngine> TestHost::make_engine(
+    EngineOptions options, database::DatabaseSessionManager& agent_pool) {
+  return std::make_unique<ExecutionEngine>(options, registry, agent_pool, *runs, *log, router);
+}
+
 long long TestHost::notes_of(const std::string& run_id) {
   auto lease = manager->acquire();
   long long n = -1;
@@ -193,6 +198,73 @@ class WriteThenWait final : public agenthost::Agent {
   }
 };
 
+std::string string_field(const boost::json::value& input, const char* key, const char* fallback) {
+  if (input.is_object())
+    if (const auto* v = input.as_object().if_contains(key); v && v->is_string())
+      return std::string(v->as_string());
+  return fallback;
+}
+
+// Opens the run-level transaction with a read (no write lock, even on SQLite), then
+// waits until stopped: holds its session across the wait, as plain sql() users do.
+class ReadThenWait final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  boost::json::value run(const boost::json::value&) override {
+    long long rows = 0;
+    db().sql() << "SELECT COUNT(*) FROM agent_notes", soci::into(rows);
+    events().thinking("read; waiting to be stopped");
+    context().sleep_for(std::chrono::minutes(5));
+    return rows;
+  }
+};
+
+// Writes in a scoped transaction, waits input.ms (until stopped), writes again in
+// another: the session is held only inside the two blocks.
+class ScopedThenWait final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  boost::json::value run(const boost::json::value& input) override {
+    const std::string value = string_field(input, "value", "scoped");
+    const std::string run_id = context().run_id();
+    auto insert = [&](const std::string& v) {
+      db().transaction([&](soci::session& sql) {
+        sql << "INSERT INTO agent_notes (run_id, value) VALUES (:r, :v)", soci::use(run_id),
+            soci::use(v);
+      });
+    };
+    insert(value);
+    events().thinking("first block committed; waiting");
+    std::int64_t ms = 0;
+    if (input.is_object())
+      if (const auto* v = input.as_object().if_contains("ms"); v && v->is_int64())
+        ms = v->as_int64();
+    const bool slept = context().sleep_for(std::chrono::milliseconds(ms));
+    if (!slept) return {{"slept", false}};
+    insert(value + "-after");
+    return {{"slept", true}};
+  }
+};
+
+// A scoped transaction whose block throws after writing: rolled back, exception
+// rethrown to the agent, which carries on.
+class ScopedThrow final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  boost::json::value run(const boost::json::value&) override {
+    const std::string run_id = context().run_id();
+    try {
+      db().transaction([&](soci::session& sql) {
+        sql << "INSERT INTO agent_notes (run_id, value) VALUES (:r, 'doomed')", soci::use(run_id);
+        throw std::runtime_error("the block changed its mind");
+      });
+    } catch (const std::runtime_error& e) {
+      return {{"caught", e.what()}};
+    }
+    return "not thrown";
+  }
+};
+
 }  // namespace
 
 void register_probe_agents(registry::AgentClassRegistry& registry) {
@@ -209,6 +281,18 @@ void register_probe_agents(registry::AgentClassRegistry& registry) {
   add("probe.write_then_wait",
       [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
         return std::make_unique<WriteThenWait>(s);
+      });
+  add("probe.read_then_wait",
+      [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
+        return std::make_unique<ReadThenWait>(s);
+      });
+  add("probe.scoped_then_wait",
+      [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
+        return std::make_unique<ScopedThenWait>(s);
+      });
+  add("probe.scoped_throw",
+      [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
+        return std::make_unique<ScopedThrow>(s);
       });
 }
 

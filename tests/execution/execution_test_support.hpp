@@ -74,6 +74,9 @@ class TestHost {
   ~TestHost();
 
   std::unique_ptr<ExecutionEngine> make_engine(EngineOptions options);
+  /// The same with the agents' sessions from `agent_pool` (the host keeps `manager`).
+  std::unique_ptr<ExecutionEngine> make_engine(EngineOptions options,
+                                               database::DatabaseSessionManager& agent_pool);
   /// The sink writing to `journal`, for submit() and router subscriptions (the
   /// router holds sinks weakly: this one lives as long as the host).
   std::shared_ptr<events::EventSink> sink() { return journal_sink; }
@@ -113,7 +116,13 @@ EngineOptions test_options();
 ///    references to them in probe_leftovers() for use after the run; throws from
 ///    run() when its input has a member "throw";
 ///  - probe.write_then_wait {value}: inserts into agent_notes, then waits until the
-///    run is stopped (cancel, timeout, interrupt) and returns normally.
+///    run is stopped (cancel, timeout, interrupt) and returns normally;
+///  - probe.read_then_wait: reads in the run-level transaction (its session stays
+///    leased), then waits until stopped;
+///  - probe.scoped_then_wait {value, ms}: inserts in a scoped transaction, waits ms
+///    (returning {"slept": false} when stopped), inserts value-after in another;
+///  - probe.scoped_throw: a scoped transaction whose block inserts then throws; the
+///    agent returns {"caught": message}.
 struct ProbeLeftovers {
   std::mutex mutex;
   bool destroyed = false;

@@ -19,16 +19,25 @@ namespace {
 struct ScopeRun {
   TestHost& host;
   RunControl control;
+  // The scope runs on the test's thread, not on a fiber: its waits block the thread.
+  fiber::BlockingPool blocking{1};
+  std::shared_ptr<fiber::FiberWaiter> waiter =
+      std::make_shared<fiber::FiberWaiter>("user", blocking);
   ExecutionContext context;
   std::unique_ptr<RunScope> scope;
 
   ScopeRun(TestHost& h, const std::string& agent, const std::string& user = "user-alice")
       : host(h),
-        context(context::make_run_context(
-            {user, "thread-scope", agent, {{"origin", "scope test"}}, {}, control.token()})) {
+        context(context::make_run_context({user,
+                                           "thread-scope",
+                                           agent,
+                                           {{"origin", "scope test"}},
+                                           {},
+                                           control.token(),
+                                           waiter})) {
     AgentInstanceFactory factory(host.registry, *host.manager, *host.log, host.router);
     sub = host.router.subscribe(context.user_id(), context.run_id(), host.sink());
-    scope = factory.open_scope(context, *host.registry.find_agent(agent));
+    scope = factory.open_scope(context, *host.registry.find_agent(agent), *waiter);
   }
   std::vector<std::string> types() const { return host.journal.types_of(context.run_id()); }
 
@@ -42,7 +51,7 @@ TEST_CASE("a successful run: agent_started, agent events, agent_completed - writ
   TestHost host(backend);
   const auto leased_before = host.manager->stats().in_use;
   ScopeRun run(host, "dbwriter");
-  CHECK(host.manager->stats().in_use == leased_before + 1);  // the run's own session
+  CHECK(host.manager->stats().in_use == leased_before);  // nothing leased before first use
 
   auto outcome = run.scope->execute(boost::json::object{{"value", "kept"}}, run.control);
   CHECK(outcome.status == rs::completed);

@@ -16,7 +16,7 @@ using namespace agenthost::execution::test;
 namespace {
 
 ExecutionContext context_of(const std::string& user) {
-  return context::make_run_context({user, "thread-tools", "toolcaller", {}, {}, {}});
+  return context::make_run_context({user, "thread-tools", "toolcaller", {}, {}, {}, nullptr});
 }
 
 }  // namespace

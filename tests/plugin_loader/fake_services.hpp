@@ -44,6 +44,7 @@ class SqliteSession final : public DatabaseSession {
  public:
   SqliteSession();
   soci::session& sql() override { return sql_; }
+  void transaction(const std::function<void(soci::session&)>& work) override { work(sql_); }
   const std::string& backend() const override { return backend_; }
 
  private:

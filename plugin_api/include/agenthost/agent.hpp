@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// Agent: the base class of every agent a plugin provides. The host creates one
-/// instance per run, calls run() once on a worker thread, and destroys it when the
+/// instance per run, calls run() once on the run's fiber, and destroys it when the
 /// run ends. Everything the run owns is injected through the constructor.
 
 #include <boost/json/value.hpp>
@@ -35,10 +35,13 @@ class Agent {
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
-  /// Does the agent's work for `input` and returns its result. Called once, on a
-  /// host worker thread; may block (database, network), but should return soon
-  /// after context().stop_requested() becomes true. An exception becomes the run's
-  /// agent_error event; a normal return its agent_completed event.
+  /// Does the agent's work for `input` and returns its result. Called once, on the
+  /// run's fiber (a stackful coroutine on one of the host's worker threads). Waits
+  /// through the SDK (context().sleep_for, context().run_blocking, db().transaction,
+  /// tools) suspend the run and free the thread for other runs; anything else that
+  /// blocks stalls that thread. Should return soon after context().stop_requested()
+  /// becomes true. An exception becomes the run's agent_error event; a normal return
+  /// its agent_completed event.
   virtual boost::json::value run(const boost::json::value& input) = 0;
 
  protected:

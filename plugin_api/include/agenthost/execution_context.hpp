@@ -9,15 +9,19 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "agenthost/id_rules.hpp"
+#include "agenthost/run_waiter.hpp"
 
 namespace agenthost {
 
@@ -52,6 +56,9 @@ struct ContextFields {
   ResourceLimits limits;
   std::chrono::system_clock::time_point created_at = std::chrono::system_clock::now();
   std::stop_token stop;  ///< the run's cancellation token
+  /// How the run's waiting calls suspend it (the host's fiber scheduler); null: they
+  /// block the calling thread (the SDK's test harness).
+  std::shared_ptr<RunWaiter> waiter;
 };
 
 /// Metadata keys that name context fields and so cannot be set through metadata.
@@ -103,13 +110,36 @@ class ExecutionContext {
   bool stop_requested() const noexcept { return stop_.stop_requested(); }
 
   /// Waits up to `d`, returning early (false) as soon as the run is cancelled.
-  /// Returns true when the full duration elapsed without cancellation.
+  /// Returns true when the full duration elapsed without cancellation. In the host the
+  /// run is suspended meanwhile: it holds no thread (see agenthost/run_waiter.hpp).
   template <class Rep, class Period>
   bool sleep_for(std::chrono::duration<Rep, Period> d) const {
+    const auto deadline =
+        RunWaiter::Clock::now() + std::chrono::duration_cast<RunWaiter::Clock::duration>(d);
+    if (data_->waiter) return data_->waiter->sleep_until(deadline, stop_);
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);
-    return !cv.wait_for(lock, stop_, d, [] { return false; }) && !stop_.stop_requested();
+    return !cv.wait_until(lock, stop_, deadline, [] { return false; }) && !stop_.stop_requested();
+  }
+
+  /// Calls `work()` on the host's pool for blocking calls (a third-party HTTP client,
+  /// file I/O, a long computation) while this run is suspended, so other runs keep
+  /// the worker thread; returns what `work` returned and rethrows what it threw.
+  /// `work` runs on another thread: it may use what the caller's stack holds, but no
+  /// thread-local state of the caller. Outside the host (the SDK's test harness) it is
+  /// simply called.
+  template <class Work>
+  std::invoke_result_t<Work&> run_blocking(Work&& work) const {
+    using Result = std::invoke_result_t<Work&>;
+    if (!data_->waiter) return work();
+    if constexpr (std::is_void_v<Result>) {
+      data_->waiter->run_blocking([&work] { work(); });
+    } else {
+      std::optional<Result> result;
+      data_->waiter->run_blocking([&work, &result] { result.emplace(work()); });
+      return std::move(*result);
+    }
   }
 
   /// A context for a nested request of the same run: new request id, this request
@@ -120,7 +150,7 @@ class ExecutionContext {
     f.parent_request_id = data_->request_id;
     f.request_id = std::move(request_id);
     f.depth = data_->depth + 1;
-    f.stop = stop_;
+    f.stop = stop_;  // the same run: the same token and waiter
     return create(std::move(f));
   }
 

@@ -48,7 +48,7 @@ struct TestDatabaseSession::Impl {
     if (state != State::open) return;
     state = State::rolled_back;
     try {
-      db->sql.rollback();
+      if (begun) db->sql.rollback();
     } catch (const std::exception&) {
       // An in-memory database: nothing else can hold the transaction; the session
       // itself is reset by the next begin.
@@ -59,8 +59,20 @@ struct TestDatabaseSession::Impl {
   std::shared_ptr<TestDatabase::State> db;
   std::string run_id;
   const std::string backend = "sqlite3";
+  // The caller holds `mutex`.
+  void throw_if_ended_locked() const {
+    if (state != State::open)
+      throw agenthost::RunEnded("the database session of run '" + run_id + "' has ended (" +
+                                (state == State::committed ? "committed" : "rolled back") +
+                                "); keep no reference to it beyond run()");
+  }
+
+  std::shared_ptr<TestDatabase::State> db;
+  std::string run_id;
+  const std::string backend = "sqlite3";
   mutable std::mutex mutex;
   State state = State::open;
+  bool begun = false;  // the run-level transaction (first sql())
 };
 
 TestDatabaseSession::TestDatabaseSession(TestDatabase& database,
@@ -72,24 +84,40 @@ TestDatabaseSession::TestDatabaseSession(TestDatabase& database,
     throw std::logic_error("TestDatabaseSession for run '" + impl_->run_id +
                            "': another run's transaction is open on this TestDatabase (one "
                            "run at a time per database)");
-  try {
-    impl_->db->sql.begin();
-  } catch (...) {
-    impl_->db->in_run.store(false, std::memory_order_release);
-    throw;
-  }
 }
 
 TestDatabaseSession::~TestDatabaseSession() { rollback(); }
 
 soci::session& TestDatabaseSession::sql() {
   std::lock_guard lock(impl_->mutex);
-  if (impl_->state != Impl::State::open)
-    throw agenthost::RunEnded(
-        "the database session of run '" + impl_->run_id + "' has ended (" +
-        (impl_->state == Impl::State::committed ? "committed" : "rolled back") +
-        "); keep no reference to it beyond run()");
+  impl_->throw_if_ended_locked();
+  if (!impl_->begun) {
+    impl_->db->sql.begin();
+    impl_->begun = true;
+  }
   return impl_->db->sql;
+}
+
+void TestDatabaseSession::transaction(const std::function<void(soci::session&)>& work) {
+  bool inside_run_level = false;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->throw_if_ended_locked();
+    inside_run_level = impl_->begun;
+  }
+  auto& sql = impl_->db->sql;
+  if (inside_run_level) {
+    work(sql);
+    return;
+  }
+  sql.begin();
+  try {
+    work(sql);
+  } catch (...) {
+    sql.rollback();
+    throw;
+  }
+  sql.commit();
 }
 
 const std::string& TestDatabaseSession::backend() const { return impl_->backend; }
@@ -101,7 +129,7 @@ void TestDatabaseSession::commit() {
         "run '" + impl_->run_id + "': commit after the transaction was already " +
         (impl_->state == Impl::State::committed ? "committed" : "rolled back"));
   try {
-    impl_->db->sql.commit();
+    if (impl_->begun) impl_->db->sql.commit();
   } catch (const std::exception& e) {
     impl_->rollback_locked();
     throw std::runtime_error("run '" + impl_->run_id + "': committing the agent's writes failed (" +

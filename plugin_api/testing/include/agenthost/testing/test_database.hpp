@@ -42,13 +42,14 @@ class TestDatabase {
   std::shared_ptr<State> state_;
 };
 
-/// The DatabaseSession an agent gets: the TestDatabase's session inside a
-/// transaction begun at construction. Mirrors the host's RunDatabaseSession: one
-/// transaction, ended exactly once by the owner (not by the agent).
+/// The DatabaseSession an agent gets on the TestDatabase's session. Mirrors the host's
+/// RunDatabaseSession: the run-level transaction begins at the first sql() and is
+/// ended exactly once by the owner (not by the agent); transaction(work) outside it
+/// commits `work` on its own, inside it is part of it.
 class TestDatabaseSession final : public agenthost::DatabaseSession {
  public:
-  /// Begins the transaction. Throws std::logic_error when another session is open on
-  /// `database`. Keeps the database alive as long as it lives.
+  /// Claims `database` for this run. Throws std::logic_error when another session is
+  /// open on it. Keeps the database alive as long as it lives.
   TestDatabaseSession(TestDatabase& database, const agenthost::ExecutionContext& context);
   /// Rolls back if still open.
   ~TestDatabaseSession() override;
@@ -56,6 +57,8 @@ class TestDatabaseSession final : public agenthost::DatabaseSession {
   /// The session while the transaction is open; afterwards throws agenthost::RunEnded
   /// naming the run, as the host does.
   soci::session& sql() override;
+  /// See agenthost::DatabaseSession::transaction; runs `work` on the calling thread.
+  void transaction(const std::function<void(soci::session&)>& work) override;
   /// "sqlite3".
   const std::string& backend() const override;
 

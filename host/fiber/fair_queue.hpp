@@ -1,0 +1,106 @@
+#pragma once
+/// \file
+/// FairQueue: a queue shared by many users that serves them in turn (round-robin by
+/// user, first-in first-out within a user), so a user with a hundred items waiting
+/// delays another user's one item by at most one hand-off per waiting user. Used for
+/// everything runs wait for in line: pooled database sessions, the blocking pool.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace agenthost::fiber {
+
+/// Not thread-safe: the owner locks around every call.
+template <class T>
+class FairQueue {
+ public:
+  using Ticket = std::uint64_t;
+
+  /// Queues `item` at the end of `user`'s line; the ticket identifies it for remove().
+  Ticket push(const std::string& user, T item) {
+    const Ticket ticket = next_ticket_++;
+    auto [it, inserted] = lines_.try_emplace(user);
+    if (it->second.empty()) turns_.push_back(user);
+    it->second.push_back(Entry{ticket, std::move(item)});
+    owners_.emplace(ticket, user);
+    ++size_;
+    return ticket;
+  }
+
+  /// The first item of the user whose turn it is; that user goes to the end of the
+  /// turns if it has more. nullopt when empty.
+  std::optional<T> pop() {
+    return pop_if([](const std::string&) { return true; });
+  }
+
+  /// The first item of the first user in turn for whom `eligible(user)` holds; the
+  /// users passed over keep their place. nullopt when no queued user is eligible.
+  template <class Eligible>
+  std::optional<T> pop_if(Eligible eligible) {
+    for (auto turn = turns_.begin(); turn != turns_.end(); ++turn) {
+      if (!eligible(*turn)) continue;
+      std::string user = std::move(*turn);
+      turns_.erase(turn);
+      auto line = lines_.find(user);
+      Entry entry = std::move(line->second.front());
+      line->second.pop_front();
+      owners_.erase(entry.ticket);
+      --size_;
+      if (line->second.empty())
+        lines_.erase(line);
+      else
+        turns_.push_back(std::move(user));
+      return std::move(entry.item);
+    }
+    return std::nullopt;
+  }
+
+  /// Takes the item with `ticket` out of the queue; nullopt when it was already popped.
+  std::optional<T> remove(Ticket ticket) {
+    auto owner = owners_.find(ticket);
+    if (owner == owners_.end()) return std::nullopt;
+    auto line = lines_.find(owner->second);
+    auto& entries = line->second;
+    std::optional<T> item;
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (it->ticket != ticket) continue;
+      item.emplace(std::move(it->item));
+      entries.erase(it);
+      break;
+    }
+    if (entries.empty()) {
+      for (auto t = turns_.begin(); t != turns_.end(); ++t)
+        if (*t == owner->second) {
+          turns_.erase(t);
+          break;
+        }
+      lines_.erase(line);
+    }
+    owners_.erase(owner);
+    --size_;
+    return item;
+  }
+
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  /// Users with at least one item queued.
+  std::size_t users() const noexcept { return lines_.size(); }
+
+ private:
+  struct Entry {
+    Ticket ticket;
+    T item;
+  };
+  std::unordered_map<std::string, std::deque<Entry>> lines_;
+  std::deque<std::string> turns_;  // users with items, in serving order
+  std::unordered_map<Ticket, std::string> owners_;
+  Ticket next_ticket_ = 1;
+  std::size_t size_ = 0;
+};
+
+}  // namespace agenthost::fiber

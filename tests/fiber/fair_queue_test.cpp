@@ -1,0 +1,59 @@
+// FairQueue: users are served in turn, whatever the order they queued in.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "fiber/fair_queue.hpp"
+
+using agenthost::fiber::FairQueue;
+
+namespace {
+
+std::vector<std::string> drain(FairQueue<std::string>& queue) {
+  std::vector<std::string> order;
+  while (auto item = queue.pop()) order.push_back(*item);
+  return order;
+}
+
+}  // namespace
+
+TEST_CASE("a user with many items waiting delays another user's item by one turn") {
+  FairQueue<std::string> queue;
+  for (int i = 0; i < 100; ++i) queue.push("hog", "hog-" + std::to_string(i));
+  queue.push("bob", "bob-0");
+  CHECK(queue.size() == 101);
+  CHECK(queue.users() == 2);
+  const auto order = drain(queue);
+  REQUIRE(order.size() == 101);
+  CHECK(order[0] == "hog-0");
+  CHECK(order[1] == "bob-0");  // one hand-off after the hog's first, not after its hundred
+  CHECK(order[100] == "hog-99");
+  CHECK(queue.empty());
+  CHECK(queue.users() == 0);
+}
+
+TEST_CASE("items of one user keep their order and users take turns") {
+  FairQueue<std::string> queue;
+  queue.push("a", "a1");
+  queue.push("a", "a2");
+  queue.push("b", "b1");
+  queue.push("c", "c1");
+  queue.push("b", "b2");
+  CHECK(drain(queue) == std::vector<std::string>{"a1", "b1", "c1", "a2", "b2"});
+}
+
+TEST_CASE("remove takes out only items still queued") {
+  FairQueue<std::string> queue;
+  const auto a1 = queue.push("a", "a1");
+  const auto b1 = queue.push("b", "b1");
+  const auto a2 = queue.push("a", "a2");
+  CHECK(queue.remove(b1) == "b1");
+  CHECK_FALSE(queue.remove(b1).has_value());  // removed already
+  CHECK(queue.users() == 1);
+  CHECK(queue.pop() == "a1");
+  CHECK_FALSE(queue.remove(a1).has_value());  // popped already
+  CHECK(queue.remove(a2) == "a2");
+  CHECK(queue.empty());
+  CHECK_FALSE(queue.pop().has_value());
+}
