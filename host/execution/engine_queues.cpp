@@ -53,8 +53,7 @@ void ExecutionEngine::detach_unstarted_locked(const std::shared_ptr<RunEntry>& r
 
 void ExecutionEngine::drop_if_idle_locked(const std::string& user_id,
                                           const std::string& thread_id) {
-  if (auto t = threads_.find(thread_id);
-      t != threads_.end() && !t->second.current && t->second.waiting.empty())
+  if (auto t = threads_.find(thread_id); t != threads_.end() && !t->second.busy())
     threads_.erase(t);
   auto u = users_.find(user_id);
   if (u == users_.end() || !u->second.idle()) return;

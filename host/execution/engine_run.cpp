@@ -118,30 +118,54 @@ void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   finalize(run, std::move(outcome), false);
 }
 
+void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outcome) {
+  constexpr int kAttempts = 8;  // 50 ms doubling: about 13 s in all
+  auto backoff = std::chrono::milliseconds(50);
+  std::string error;
+  for (int attempt = 1;; ++attempt) {
+    bool recorded = false;
+    run.waiter->run_blocking([&] {
+      try {
+        runs_store_.mark_finished(run.run_id(), outcome.status, outcome.result, outcome.error,
+                                  std::chrono::system_clock::now());
+        recorded = true;
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    });
+    if (recorded) return;
+    if (attempt == kAttempts) break;
+    spdlog::warn("[{}] could not record the run's final status {} (attempt {} of {}): {}",
+                 run.context.correlation_id(), outcome.status, attempt, kAttempts, error);
+    run.waiter->sleep_until(std::chrono::steady_clock::now() + backoff, std::stop_token{});
+    backoff *= 2;
+  }
+  status_write_failures_.fetch_add(1, std::memory_order_relaxed);
+  spdlog::error(
+      "[{}] the run's final status {} could not be recorded after {} attempts ({}); its stored "
+      "record stays unfinished until the next start marks it interrupted",
+      run.context.correlation_id(), outcome.status, kAttempts, error);
+}
+
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,
                                bool started) {
   const auto& corr = run->context.correlation_id();
   // 1 and 2 wait for the database: on the blocking pool when called on the run's
   // fiber (its worker thread carries other runs meanwhile), inline otherwise.
-  run->waiter->run_blocking([&] {
-    // 1. The terminal event is durable before anyone can see the run as final.
-    if (outcome.event_count > 0) {
+  // 1. The terminal event is durable before anyone can see the run as final.
+  if (outcome.event_count > 0) {
+    run->waiter->run_blocking([&] {
       try {
         store_.flush();
       } catch (const std::exception& e) {
         spdlog::error("[{}] the run's events could not be stored ({}); writing its status anyway",
                       corr, e.what());
       }
-    }
-    // 2. The final status.
-    try {
-      runs_store_.mark_finished(run->run_id(), outcome.status, outcome.result, outcome.error,
-                                std::chrono::system_clock::now());
-    } catch (const std::exception& e) {
-      spdlog::error("[{}] could not record the run's final status {}: {}", corr, outcome.status,
-                    e.what());
-    }
-  });
+    });
+  }
+  // 2. The final status, retried: a run left "running" in the store could be neither
+  // cancelled nor resumed until the next restart.
+  record_final_status(*run, outcome);
   // 3. Monitoring, the subscription, and the engine's own maps.
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};

@@ -28,9 +28,10 @@ void check_id(std::string_view field, const std::string& value) {
 
 }  // namespace
 
-RunLimits ExecutionEngine::check_admission(const RunRequest& request,
-                                           const std::string& thread_id) const {
-  std::lock_guard lock(mutex_);
+RunLimits ExecutionEngine::admit_locked(const RunRequest& request, const std::string& thread_id) {
+  if (!accepting_)
+    throw RunRefused(refusal::shutting_down,
+                     "the host is shutting down and accepts no new runs; retry later");
   if (auto u = users_.find(request.user_id); u != users_.end() && u->second.queue_full())
     throw RunRefused(
         refusal::limit,
@@ -41,15 +42,30 @@ RunLimits ExecutionEngine::check_admission(const RunRequest& request,
                     limits_.max_queued_runs_per_user));
   if (auto t = threads_.find(thread_id); t != threads_.end()) {
     if (t->second.user_id != request.user_id) throw thread_not_found(thread_id);
-    const bool busy = t->second.current || !t->second.waiting.empty();
-    if (busy && request.strategy == MultitaskStrategy::reject)
+    if (t->second.busy() && request.strategy == MultitaskStrategy::reject)
       throw RunRefused(refusal::thread_busy,
                        fmt::format("thread \"{}\" is running another run and the multitask "
                                    "strategy is reject; retry when it has ended, or submit with "
                                    "enqueue or interrupt",
                                    thread_id));
   }
+  // The reservation: counted in the user's queue and holding the thread's turn
+  // until the run is queued (enqueue_locked) or its record failed.
+  user_locked(request.user_id).add_queued();
+  auto [slot, created] = threads_.try_emplace(thread_id);
+  if (created) slot->second.user_id = request.user_id;
+  ++slot->second.reserved;
+  ++submits_in_flight_;
   return limits_;
+}
+
+void ExecutionEngine::cancel_reservation_locked(const std::string& user_id,
+                                                const std::string& thread_id) {
+  users_.at(user_id).remove_queued();
+  --threads_.at(thread_id).reserved;
+  --submits_in_flight_;
+  drop_if_idle_locked(user_id, thread_id);
+  run_gone_.notify_all();
 }
 
 void ExecutionEngine::store_run(const database::RunRecord& record) {
@@ -64,28 +80,28 @@ void ExecutionEngine::store_run(const database::RunRecord& record) {
 }
 
 ExecutionEngine::EntryList ExecutionEngine::enqueue_locked(const std::shared_ptr<RunEntry>& run,
-                                                           MultitaskStrategy strategy) {
-  auto& user = user_locked(run->user_id());
-  user.add_queued();
-  auto [it, inserted] = threads_.try_emplace(run->thread_id());
-  auto& slot = it->second;
-  if (inserted) slot.user_id = run->user_id();
+                                                           MultitaskStrategy strategy,
+                                                           EntryList& stopped) {
+  auto& slot = threads_.at(run->thread_id());  // reserved by admit_locked
+  --slot.reserved;
+  --submits_in_flight_;
+  run_gone_.notify_all();  // shutdown() waits for submits in flight
 
   EntryList victims;
   if (strategy == MultitaskStrategy::interrupt) {
     const auto waiting = slot.waiting;  // detach edits slot.waiting
     for (const auto& w : waiting) {
-      w->control->request_stop(events::DeathCause::interrupted);
       detach_unstarted_locked(w);
       victims.push_back(w);
     }
     if (auto current = slot.current) {
-      current->control->request_stop(events::DeathCause::interrupted);
       if (current->phase == RunEntry::Phase::ready) {
         detach_unstarted_locked(current);
         victims.push_back(current);
+      } else {
+        // A running current run keeps the thread until its run() returns.
+        stopped.push_back(current);
       }
-      // A running current run keeps the thread until its run() returns.
     }
   }
   if (!slot.current) {
@@ -100,10 +116,6 @@ ExecutionEngine::EntryList ExecutionEngine::enqueue_locked(const std::shared_ptr
 
 RunTicket ExecutionEngine::submit(RunRequest request,
                                   std::shared_ptr<events::EventSink> subscriber) {
-  std::lock_guard submit_lock(submit_mutex_);
-  if (!accepting_)
-    throw RunRefused(refusal::shutting_down,
-                     "the host is shutting down and accepts no new runs; retry later");
   const registry::AgentClass* agent_class = registry_.find_agent(request.agent);
   if (!agent_class)
     throw RunRefused(refusal::unknown_agent,
@@ -114,7 +126,23 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   const bool client_thread = request.thread_id.has_value();
   const std::string thread_id = client_thread ? *request.thread_id : context::random_id();
   if (client_thread) check_id("thread_id", thread_id);
-  const auto current = check_admission(request, thread_id);
+  RunLimits current;
+  {
+    std::lock_guard lock(mutex_);
+    current = admit_locked(request, thread_id);
+  }
+  // From here the reservation is given back on any failure before the run is queued.
+  struct Reservation {
+    ExecutionEngine& engine;
+    const std::string& user_id;
+    const std::string& thread_id;
+    bool held = true;
+    ~Reservation() {
+      if (!held) return;
+      std::lock_guard lock(engine.mutex_);
+      engine.cancel_reservation_locked(user_id, thread_id);
+    }
+  } reservation{*this, request.user_id, thread_id};
 
   auto control = std::make_shared<RunControl>();
   auto waiter = std::make_shared<fiber::FiberWaiter>(request.user_id, blocking_);
@@ -153,14 +181,19 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   }
 
   EntryList victims;
+  EntryList stopped;
   EntryList startable;
   {
     std::lock_guard lock(mutex_);
+    reservation.held = false;
     runs_.emplace(run->run_id(), run);
     state_.record_submitted(run->user_id());
-    victims = enqueue_locked(run, request.strategy);
+    victims = enqueue_locked(run, request.strategy, stopped);
     startable = take_startable_locked();
   }
+  // Outside the lock: a stop request runs the run's stop callbacks (I/O).
+  for (const auto& victim : stopped) victim->control->request_stop(events::DeathCause::interrupted);
+  for (const auto& victim : victims) victim->control->request_stop(events::DeathCause::interrupted);
   start(startable);
   spdlog::debug("[{}] run queued: agent={} strategy={}", run->context.correlation_id(),
                 request.agent, to_string(request.strategy));

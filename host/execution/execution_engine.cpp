@@ -62,60 +62,66 @@ RunLimits ExecutionEngine::limits() const {
 }
 
 bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) {
-  std::shared_ptr<RunEntry> queued;
+  std::shared_ptr<RunEntry> run;
+  bool detached = false;
   EntryList startable;  // the run's thread may pass to the next run
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(std::string(run_id));
     if (it != runs_.end()) {
-      const auto& run = it->second;
+      run = it->second;
       if (run->user_id() != user_id) return false;
-      run->control->request_stop(events::DeathCause::cancelled);
       if (unstarted(*run)) {
         detach_unstarted_locked(run);
         drop_if_idle_locked(run->user_id(), run->thread_id());
-        queued = run;
+        detached = true;
         startable = take_startable_locked();
       }
-      spdlog::info("[{}] run cancel requested", run->context.correlation_id());
-    } else {
-      // Not in memory: finished (nothing to stop) or unknown; only this user's runs
-      // are visible to the lookup below.
-      return runs_store_.find_run(std::string(run_id), std::string(user_id)).has_value();
     }
   }
+  if (!run) {
+    // Not in memory: finished (nothing to stop) or unknown; only this user's runs are
+    // visible to the lookup. Asked without the engine's lock: it is database I/O.
+    return runs_store_.find_run(std::string(run_id), std::string(user_id)).has_value();
+  }
+  // Outside the lock: the run's stop callbacks may do I/O (a PostgreSQL cancel).
+  run->control->request_stop(events::DeathCause::cancelled);
+  spdlog::info("[{}] run cancel requested", run->context.correlation_id());
   start(startable);
-  if (queued) end_unstarted(queued);
+  if (detached) end_unstarted(run);
   return true;
 }
 
 void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
   std::lock_guard shutdown_lock(shutdown_mutex_);
   if (shut_down_) return;
-  {
-    std::lock_guard lock(submit_mutex_);
-    accepting_ = false;
-  }
   const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
-  EntryList queued;
+  EntryList unstarted_runs;
+  EntryList all;
   {
     std::unique_lock lock(mutex_);
+    accepting_ = false;
     spdlog::info("execution engine shutting down: {} runs unfinished, draining for up to {} ms",
                  runs_.size(), drain_timeout.count());
     run_gone_.wait_until(lock, deadline, [&] { return runs_.empty(); });
+    // A submit admitted before accepting_ fell is about to queue its run: let it.
+    run_gone_.wait(lock, [&] { return submits_in_flight_ == 0; });
     if (!runs_.empty())
       spdlog::warn("execution engine: stopping {} runs still unfinished after the drain",
                    runs_.size());
     for (const auto& [id, run] : runs_) {
-      run->control->request_stop(events::DeathCause::shutdown);
+      all.push_back(run);
       if (unstarted(*run)) {
         detach_unstarted_locked(run);
-        queued.push_back(run);
+        unstarted_runs.push_back(run);
       }
     }
-    for (const auto& run : queued) drop_if_idle_locked(run->user_id(), run->thread_id());
+    for (const auto& run : unstarted_runs) drop_if_idle_locked(run->user_id(), run->thread_id());
   }
-  for (const auto& run : queued) end_unstarted(run);
+  // Outside the lock: stop callbacks may do I/O.
+  for (const auto& run : all) run->control->request_stop(events::DeathCause::shutdown);
+  all.clear();
+  for (const auto& run : unstarted_runs) end_unstarted(run);
   {
     std::unique_lock lock(mutex_);
     run_gone_.wait(lock, [&] { return runs_.empty(); });

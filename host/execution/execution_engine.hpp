@@ -39,16 +39,20 @@
 /// A run that started emits agent_started first; one stopped before that emits its
 /// terminal event alone, with seq 1.
 ///
-/// Submission is serialised (one submit at a time writes its thread and run record),
-/// which keeps the limit and thread-busy checks exact; it costs a few database round
-/// trips (thread lookup or creation, run insert) on the submitting thread and never
-/// waits for a run to start.
+/// Locks and I/O: no lock shared by users is held across database I/O or a stop
+/// callback (a PostgreSQL statement cancel opens a connection). submit() reserves its
+/// place under the engine's lock (the user's queue, the thread's turn), so the limit
+/// and thread-busy checks stay exact, writes the run's record without any lock, then
+/// queues the run (or gives the reservation back when the write failed). Stop
+/// requests (cancel, interrupt, shutdown) are decided under the lock and made after
+/// it is released.
 ///
 /// Stopping: cancel, timeout, interrupt and shutdown trigger the run's stop token;
 /// a run suspended in a wait is woken at once (its wait returns or throws), and a
 /// statement its agent runs is interrupted. An agent that ignores its token keeps its
 /// fiber (and, while it computes without waiting, its worker thread).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -152,19 +156,34 @@ class ExecutionEngine {
 
   const EngineOptions& options() const noexcept { return options_; }
 
+  /// Runs whose final status could not be written even after retries (their stored
+  /// record stays unfinished until the next start); 0 on a healthy host.
+  std::uint64_t status_write_failures() const noexcept {
+    return status_write_failures_.load(std::memory_order_relaxed);
+  }
+
  private:
   struct ThreadSlot {
     std::string user_id;
     std::shared_ptr<RunEntry> current;  // holds the thread: ready, running or ending
     std::deque<std::shared_ptr<RunEntry>> waiting;
+    std::uint32_t reserved = 0;  // submits between their admission and their queueing
+
+    bool busy() const noexcept { return current || !waiting.empty() || reserved > 0; }
   };
   using EntryList = std::vector<std::shared_ptr<RunEntry>>;
 
   // submit(), in engine_submit.cpp.
-  /// Refuses the run (RunRefused) or returns the limits it is admitted under.
-  RunLimits check_admission(const RunRequest& request, const std::string& thread_id) const;
+  /// Refuses the run (RunRefused) or reserves its place (the user's queue, the
+  /// thread's turn) and returns the limits it is admitted under.
+  RunLimits admit_locked(const RunRequest& request, const std::string& thread_id);
+  /// Gives back a reservation whose run was not stored.
+  void cancel_reservation_locked(const std::string& user_id, const std::string& thread_id);
   void store_run(const database::RunRecord& record);
-  EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
+  /// Queues a reserved run; returns the runs its strategy stops (`stopped`: still
+  /// running, to be stopped by the caller after the lock; the rest are detached).
+  EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy,
+                           EntryList& stopped);
 
   // Starting runs and ending them, in engine_run.cpp.
   /// Takes ready runs in turn while fewer than max_active_runs are started; the
@@ -174,6 +193,8 @@ class ExecutionEngine {
   void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
+  /// RunStore::mark_finished, retried with backoff (the run waits, suspended).
+  void record_final_status(RunEntry& run, const RunOutcome& outcome);
 
   // Queue bookkeeping, under mutex_, in engine_queues.cpp.
   UserExecutionEngine& user_locked(const std::string& user_id);
@@ -191,9 +212,8 @@ class ExecutionEngine {
   const AgentInstanceFactory factory_;
   ExecutionStateStore state_;
   RunObserver* const observer_;  // may be null
+  std::atomic<std::uint64_t> status_write_failures_{0};
 
-  std::mutex submit_mutex_;  // serialises submit() and the start of shutdown()
-  bool accepting_ = true;    // guarded by submit_mutex_
   std::mutex shutdown_mutex_;
   bool shut_down_ = false;  // guarded by shutdown_mutex_
 
@@ -204,6 +224,8 @@ class ExecutionEngine {
   std::unordered_map<std::string, ThreadSlot> threads_;
   std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
   std::uint32_t active_runs_ = 0;              // started and not ended
+  bool accepting_ = true;                      // until shutdown()
+  std::uint32_t submits_in_flight_ = 0;        // admitted, not yet queued or refused
   RunLimits limits_;
 
   RunTimer timer_;

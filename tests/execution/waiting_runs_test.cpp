@@ -71,7 +71,7 @@ TEST_CASE("waiting runs hold no worker thread and no database session") {
   CHECK(engine->occupancy().active == 0);
 }
 
-TEST_CASE("a user holding sessions across waits holds only its share; others are served") {
+TEST_CASE("a user holding sessions across waits holds only its share while others are served") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto agents = host.db.open_migrated([](database::DatabaseOptions& o) {

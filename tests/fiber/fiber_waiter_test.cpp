@@ -12,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+
 #include "fiber/blocking_pool.hpp"
 #include "fiber/fiber_scheduler.hpp"
 #include "fiber/fiber_waiter.hpp"
@@ -196,4 +200,42 @@ TEST_CASE("called off the run's fiber, the same waits block the calling thread")
   int ran_here = 0;
   waiter.run_blocking([&] { ran_here = 7; });
   CHECK(ran_here == 7);
+}
+
+namespace {
+
+// Deep enough to run through any fixed stack: each frame holds 1 KiB the compiler
+// cannot drop.
+int recurse(int depth) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(depth);
+  return depth > 1'000'000 ? frame[0] : recurse(depth + 1) + frame[0];
+}
+
+}  // namespace
+
+TEST_CASE("a run that overflows its stack hits the guard page: the process dies, nothing else") {
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    {
+      BlockingPool blocking(1);
+      FiberScheduler scheduler({1, 64 * 1024});
+      std::atomic<int> result{0};
+      scheduler.spawn(std::make_shared<FiberWaiter>("user-a", blocking),
+                      [&] { result = recurse(0); });
+    }
+    _exit(0);  // reached only if the overflow went unnoticed
+  }
+  int status = 0;
+  pid_t reaped = 0;
+  REQUIRE(wait_until([&] { return (reaped = waitpid(child, &status, WNOHANG)) != 0; }));
+  REQUIRE(reaped == child);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // The sanitizer reports the overflow and ends the process its own way.
+  CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+#else
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGSEGV);
+#endif
 }

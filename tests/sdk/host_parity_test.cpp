@@ -22,6 +22,8 @@
 #include "events/event_store.hpp"
 #include "execution/run_control.hpp"
 #include "execution/run_scope.hpp"
+#include "fiber/blocking_pool.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
 
@@ -105,10 +107,13 @@ HostRun run_in_host(const std::string& agent, const boost::json::value& input) {
   MemoryStore store;
   agenthost::events::EventRouter router;
   agenthost::execution::RunControl control;
+  // The scope runs on this thread, not on a fiber: its waits block it, as the harness's do.
+  agenthost::fiber::BlockingPool blocking(1);
+  agenthost::fiber::FiberWaiter waiter("user-parity", blocking);
 
   agenthost::execution::RunScope scope(parity_context(agent).build(control.token()),
                                        *registry.find_agent(agent), registry, database, store,
-                                       router);
+                                       router, waiter);
   const auto outcome = scope.execute(input, control);
   std::vector<agenthost::testing::RecordedEvent> events;
   for (const auto& e : store.events()) events.push_back({e->type, e->seq, e->payload});

@@ -56,9 +56,6 @@ struct TestDatabaseSession::Impl {
     db->in_run.store(false, std::memory_order_release);
   }
 
-  std::shared_ptr<TestDatabase::State> db;
-  std::string run_id;
-  const std::string backend = "sqlite3";
   // The caller holds `mutex`.
   void throw_if_ended_locked() const {
     if (state != State::open)
