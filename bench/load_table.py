@@ -32,7 +32,7 @@ TARGET_KIB_PER_WAITING_RUN = 32.0
 TARGET_HOG_P99_RATIO = 2.0
 # Scenarios with runs that wait, and the hog's parts (agenthostd-hog-holders.json: the
 # two users holding their caps; agenthostd-hog.json: the third user meanwhile).
-WAIT_SCENARIOS = ["wait-10k", "hog-idle", "hog", "hog-holders"]
+WAIT_SCENARIOS = ["wait-10k", "wait-10k-hold", "hog-idle", "hog", "hog-holders"]
 
 BEGIN_MARK = "<!-- load-results:begin (written by bench/run_load.sh --update-docs) -->"
 END_MARK = "<!-- load-results:end -->"
@@ -192,6 +192,7 @@ def main():
       "| RSS before | RSS while waiting | per waiting run | server CPU (s) | violations |")
     w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, what in (("wait-10k", "1,000 users x 10 runs started at once, each waits 2 s"),
+                       ("wait-10k-hold", "the same, each waits 30 s (all 10,000 wait at once)"),
                        ("hog-holders", "hog: 2 users x 1,000 runs started at once, each waits through the window")):
         for server in SERVERS:
             r = get(server, name)
@@ -254,10 +255,14 @@ def main():
         w(f"| wave wall time <= {TARGET_WAIT_WALL_S:g} s | {num(wait['window_s'], 2)} s "
           f"(bare: {num(get('bare', 'wait-10k')['window_s'] if get('bare', 'wait-10k') else None, 2)} s) | "
           f"{verdict_at_most(wait['window_s'], TARGET_WAIT_WALL_S, ' s')} |")
-        per_run = wait.get("kib_per_waiting_run")
-        w(f"| <= {TARGET_KIB_PER_WAITING_RUN:g} KiB server memory per waiting run | {num(per_run, 1)} KiB "
-          f"({wait.get('runs_waiting', 0):,} waiting at the sample) | "
-          f"{verdict_at_most(per_run, TARGET_KIB_PER_WAITING_RUN, ' KiB')} |")
+    # Memory per waiting run: from the wave whose runs all wait at once when there is one.
+    for r in (get("agenthostd", "wait-10k-hold"), wait):
+        if r and r.get("kib_per_waiting_run") is not None:
+            per_run = r["kib_per_waiting_run"]
+            w(f"| <= {TARGET_KIB_PER_WAITING_RUN:g} KiB server memory per waiting run | {num(per_run, 1)} KiB "
+              f"({r.get('runs_waiting', 0):,} waiting at the sample, {r['label'].split('/')[-1]}) | "
+              f"{verdict_at_most(per_run, TARGET_KIB_PER_WAITING_RUN, ' KiB')} |")
+            break
     if hog_idle and hog:
         idle_p99, hog_p99 = hog_idle["latency_ms"]["p99"], hog["latency_ms"]["p99"]
         hog_ratio = hog_p99 / idle_p99 if idle_p99 else None
@@ -285,7 +290,7 @@ def main():
             "idle_connected": connected,
             "kib_per_idle_connection": kib_idle,
             "wait_10k_wall_s": wait["window_s"] if wait else None,
-            "kib_per_waiting_run": wait.get("kib_per_waiting_run") if wait else None,
+            "kib_per_waiting_run": (get("agenthostd", "wait-10k-hold") or wait or {}).get("kib_per_waiting_run"),
             "hog_p99_ms": hog["latency_ms"]["p99"] if hog else None,
             "hog_idle_p99_ms": hog_idle["latency_ms"]["p99"] if hog_idle else None,
         },

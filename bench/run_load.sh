@@ -14,6 +14,8 @@
 #   idle          M idle authenticated connections (default 10,000): RSS per connection
 #   wait-10k      1000 users start 10 runs each at once, each waiting 2 s in the agent
 #                 (context().sleep_for): wall time of the wave, RSS per waiting run
+#   wait-10k-hold agenthostd only: the same wave with 30 s waits, so that all 10,000
+#                 wait at once even when starting them takes seconds: RSS per waiting run
 #   hog-idle      agenthostd only: 1 user, 1 no-op run in flight (closed loop), alone
 #   hog           the same user while 2 other users hold their caps (1,000 runs each)
 #                 full of runs waiting through the whole window
@@ -37,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --duration) duration=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run_load.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -222,6 +224,8 @@ for kind in agenthostd bare; do
   run_scenario "$kind" wait-10k --mode burst --users 1000 --in-flight 10 --wait-ms 2000 \
     --events 0 --drain 120
 done
+run_scenario agenthostd wait-10k-hold --mode burst --users 1000 --in-flight 10 --wait-ms 30000 \
+  --events 0 --drain 150
 run_scenario agenthostd hog-idle --mode closed --users 1 --in-flight 1 --user-prefix probe- \
   "${timing[@]}"
 run_hog
