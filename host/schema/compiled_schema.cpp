@@ -62,8 +62,7 @@ std::shared_ptr<const CompiledSchema> compile(const boost::json::object& schema)
   impl->source = schema;
   impl->checked = check_schema(schema);
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  const Re2PatternBuilder re2_pattern;
-  parser.addConstraintBuilder(kRe2PatternKeyword, &re2_pattern);
+  parser.addConstraintBuilder(kRe2PatternKeyword, new Re2PatternBuilder);  // the parser deletes it
   try {
     const valijson::adapters::BoostJsonAdapter adapter(impl->checked.for_valijson);
     parser.populateSchema(adapter, impl->compiled);
