@@ -48,8 +48,7 @@ boost::json::value ToolDispatcherImpl::call(std::string_view name,
                                "that its plugin is listed in the configuration)");
   if (auto problem = tool->input_schema->validate(input))
     throw agenthost::ToolError("tool \"" + std::string(name) +
-                               "\": input does not match its input_schema: " +
-                               problem->describe());
+                               "\": input does not match its input_schema: " + problem->describe());
 
   emitter_.emit_host("tool_executing", events::tool_executing_payload(name, input));
   {

@@ -21,11 +21,9 @@ namespace agenthost::schema {
 
 SchemaError::SchemaError(std::string keyword, std::string schema_pointer,
                          const std::string& problem)
-    : std::invalid_argument("schema " +
-                            (schema_pointer.empty() ? std::string("root")
-                                                    : "pointer " + schema_pointer) +
-                            (keyword.empty() ? std::string() : " (\"" + keyword + "\")") + ": " +
-                            problem),
+    : std::invalid_argument(
+          "schema " + (schema_pointer.empty() ? std::string("root") : "pointer " + schema_pointer) +
+          (keyword.empty() ? std::string() : " (\"" + keyword + "\")") + ": " + problem),
       keyword_(std::move(keyword)),
       schema_pointer_(std::move(schema_pointer)) {}
 

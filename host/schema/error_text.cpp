@@ -133,10 +133,10 @@ ValidationError explain(const std::vector<RawError>& errors, const boost::json::
     const std::string pointer = pointer_of(errors[i].context);
     if (!first.instance_pointer.starts_with(pointer)) continue;
     if (is_combinator(first.keyword) && first.instance_pointer == pointer) break;
-    return ValidationError{.instance_pointer = pointer,
-                           .keyword = keyword,
-                           .expected = sentence(errors[i].description) +
-                                       " (first failure: " + first.describe() + ")"};
+    return ValidationError{
+        .instance_pointer = pointer,
+        .keyword = keyword,
+        .expected = sentence(errors[i].description) + " (first failure: " + first.describe() + ")"};
   }
   return first;
 }

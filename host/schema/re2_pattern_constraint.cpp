@@ -31,7 +31,9 @@ class Re2PatternConstraint final : public valijson::constraints::PolyConstraint 
 
  private:
   // valijson copies constraints into its own storage through these two.
-  Constraint* cloneInto(void* where) const override { return new (where) Re2PatternConstraint(re_); }
+  Constraint* cloneInto(void* where) const override {
+    return new (where) Re2PatternConstraint(re_);
+  }
   size_t sizeOf() const override { return sizeof(Re2PatternConstraint); }
 
   std::shared_ptr<const RE2> re_;  // RE2 matching is thread-safe; copies share it

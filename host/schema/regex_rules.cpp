@@ -52,8 +52,8 @@ bool has_nested_quantifier(std::string_view pattern) {
 
 std::string pattern_problem(std::string_view pattern) {
   if (pattern.size() > kMaxPatternLength)
-    return "a regular expression of " + std::to_string(pattern.size()) +
-           " characters; at most " + std::to_string(kMaxPatternLength) + " are allowed";
+    return "a regular expression of " + std::to_string(pattern.size()) + " characters; at most " +
+           std::to_string(kMaxPatternLength) + " are allowed";
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(kMaxPatternMemory);

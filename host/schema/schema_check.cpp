@@ -20,26 +20,26 @@ namespace {
 
 // What each draft-7 keyword's value must be.
 enum class Kind {
-  schema,             // one subschema
-  in_place_schema,    // one subschema applied to the same instance (not, if, ...)
-  schema_map,         // properties, definitions
-  pattern_map,        // patternProperties
-  in_place_array,     // allOf, anyOf, oneOf
-  items,              // a subschema or an array of them
-  dependencies,       // property -> subschema or property names
-  type,               // a type name or an array of them
-  any,                // const, default
-  array,              // enum, examples
-  non_negative_int,   // maxLength, minItems, ...
-  number,             // maximum, minimum, ...
-  positive_number,    // multipleOf
-  string,             // format, title, ...
-  pattern,            // pattern
-  string_set,         // required
-  boolean,            // uniqueItems, readOnly, writeOnly
-  ref,                // $ref
-  id,                 // $id
-  dialect             // $schema
+  schema,            // one subschema
+  in_place_schema,   // one subschema applied to the same instance (not, if, ...)
+  schema_map,        // properties, definitions
+  pattern_map,       // patternProperties
+  in_place_array,    // allOf, anyOf, oneOf
+  items,             // a subschema or an array of them
+  dependencies,      // property -> subschema or property names
+  type,              // a type name or an array of them
+  any,               // const, default
+  array,             // enum, examples
+  non_negative_int,  // maxLength, minItems, ...
+  number,            // maximum, minimum, ...
+  positive_number,   // multipleOf
+  string,            // format, title, ...
+  pattern,           // pattern
+  string_set,        // required
+  boolean,           // uniqueItems, readOnly, writeOnly
+  ref,               // $ref
+  id,                // $id
+  dialect            // $schema
 };
 
 const std::map<std::string_view, Kind>& keywords() {
@@ -107,7 +107,8 @@ bool is_non_negative_integer(const boost::json::value& v) {
   return false;
 }
 
-bool is_unique_string_array(const boost::json::value& v, const std::set<std::string_view>* allowed) {
+bool is_unique_string_array(const boost::json::value& v,
+                            const std::set<std::string_view>* allowed) {
   if (!v.is_array()) return false;
   std::set<std::string_view> seen;
   for (const auto& e : v.get_array()) {
@@ -129,9 +130,9 @@ class Checker {
 
  private:
   struct Ref {
-    std::string from;     // the schema holding the $ref
-    std::string target;   // the $ref's value
-    std::string at;       // the pointer of the $ref keyword
+    std::string from;    // the schema holding the $ref
+    std::string target;  // the $ref's value
+    std::string at;      // the pointer of the $ref keyword
   };
 
   [[noreturn]] static void refuse(std::string_view keyword, const std::string& pointer,
@@ -322,7 +323,8 @@ class Checker {
         target = anchor->second;
       }
       if (!schemas_.contains(target))
-        refuse("$ref", ref.at, "\"" + ref.target + "\" does not point at a subschema of this schema");
+        refuse("$ref", ref.at,
+               "\"" + ref.target + "\" does not point at a subschema of this schema");
       in_place_[ref.from].push_back(target);
     }
   }

@@ -157,9 +157,10 @@ void register_testagents(agenthost::Registrar& r) {
              record);
   // A schema of the kind written for models: enum, nested object, array of objects,
   // anyOf. The host checks every call against it before the tool runs.
-  r.add_tool({.name = "testagents.forecast",
-              .description = "Returns its input (schema: enum, nested, array, anyOf)",
-              .input_schema = boost::json::parse(R"({
+  r.add_tool(
+      {.name = "testagents.forecast",
+       .description = "Returns its input (schema: enum, nested, array, anyOf)",
+       .input_schema = boost::json::parse(R"({
                 "type": "object",
                 "properties": {
                   "city": {"type": "string", "minLength": 1},
@@ -175,10 +176,8 @@ void register_testagents(agenthost::Registrar& r) {
                 "required": ["city", "unit"],
                 "additionalProperties": false
               })")
-                                .as_object()},
-             [](const agenthost::ExecutionContext&, const boost::json::value& input) {
-               return input;
-             });
+                           .as_object()},
+      [](const agenthost::ExecutionContext&, const boost::json::value& input) { return input; });
 }
 
 }  // namespace

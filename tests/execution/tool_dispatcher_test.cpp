@@ -73,7 +73,8 @@ TEST_CASE("unknown tools and input that misses the schema are refused without ev
   CHECK(emitter.last_seq() == 0);
 }
 
-TEST_CASE("a tool's draft-7 schema refuses a bad call naming pointer and keyword, runs a good one") {
+TEST_CASE(
+    "a tool's draft-7 schema refuses a bad call naming pointer and keyword, runs a good one") {
   TestHost host("sqlite3");
   auto ctx = context_of("user-alice");
   auto sub = host.router.subscribe(ctx.user_id(), ctx.run_id(), host.sink());
@@ -105,8 +106,10 @@ TEST_CASE("a tool's draft-7 schema refuses a bad call naming pointer and keyword
   const auto good = boost::json::parse(R"({"city":"Oslo","unit":"celsius",
       "where":{"lat":59.9,"lon":10.7},"days":[{"offset":0},{"offset":1}],"detail":"hourly"})");
   CHECK(tools.call("testagents.forecast", good) == good);
-  CHECK(tools.call("testagents.forecast", boost::json::parse(
-            R"({"city":"Oslo","unit":"fahrenheit","detail":true})")).at("detail") == true);
+  CHECK(tools
+            .call("testagents.forecast",
+                  boost::json::parse(R"({"city":"Oslo","unit":"fahrenheit","detail":true})"))
+            .at("detail") == true);
   CHECK(tools.executed_calls() == 2);
 }
 

@@ -53,8 +53,9 @@ TEST_CASE("a fitting instance validates") {
 TEST_CASE("each failure names the pointer and the keyword") {
   CHECK(error_for(kWeatherSchema, R"({"city":"Oslo","unit":"kelvin"})") ==
         R"(at /unit (enum): failed to match against any enum values; got "kelvin")");
-  CHECK_THAT(error_for(kWeatherSchema, R"({"city":"Oslo","where":{"lat":91}})"),
-             Catch::StartsWith("at /where/lat (maximum): expected number less than or equal to 90"));
+  CHECK_THAT(
+      error_for(kWeatherSchema, R"({"city":"Oslo","where":{"lat":91}})"),
+      Catch::StartsWith("at /where/lat (maximum): expected number less than or equal to 90"));
   CHECK_THAT(error_for(kWeatherSchema, R"({"city":"Oslo","where":{}})"),
              Catch::StartsWith("at /where (required): missing required property 'lat'"));
   CHECK_THAT(error_for(kWeatherSchema, R"({"city":"Oslo","days":[{"date":"12/02"}]})"),
@@ -68,8 +69,9 @@ TEST_CASE("each failure names the pointer and the keyword") {
 }
 
 TEST_CASE("an anyOf whose alternatives all fail is reported as the anyOf") {
-  CHECK_THAT(error_for(kWeatherSchema, R"({"city":"Oslo","limit":2.5})"),
-             Catch::StartsWith("at /limit (anyOf): ") && Catch::Contains("first failure: at /limit"));
+  CHECK_THAT(
+      error_for(kWeatherSchema, R"({"city":"Oslo","limit":2.5})"),
+      Catch::StartsWith("at /limit (anyOf): ") && Catch::Contains("first failure: at /limit"));
 }
 
 TEST_CASE("errors stay short and quote little of the instance") {

@@ -52,7 +52,8 @@ TEST_CASE("unknown keywords and other dialects are refused; x- extensions are no
   CHECK(refusal_of(R"({"$schema":"https://json-schema.org/draft/2020-12/schema"})").keyword ==
         "$schema");
   CHECK_NOTHROW(compile(boost::json::parse(R"({"x-ui":{"widget":"slider"},
-      "$schema":"http://json-schema.org/draft-07/schema#"})").as_object()));
+      "$schema":"http://json-schema.org/draft-07/schema#"})")
+                            .as_object()));
 }
 
 TEST_CASE("remote and dangling $refs are refused; local ones resolve") {
@@ -63,11 +64,13 @@ TEST_CASE("remote and dangling $refs are refused; local ones resolve") {
   CHECK(refusal_of(R"({"$ref":"#/definitions/missing"})").keyword == "$ref");
   CHECK(refusal_of(R"({"enum":[{"a":1}],"not":{"$ref":"#/enum/0"}})").keyword == "$ref");
   const auto ok = compile(boost::json::parse(R"({"definitions":{"n":{"type":"integer"}},
-      "properties":{"a":{"$ref":"#/definitions/n"}}})").as_object());
+      "properties":{"a":{"$ref":"#/definitions/n"}}})")
+                              .as_object());
   CHECK(ok->validate(boost::json::parse(R"({"a":"x"})")).has_value());
   // Escaped and percent-encoded pointers.
   const auto escaped = compile(boost::json::parse(R"({"definitions":{"a~b/c%d":{"type":"integer"}},
-      "properties":{"a":{"$ref":"#/definitions/a~0b~1c%25d"}}})").as_object());
+      "properties":{"a":{"$ref":"#/definitions/a~0b~1c%25d"}}})")
+                                   .as_object());
   CHECK(escaped->validate(boost::json::parse(R"({"a":"x"})")).has_value());
   CHECK_FALSE(escaped->validate(boost::json::parse(R"({"a":1})")).has_value());
 }
@@ -76,10 +79,13 @@ TEST_CASE("a $ref cycle that never descends into the instance is refused") {
   CHECK(refusal_of(R"({"$ref":"#"})").keyword == "$ref");
   CHECK(refusal_of(R"({"definitions":{"a":{"allOf":[{"$ref":"#/definitions/b"}]},
                                       "b":{"not":{"$ref":"#/definitions/a"}}},
-                      "$ref":"#/definitions/a"})").keyword == "$ref");
+                      "$ref":"#/definitions/a"})")
+            .keyword == "$ref");
   // A recursive schema that descends (a tree) is fine.
-  const auto tree = compile(boost::json::parse(R"({"type":"object","properties":{"children":{"type":"array",
-      "items":{"$ref":"#"}}}})").as_object());
+  const auto tree =
+      compile(boost::json::parse(R"({"type":"object","properties":{"children":{"type":"array",
+      "items":{"$ref":"#"}}}})")
+                  .as_object());
   CHECK(tree->validate(boost::json::parse(R"({"children":[{"children":[7]}]})")).has_value());
 }
 
@@ -94,7 +100,8 @@ TEST_CASE("regular expressions: RE2 syntax, bounded length, no nested quantifier
   CHECK(nested.pointer == "/patternProperties/^(a+)+$");
   CHECK(refusal_of(R"({"patternProperties":{"^(a|ab)*$":{}}})").keyword == "patternProperties");
   CHECK_NOTHROW(compile(boost::json::parse(R"({"patternProperties":{"^x-[a-z]+$":{}},
-                                               "pattern":"^(a+)+$"})").as_object()));
+                                               "pattern":"^(a+)+$"})")
+                            .as_object()));
 }
 
 TEST_CASE("schemas over the size limits are refused") {
