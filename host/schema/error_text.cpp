@@ -49,7 +49,7 @@ constexpr std::array kKnownErrors{
     KnownError{"required property", "required"},
     KnownError{"dependency", "dependencies"},
     KnownError{"dependent schema", "dependencies"},
-    KnownError{"property name", "propertyNames"},
+    KnownError{"associated with property name", "properties"},
     KnownError{"item #", "items"},
     KnownError{"child schema #", "allOf"},
 };
@@ -71,6 +71,11 @@ std::string keyword_of(const std::string& description) {
 
 bool is_combinator(const std::string& keyword) {
   return keyword == "anyOf" || keyword == "oneOf" || keyword == "if" || keyword == "not";
+}
+
+// Whether `inner` is `outer` or lies below it ("/a/b" is below "/a", "/ab" is not).
+bool encloses(const std::string& outer, const std::string& inner) {
+  return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
 }
 
 std::string pointer_of(const std::vector<std::string>& context) {
@@ -131,7 +136,7 @@ ValidationError explain(const std::vector<RawError>& errors, const boost::json::
     const std::string keyword = keyword_of(errors[i].description);
     if (!is_combinator(keyword)) continue;
     const std::string pointer = pointer_of(errors[i].context);
-    if (!first.instance_pointer.starts_with(pointer)) continue;
+    if (!encloses(pointer, first.instance_pointer)) continue;
     if (is_combinator(first.keyword) && first.instance_pointer == pointer) break;
     return ValidationError{
         .instance_pointer = pointer,

@@ -44,7 +44,7 @@ TEST_CASE("a keyword with a value of the wrong kind is refused with keyword and 
   CHECK(refusal_of(R"({"anyOf":[]})").keyword == "anyOf");
 }
 
-TEST_CASE("unknown keywords and other dialects are refused; x- extensions are not") {
+TEST_CASE("unknown keywords and other dialects are refused, x- extensions are not") {
   auto r = refusal_of(R"({"properties":{"a":{"requird":true}}})");
   CHECK(r.keyword == "requird");
   CHECK(r.pointer == "/properties/a/requird");
@@ -56,7 +56,7 @@ TEST_CASE("unknown keywords and other dialects are refused; x- extensions are no
                             .as_object()));
 }
 
-TEST_CASE("remote and dangling $refs are refused; local ones resolve") {
+TEST_CASE("remote and dangling $refs are refused, local ones resolve") {
   auto remote = refusal_of(R"({"properties":{"a":{"$ref":"http://example.com/s.json"}}})");
   CHECK(remote.keyword == "$ref");
   CHECK(remote.pointer == "/properties/a/$ref");
