@@ -1,4 +1,4 @@
-// valijson is included here and in re2_pattern_constraint.cpp only: it is heavy to
+// valijson is included here and in the constraint files only: it is heavy to
 // compile, and nothing outside this component sees its types.
 #include "schema/compiled_schema.hpp"
 
@@ -14,6 +14,7 @@
 
 #include "schema/error_text.hpp"
 #include "schema/instance_limits.hpp"
+#include "schema/listing_constraints.hpp"
 #include "schema/re2_pattern_constraint.hpp"
 #include "schema/schema_check.hpp"
 
@@ -60,7 +61,10 @@ std::shared_ptr<const CompiledSchema> compile(const boost::json::object& schema)
   impl->source = schema;
   impl->checked = check_schema(schema);
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  parser.addConstraintBuilder(kRe2PatternKeyword, new Re2PatternBuilder);  // the parser deletes it
+  // The parser owns and deletes its builders.
+  parser.addConstraintBuilder(kRe2PatternKeyword, new Re2PatternBuilder);
+  parser.addConstraintBuilder(kTypeKeyword, new TypeBuilder);
+  parser.addConstraintBuilder(kEnumKeyword, new EnumBuilder);
   try {
     const valijson::adapters::BoostJsonAdapter adapter(impl->checked.for_valijson);
     parser.populateSchema(adapter, impl->compiled);

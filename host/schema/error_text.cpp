@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "schema/json_pointer.hpp"
+#include "schema/listing_constraints.hpp"
 #include "schema/re2_pattern_constraint.hpp"
 
 namespace agenthost::schema {
@@ -22,6 +23,8 @@ struct KnownError {
 };
 constexpr std::array kKnownErrors{
     KnownError{kPatternMismatch, "pattern"},
+    KnownError{kEnumMismatch, "enum"},  // before type: an enum value may read "expected type"
+    KnownError{kTypeMismatch, "type"},
     KnownError{"anyOf", "anyOf"},
     KnownError{"oneOf", "oneOf"},
     KnownError{"exactly one child schema", "oneOf"},
@@ -105,7 +108,8 @@ std::string found_at(const boost::json::value& instance, const std::string& poin
 }
 
 std::string sentence(std::string description) {
-  while (!description.empty() && description.back() == '.') description.pop_back();
+  // valijson ends its texts with one '.'; a listing cut short ends with "...".
+  if (description.ends_with('.') && !description.ends_with("...")) description.pop_back();
   if (!description.empty() && description.front() >= 'A' && description.front() <= 'Z')
     description.front() = static_cast<char>(description.front() - 'A' + 'a');
   return description;

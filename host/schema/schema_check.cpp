@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "schema/compiled_schema.hpp"
@@ -181,12 +182,15 @@ class Checker {
                "keywords such as $defs or prefixItems are not supported)");
       check_keyword(name, kind->second, member.value(), pointer, at, depth + 1);
     }
-    // valijson would match `pattern` with std::regex; the renamed keyword is matched
-    // with RE2 by the constraint compiled_schema.cpp registers.
-    if (auto* pattern = object.if_contains("pattern")) {
-      boost::json::value moved = std::move(*pattern);
-      object.erase("pattern");
-      object[kRe2PatternKeyword] = std::move(moved);
+    // The host's own constraints check these (see kRe2PatternKeyword).
+    for (const auto& [original, renamed] :
+         {std::pair{"pattern", kRe2PatternKeyword}, std::pair{"type", kTypeKeyword},
+          std::pair{"enum", kEnumKeyword}}) {
+      if (auto* value = object.if_contains(original)) {
+        boost::json::value moved = std::move(*value);
+        object.erase(original);
+        object[renamed] = std::move(moved);
+      }
     }
   }
 

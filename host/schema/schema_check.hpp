@@ -12,13 +12,17 @@
 
 namespace agenthost::schema {
 
-/// The keyword `pattern` is renamed to in the schema handed to valijson, so that
-/// valijson's std::regex never sees it; a user schema cannot contain it (it is not
-/// a draft-7 keyword and does not start with "x-").
+/// What `pattern`, `type` and `enum` are renamed to in the schema handed to valijson,
+/// so that the host's constraints (re2_pattern_constraint.hpp, listing_constraints.hpp)
+/// check them instead of valijson's own: RE2 rather than std::regex, and errors that
+/// list what is allowed. A user schema cannot contain these names (they are not
+/// draft-7 keywords and do not start with "x-").
 inline constexpr const char* kRe2PatternKeyword = "$agenthost.re2_pattern";
+inline constexpr const char* kTypeKeyword = "$agenthost.type";
+inline constexpr const char* kEnumKeyword = "$agenthost.enum";
 
 struct CheckedSchema {
-  /// The schema to compile: the source with `pattern` renamed to kRe2PatternKeyword.
+  /// The schema to compile: the source with `pattern`, `type` and `enum` renamed.
   boost::json::value for_valijson;
   /// Whether any subschema has `patternProperties` (then property names are bounded).
   bool uses_pattern_properties = false;

@@ -91,11 +91,11 @@ TEST_CASE(
 
   CHECK(refusal(R"({"city":"Oslo","unit":"kelvin"})") ==
         "tool \"testagents.forecast\": input does not match its input_schema: at /unit (enum): "
-        "failed to match against any enum values; got \"kelvin\"");
+        "expected one of \"celsius\", \"fahrenheit\"; got \"kelvin\"");
   CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","where":{"lat":59.9}})"),
              Catch::Contains("at /where (required): missing required property 'lon'"));
   CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","days":[{"offset":1},{"offset":"2"}]})"),
-             Catch::Contains("at /days/1/offset (type)") && Catch::Contains("got \"2\""));
+             Catch::Contains("at /days/1/offset (type): expected type integer; got \"2\""));
   CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","detail":"weekly"})"),
              Catch::Contains("at /detail (anyOf)"));
   CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","extra":1})"),
