@@ -78,28 +78,50 @@ std::string cut(std::string listed) {
   return listed;
 }
 
+enum class Type { null, boolean, object, array, string, integer, number };
+
+Type type_named(const std::string& name) {
+  if (name == "null") return Type::null;
+  if (name == "boolean") return Type::boolean;
+  if (name == "object") return Type::object;
+  if (name == "array") return Type::array;
+  if (name == "string") return Type::string;
+  if (name == "integer") return Type::integer;
+  return Type::number;  // check_schema() allows no other name
+}
+
+bool has_type(const Adapter& v, Type type) {
+  switch (type) {
+    case Type::null:
+      return v.isNull();
+    case Type::boolean:
+      return v.isBool();
+    case Type::object:
+      return v.isObject();
+    case Type::array:
+      return v.isArray();
+    case Type::string:
+      return v.isString();
+    case Type::integer:
+      return v.isInteger();
+    case Type::number:
+      return v.isNumber();
+  }
+  return false;
+}
+
 struct TypeState {
-  std::vector<std::string> names;
+  std::vector<Type> types;
   std::string listed;  // "string or null"
 };
-
-bool has_type(const Adapter& v, const std::string& name) {
-  if (name == "null") return v.isNull();
-  if (name == "boolean") return v.isBool();
-  if (name == "object") return v.isObject();
-  if (name == "array") return v.isArray();
-  if (name == "string") return v.isString();
-  if (name == "integer") return v.isInteger();
-  return v.isNumber();  // "number": check_schema() allows no other name
-}
 
 class TypeConstraint final : public SharedStateConstraint<TypeConstraint, TypeState> {
  public:
   using SharedStateConstraint::SharedStateConstraint;
   bool validate(const Adapter& target, const std::vector<std::string>& context,
                 valijson::ValidationResults* results) const override {
-    for (const auto& name : state().names)
-      if (has_type(target, name)) return true;
+    for (const Type type : state().types)
+      if (has_type(target, type)) return true;
     if (results) results->pushError(context, std::string(kTypeMismatch) + state().listed);
     return false;
   }
@@ -127,7 +149,7 @@ class EnumConstraint final : public SharedStateConstraint<EnumConstraint, EnumSt
 valijson::constraints::Constraint* TypeBuilder::make(const Adapter& value) const {
   auto state = std::make_shared<TypeState>();
   const auto add = [&](const Adapter& name) {
-    state->names.push_back(name.getString());
+    state->types.push_back(type_named(name.getString()));
     if (!state->listed.empty()) state->listed += " or ";
     state->listed += name.getString();
     return true;
