@@ -57,7 +57,7 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, \
 libboost-json1.81.0, libboost-filesystem1.81.0, libyaml-cpp0.7, \
 libsoci-core4.0, libsoci-sqlite3-4.0, libsoci-postgresql4.0, libsqlite3-0, libpq5, \
-libspdlog1.10, libfmt9, libjwt0, libsystemd0, libssl3, adduser")
+libspdlog1.10, libfmt9, libjwt0, libsystemd0, libssl3, libre2-9, adduser")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "sqlite3, postgresql-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
@@ -75,7 +75,7 @@ building agenthost agent plugins, and a plugin template to start from.")
 # What agenthostConfig.cmake looks for, and the compiler plugins must match.
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS
     "cmake (>= 3.25), g++ (>= 4:12), libboost1.81-dev, libboost-json1.81-dev, \
-libboost-filesystem1.81-dev, libsoci-dev, libsqlite3-dev, libfmt-dev")
+libboost-filesystem1.81-dev, libsoci-dev, libsqlite3-dev, libfmt-dev, libre2-dev")
 set(CPACK_DEBIAN_SDK_PACKAGE_SUGGESTS "agenthost (= ${PROJECT_VERSION}-${AGENTHOST_PACKAGE_RELEASE}), catch2")
 
 include(CPack)

@@ -13,6 +13,7 @@
 
 #include <soci/soci.h>
 #include <agenthost/plugin.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -154,6 +155,29 @@ void register_testagents(agenthost::Registrar& r) {
               .description = "Returns its input with the calling run's ids",
               .input_schema = {{"type", "object"}}},
              record);
+  // A schema of the kind written for models: enum, nested object, array of objects,
+  // anyOf. The host checks every call against it before the tool runs.
+  r.add_tool(
+      {.name = "testagents.forecast",
+       .description = "Returns its input (schema: enum, nested, array, anyOf)",
+       .input_schema = boost::json::parse(R"({
+                "type": "object",
+                "properties": {
+                  "city": {"type": "string", "minLength": 1},
+                  "unit": {"enum": ["celsius", "fahrenheit"]},
+                  "where": {"type": "object",
+                            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+                            "required": ["lat", "lon"], "additionalProperties": false},
+                  "days": {"type": "array", "maxItems": 7,
+                           "items": {"type": "object", "properties": {"offset": {"type": "integer"}},
+                                     "required": ["offset"]}},
+                  "detail": {"anyOf": [{"type": "boolean"}, {"enum": ["hourly", "daily"]}]}
+                },
+                "required": ["city", "unit"],
+                "additionalProperties": false
+              })")
+                           .as_object()},
+      [](const agenthost::ExecutionContext&, const boost::json::value& input) { return input; });
 }
 
 }  // namespace
