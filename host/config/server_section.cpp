@@ -8,18 +8,20 @@ namespace agenthost::config {
 
 namespace {
 
-// Only literals: a host name would make the bind address depend on DNS at start-up.
-struct IpLiteralOrLocalhost {
+// Only literals: a host name would make the bind address depend on the resolver at
+// start-up. "localhost" too: the listener binds literals only, and "localhost" may be
+// 127.0.0.1, ::1 or both; refused here so that --check-config says so, not the start.
+struct IpLiteral {
   std::optional<std::string> check(const std::string& v) const {
     unsigned char buffer[sizeof(in6_addr)];
-    if (v == "localhost" || inet_pton(AF_INET, v.c_str(), buffer) == 1 ||
-        inet_pton(AF_INET6, v.c_str(), buffer) == 1) {
+    if (inet_pton(AF_INET, v.c_str(), buffer) == 1 || inet_pton(AF_INET6, v.c_str(), buffer) == 1)
       return std::nullopt;
-    }
-    return "'" + v + "' is not an IPv4 or IPv6 address; write e.g. 127.0.0.1, 0.0.0.0, ::1 or " +
-           "localhost";
+    if (v == "localhost")
+      return "'localhost' is a host name, and the listener binds an address; write 127.0.0.1 "
+             "(or ::1 for IPv6)";
+    return "'" + v + "' is not an IPv4 or IPv6 address; write e.g. 127.0.0.1, 0.0.0.0 or ::1";
   }
-  std::string describe() const { return "IPv4 or IPv6 literal, or `localhost`"; }
+  std::string describe() const { return "IPv4 or IPv6 literal"; }
 };
 
 constexpr std::array<EnumName<OnDisconnect>, 2> kOnDisconnectNames{{
@@ -34,7 +36,7 @@ const ObjectSchema<ServerSettings>& server_schema() {
       "How the host listens for clients and where it keeps its state.",
       {
           field("address", &ServerSettings::address, "Address the listener binds to.",
-                IpLiteralOrLocalhost{}),
+                IpLiteral{}),
           field("port", &ServerSettings::port, "TCP port to listen on; 0 picks any free port.",
                 range(0, 65535)),
           field("data_dir", &ServerSettings::data_dir,
