@@ -35,8 +35,7 @@ const ObjectSchema<ServerSettings>& server_schema() {
   static const ObjectSchema<ServerSettings> schema{
       "How the host listens for clients and where it keeps its state.",
       {
-          field("address", &ServerSettings::address, "Address the listener binds to.",
-                IpLiteral{}),
+          field("address", &ServerSettings::address, "Address the listener binds to.", IpLiteral{}),
           field("port", &ServerSettings::port, "TCP port to listen on; 0 picks any free port.",
                 range(0, 65535)),
           field("data_dir", &ServerSettings::data_dir,

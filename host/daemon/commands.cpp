@@ -167,7 +167,12 @@ int serve(const std::string& config_file) {
       spdlog::default_logger()->flush();
       std::_Exit(1);
     }).detach();
-    runtime.stop();
+    try {
+      runtime.stop();
+    } catch (const std::exception& e) {
+      spdlog::error("agenthostd stopped, but not cleanly: {}", e.what());
+      return 1;
+    }
     spdlog::info("agenthostd stopped");
     return 0;
   } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -139,7 +140,15 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
   return plan;
 }
 
-HostRuntime::~HostRuntime() { stop(); }
+HostRuntime::~HostRuntime() {
+  // A destructor must not throw (std::terminate); stop()'s caller sees the failure,
+  // here it can only be logged.
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("shutdown: {}", e.what());
+  }
+}
 
 std::uint16_t HostRuntime::start() {
   for (const auto& refusal : plugins_.refused)
@@ -162,8 +171,15 @@ void HostRuntime::stop() {
   stopped_ = true;
   server_.set_ready(false);
   engine_.shutdown(config_.server.drain_timeout);
-  event_log_.flush();
+  // The server stops even when events could not be stored; then the failure is thrown.
+  std::exception_ptr flush_failure;
+  try {
+    event_log_.flush();
+  } catch (...) {
+    flush_failure = std::current_exception();
+  }
   server_.stop();
+  if (flush_failure) std::rethrow_exception(flush_failure);
 }
 
 }  // namespace agenthost::daemon

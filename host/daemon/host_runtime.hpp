@@ -39,7 +39,9 @@ class HostRuntime {
   std::uint16_t start();
   /// Drains: /readyz turns 503 and new runs are refused, running runs get
   /// server.drain_timeout to finish, the rest end with agent_death (shutdown); every
-  /// event is stored, then clients get close 1001. Idempotent.
+  /// event is stored, then clients get close 1001. Idempotent. Throws
+  /// database::DatabaseError (after stopping everything) when events could not be
+  /// stored; the destructor, which stops too, logs that instead.
   void stop();
 
   /// Applies what `next` changes of the live settings (see config_reload.hpp) and
