@@ -83,7 +83,12 @@ class PluginLoad {
           dlerror_text(e.what()));
     }
 
-    // The manifest is the only plugin code called before the checks pass.
+    // Not the first plugin code to run: dlopen above has already run the file's ELF
+    // initialisers (its static constructors, .init_array), those of every library
+    // it needs that was not loaded yet, and, binding RTLD_NOW, its IFUNC resolvers.
+    // Of the plugin's entry points the manifest is the only one called before the
+    // checks pass. What may be loaded at all is decided before: plugin_files.cpp
+    // refuses files and directories others can write.
     if (!library.has(agenthost::kManifestSymbol))
       return fmt::format("does not export {}: was it built with AGENTHOST_PLUGIN?",
                          agenthost::kManifestSymbol);
