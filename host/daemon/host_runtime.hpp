@@ -53,12 +53,8 @@ class HostRuntime {
   /// The server's event loop ran a no-op within `timeout` (the watchdog's test).
   bool responsive(std::chrono::milliseconds timeout) { return server_.responsive(timeout); }
 
-  /// The body of GET /metrics.
-  std::string render_metrics() const { return metrics_.render(); }
-  const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
-  execution::ExecutionEngine& engine() noexcept { return engine_; }
-  database::RunStore& run_store() noexcept { return run_store_; }
-  events::EventRouter& router() noexcept { return router_; }
+  /// The engine, for the run counts of systemd's STATUS= line.
+  const execution::ExecutionEngine& engine() const noexcept { return engine_; }
 
  private:
   config::HostConfig config_;

@@ -29,8 +29,6 @@ class AgentInstanceFactory {
   std::unique_ptr<RunScope> open_scope(agenthost::ExecutionContext context,
                                        const registry::AgentClass& agent_class) const;
 
-  const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
-
  private:
   const registry::AgentClassRegistry& registry_;
   database::DatabaseSessionManager& database_;

@@ -1,9 +1,10 @@
 #pragma once
 /// \file
 /// DatabaseSession: the run's own SOCI session, leased from the host's pool for the
-/// run's lifetime and already inside a transaction. The host commits it when run()
-/// returns and rolls it back when the run fails, times out or is cancelled; agents
-/// never commit or roll back themselves.
+/// run's lifetime. Every statement made through it runs inside the run's one
+/// transaction, which the first sql() call begins (a run that never calls it sends
+/// no BEGIN). The host commits it when run() returns and rolls it back when the run
+/// fails, times out or is cancelled; agents never commit or roll back themselves.
 
 #include <soci/session.h>
 
