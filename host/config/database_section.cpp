@@ -82,15 +82,17 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
   static const ObjectSchema<DatabaseSettings> schema{
       "Where the host keeps users' data: SQLite for one machine, PostgreSQL for more.",
       {
-          {url_doc(), read_url},
-          {agent_url_doc(), read_agent_url},
+          custom_field(url_doc(), read_url, &DatabaseSettings::url).restart(),
+          custom_field(agent_url_doc(), read_agent_url, &DatabaseSettings::agent_url).restart(),
           field("pool_size", &DatabaseSettings::pool_size,
                 "Sessions for agents: each running run holds one for its whole run (the host keeps "
                 "4 more for its own records).",
-                range(1, 256)),
+                range(1, 256))
+              .restart(),
           field("busy_timeout", &DatabaseSettings::busy_timeout,
                 "How long a statement waits for a locked database before it fails.",
-                range(std::chrono::milliseconds(0), std::chrono::hours(1))),
+                range(std::chrono::milliseconds(0), std::chrono::hours(1)))
+              .restart(),
       }};
   return schema;
 }

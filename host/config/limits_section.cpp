@@ -9,15 +9,19 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
       "How much of the host one user may take, so that no user blocks another.",
       {
           field("max_concurrent_runs_per_user", &LimitsSettings::max_concurrent_runs_per_user,
-                "Runs one user may have executing at the same time.", range(1, 1000)),
+                "Runs one user may have executing at the same time.", range(1, 1000))
+              .live(),
           field("max_queued_runs_per_user", &LimitsSettings::max_queued_runs_per_user,
                 "Runs one user may have waiting beyond those; further ones are refused.",
-                range(0, 100000)),
+                range(0, 100000))
+              .live(),
           field("run_timeout", &LimitsSettings::run_timeout,
                 "A run still going after this long is cancelled.",
-                range(std::chrono::seconds(1), std::chrono::hours(24))),
+                range(std::chrono::seconds(1), std::chrono::hours(24)))
+              .live(),
           field("worker_threads", &LimitsSettings::worker_threads,
-                "Threads in the global pool that runs agent code.", range(1, 1024)),
+                "Threads in the global pool that runs agent code.", range(1, 1024))
+              .restart(),
       }};
   return schema;
 }
