@@ -20,22 +20,12 @@
 #include "events/event_sink.hpp"
 #include "events/event_store.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "support/temp_dir.hpp"
 
 namespace agenthost::bench {
 
-/// A fresh directory under the system temp dir, removed with its contents on
-/// destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+/// The tests' temp dir (tests/support/temp_dir.hpp): one implementation.
+using agenthost::testing::TempDir;
 
 /// Keeps appended events in memory, like the real EventLog's queue, but writes
 /// nothing: the last kKept events are held and then dropped in one go, so memory

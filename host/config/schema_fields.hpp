@@ -167,7 +167,11 @@ typename ObjectSchema<T>::Field field(std::string key, V T::*member, std::string
     std::optional<std::string> problem;
     ((problem = problem ? problem : constraints.check(*v)), ...);
     if constexpr (kIsCount<V>) {
-      if (!problem && (*v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<V>::max())) {
+      bool outside = *v < 0;
+      // A 64-bit count holds every int64 >= 0 (and the comparison would always be false).
+      if constexpr (sizeof(V) < sizeof(std::int64_t))
+        outside = outside || static_cast<std::uint64_t>(*v) > std::numeric_limits<V>::max();
+      if (!problem && outside) {
         problem =
             std::to_string(*v) + " is out of range; allowed: " + schema_detail::type_bounds<V>();
       }
@@ -264,9 +268,9 @@ typename ObjectSchema<T>::Field section(std::string key, S T::*member,
   auto assign_live = [member, &schema](const T& from, T& to) {
     schema.assign_live(from.*member, to.*member);
   };
-  auto plan = [member, &schema](const T& before, const T& after, const std::string& key,
+  auto plan = [member, &schema](const T& before, const T& after, const std::string& dotted_key,
                                 ReloadPlan& out) {
-    schema.plan_reload(before.*member, after.*member, key, out);
+    schema.plan_reload(before.*member, after.*member, dotted_key, out);
   };
   return {std::move(doc), std::move(read), {}, std::move(assign_live), std::move(plan)};
 }

@@ -67,6 +67,10 @@ server::ServerOptions server_options(const config::ServerSettings& s) {
   return o;
 }
 
+database::RetentionPolicy retention_policy(const config::RetentionSettings& r) {
+  return {r.max_age, r.max_bytes_per_user, r.batch_runs};
+}
+
 database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db) {
   database::apply_migrations(db);
   return db;
@@ -102,6 +106,7 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
           database_options(config_, config_.database.agent_url, config_.database.pool_size)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
+      retention_(host_database_, retention_policy(config_.retention), config_.retention.interval),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
               &run_metrics_),
       authenticator_(checked_auth_options(config_.auth)),
@@ -160,6 +165,7 @@ std::uint16_t HostRuntime::start() {
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
                agent_database_.masked_url());
   const auto port = server_.start();
+  retention_.start();
   server_.set_ready(true);
   spdlog::info("agenthostd ready: {} agents, database {}, port {}", registry_.agents().size(),
                host_database_.backend(), port);
@@ -170,6 +176,7 @@ void HostRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
   server_.set_ready(false);
+  retention_.stop();
   engine_.shutdown(config_.server.drain_timeout);
   // The server stops even when events could not be stored; then the failure is thrown.
   std::exception_ptr flush_failure;

@@ -14,6 +14,7 @@
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
 #include "database/migrations.hpp"
+#include "database/retention.hpp"
 #include "database/run_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
@@ -73,6 +74,7 @@ class HostRuntime {
   database::DatabaseSessionManager agent_database_;
   database::RunStore run_store_;
   database::EventLog event_log_;
+  database::RetentionTask retention_;  // on the host's pool, like the event log
   events::EventRouter router_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;

@@ -62,10 +62,9 @@ std::vector<std::string> runs_finished_before(DatabaseSessionManager& manager, l
     std::vector<std::string> ids;
     std::string id;
     const int n = static_cast<int>(limit);
-    soci::statement st =
-        (sql.prepare << "SELECT run_id FROM runs WHERE finished_at < :c AND " << kFinished
-                     << " ORDER BY finished_at LIMIT :n",
-         soci::into(id), soci::use(cutoff), soci::use(n));
+    soci::statement st = (sql.prepare << "SELECT run_id FROM runs WHERE finished_at < :c AND "
+                                      << kFinished << " ORDER BY finished_at LIMIT :n",
+                          soci::into(id), soci::use(cutoff), soci::use(n));
     st.execute();
     while (st.fetch()) ids.push_back(id);
     return ids;
@@ -79,33 +78,29 @@ struct Covering {
 
 // The user's oldest finished runs whose bytes (with their events) add up to at least
 // `excess`, at most `limit` of them.
-Covering oldest_runs_covering(DatabaseSessionManager& manager,
-                                              const std::string& user, std::uint64_t excess,
-                                              std::uint32_t limit) {
-  return with_leased_session(manager, "retention: finding a user's oldest runs",
-                             [&](soci::session& sql) {
-                               const auto& backend = manager.backend();
-                               Covering out;
-                               std::string id;
-                               long long bytes = 0;
-                               const int n = static_cast<int>(limit);
-                               soci::statement st =
-                                   (sql.prepare
-                                        << "SELECT r.run_id, " << run_bytes(backend)
-                                        << " + COALESCE((SELECT SUM("
-                                        << bytes_of(backend, "e.payload")
-                                        << ") FROM events e WHERE e.run_id = r.run_id), 0)"
-                                           " FROM runs r WHERE r.user_id = :u AND r."
-                                        << kFinished << " ORDER BY r.finished_at LIMIT :n",
-                                    soci::into(id), soci::into(bytes), soci::use(user),
-                                    soci::use(n));
-                               st.execute();
-                               while (out.bytes < excess && st.fetch()) {
-                                 out.ids.push_back(id);
-                                 out.bytes += static_cast<std::uint64_t>(bytes);
-                               }
-                               return out;
-                             });
+Covering oldest_runs_covering(DatabaseSessionManager& manager, const std::string& user,
+                              std::uint64_t excess, std::uint32_t limit) {
+  return with_leased_session(
+      manager, "retention: finding a user's oldest runs", [&](soci::session& sql) {
+        const auto& backend = manager.backend();
+        Covering out;
+        std::string id;
+        long long bytes = 0;
+        const int n = static_cast<int>(limit);
+        soci::statement st =
+            (sql.prepare << "SELECT r.run_id, " << run_bytes(backend) << " + COALESCE((SELECT SUM("
+                         << bytes_of(backend, "e.payload")
+                         << ") FROM events e WHERE e.run_id = r.run_id), 0)"
+                            " FROM runs r WHERE r.user_id = :u AND r."
+                         << kFinished << " ORDER BY r.finished_at LIMIT :n",
+             soci::into(id), soci::into(bytes), soci::use(user), soci::use(n));
+        st.execute();
+        while (out.bytes < excess && st.fetch()) {
+          out.ids.push_back(id);
+          out.bytes += static_cast<std::uint64_t>(bytes);
+        }
+        return out;
+      });
 }
 
 }  // namespace
@@ -119,8 +114,7 @@ std::map<std::string, std::uint64_t> storage_by_user(DatabaseSessionManager& man
     soci::statement st =
         (sql.prepare << "SELECT user_id, CAST(SUM(b) AS BIGINT) FROM ("
                         "SELECT user_id, "
-                     << run_bytes(backend)
-                     << " AS b FROM runs UNION ALL SELECT user_id, "
+                     << run_bytes(backend) << " AS b FROM runs UNION ALL SELECT user_id, "
                      << bytes_of(backend, "payload") << " AS b FROM events) s GROUP BY user_id",
          soci::into(user), soci::into(bytes));
     st.execute();

@@ -83,14 +83,14 @@ TEST_CASE("relative paths are taken from the config file's directory, not the wo
 
   const auto config = load_config_file("../etc/agenthost.yaml");
   const std::string etc = (dir.path() / "etc").string();
-  CHECK(config.source_file == file.string());
+  CHECK(config.source_file == file);
   CHECK(config.server.data_dir == (dir.path() / "state").string());
   CHECK(config.database.url == "sqlite:" + etc + "/db/agents.db");
   REQUIRE(config.plugins.paths.size() == 3);
   CHECK(config.plugins.paths[0].path == etc + "/plugins");
-  CHECK(config.plugins.paths[0].where == file.string() + ":7:7 (plugins.paths[0])");
+  CHECK(config.plugins.paths[0].where == file + ":7:7 (plugins.paths[0])");
   CHECK(config.plugins.paths[1].path == "/opt/agents/triage.so");
-  CHECK(config.plugins.paths[1].where == file.string() + ":8:7 (plugins.paths[1])");
+  CHECK(config.plugins.paths[1].where == file + ":8:7 (plugins.paths[1])");
   CHECK(config.plugins.paths[2].path == etc + "/extra");
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 std::vector<ConfigIssue> file_issues(const std::filesystem::path& file) {
   try {
-    load_config_file(file.string());
+    load_config_file(file);
   } catch (const ConfigError& e) {
     return e.issues();
   }
@@ -25,9 +25,9 @@ TEST_CASE("a missing file is refused naming it") {
   const auto file = dir.path() / "absent.yaml";
   const auto issues = file_issues(file);
   REQUIRE(issues.size() == 1);
-  CHECK(issues[0].file == file.string());
+  CHECK(issues[0].file == file);
   CHECK(issues[0].line == 0);
-  CHECK(issues[0].to_string() == file.string() + ": cannot read the configuration: no such file");
+  CHECK(issues[0].to_string() == file + ": cannot read the configuration: no such file");
 }
 
 TEST_CASE("a directory given as the file is refused") {
@@ -44,7 +44,7 @@ TEST_CASE("an empty file is refused with what it should contain") {
     const auto file = dir.write("agenthost.yaml", text);
     const auto issues = file_issues(file);
     REQUIRE(issues.size() == 1);
-    CHECK(issues[0].file == file.string());
+    CHECK(issues[0].file == file);
     CHECK(issues[0].line == 1);
     CHECK(issues[0].column == 1);
     CHECK(issues[0].message ==
@@ -92,7 +92,7 @@ TEST_CASE("an error in a file names the file's absolute path") {
   const auto issues = file_issues(file);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].to_string() ==
-        file.string() + ":2:19: limits.worker_threads: expected an integer, got 'many'");
+        file + ":2:19: limits.worker_threads: expected an integer, got 'many'");
 }
 
 }  // namespace agenthost::config::test

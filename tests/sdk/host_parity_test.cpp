@@ -13,7 +13,6 @@
 
 #include <filesystem>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -24,11 +23,13 @@
 #include "execution/run_scope.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using agenthost::testing::AgentHarness;
+using agenthost::testing::TempDir;
 using agenthost::testing::TestContextBuilder;
 
 const std::string kTestAgents = std::string(AGENTHOST_TEST_PLUGIN_DIR) + "/testagents.so";
@@ -48,23 +49,6 @@ class MemoryStore final : public agenthost::events::EventStore {
  private:
   mutable std::mutex mutex_;
   std::vector<agenthost::events::EventPtr> events_;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("agenthost-parity-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
 };
 
 TestContextBuilder parity_context(const std::string& agent) {
