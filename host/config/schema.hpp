@@ -112,17 +112,17 @@ class ObjectSchema {
   void plan_reload(const T& before, const T& after, const std::string& prefix,
                    ReloadPlan& plan) const {
     for (std::size_t i = 0; i < doc_.fields.size(); ++i) {
-      const auto& doc = doc_.fields[i];
-      const auto key = prefix.empty() ? doc.key : prefix + "." + doc.key;
+      const auto& field = doc_.fields[i];
+      const auto key = prefix.empty() ? field.key : prefix + "." + field.key;
       if (plans_[i]) {
         plans_[i](before, after, key, plan);
         continue;
       }
       const auto change = changes_[i](before, after);
       if (!change) continue;
-      if (doc.reload == Reload::live)
+      if (field.reload == Reload::live)
         plan.live.push_back(key + ": " + *change);
-      else if (doc.reload == Reload::live_secret)
+      else if (field.reload == Reload::live_secret)
         plan.live.push_back(key + ": changed");
       else
         plan.needs_restart.push_back(key);
