@@ -10,7 +10,7 @@ namespace {
 
 std::vector<ConfigIssue> file_issues(const std::filesystem::path& file) {
   try {
-    load_config_file(file);
+    load_config_file(file.string());
   } catch (const ConfigError& e) {
     return e.issues();
   }
@@ -25,9 +25,9 @@ TEST_CASE("a missing file is refused naming it") {
   const auto file = dir.path() / "absent.yaml";
   const auto issues = file_issues(file);
   REQUIRE(issues.size() == 1);
-  CHECK(issues[0].file == file);
+  CHECK(issues[0].file == file.string());
   CHECK(issues[0].line == 0);
-  CHECK(issues[0].to_string() == file + ": cannot read the configuration: no such file");
+  CHECK(issues[0].to_string() == file.string() + ": cannot read the configuration: no such file");
 }
 
 TEST_CASE("a directory given as the file is refused") {
@@ -49,7 +49,8 @@ TEST_CASE("an empty file is refused with what it should contain") {
     CHECK(issues[0].column == 1);
     CHECK(issues[0].message ==
           "the file has no settings (it is empty or only comments); expected a mapping with the "
-          "sections server, database, plugins, limits, logging, auth ('{}' takes every default)");
+          "sections server, database, plugins, limits, logging, auth, retention ('{}' takes every "
+          "default)");
   }
 }
 
@@ -75,7 +76,8 @@ TEST_CASE("a top level that is not a mapping is refused") {
   CHECK(issue.column == 1);
   CHECK(issue.path.empty());
   CHECK(issue.message ==
-        "expected a mapping with the keys server, database, plugins, limits, logging, auth, got a "
+        "expected a mapping with the keys server, database, plugins, limits, logging, auth, "
+        "retention, got a "
         "list");
 }
 
