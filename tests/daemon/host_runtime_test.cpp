@@ -16,7 +16,12 @@ namespace {
 
 // A host on SQLite files in `dir`, started, whose events table is then taken away:
 // the event log keeps the run's events queued and flush() throws.
-std::unique_ptr<daemon::HostRuntime> host_losing_events(const TempDir& dir) {
+struct LosingHost {
+  std::unique_ptr<daemon::HostRuntime> runtime;
+  std::uint16_t port = 0;
+};
+
+LosingHost host_losing_events(const TempDir& dir) {
   ConfigText text;
   text.database_url = "sqlite:" + (dir.path() / "host.db").string();
   text.server_extra = "  runs_per_second_per_user: 0\n";
@@ -34,7 +39,7 @@ std::unique_ptr<daemon::HostRuntime> host_losing_events(const TempDir& dir) {
                status_of(port, kAliceKey, run) != "queued";
       },
       30s));
-  return runtime;
+  return {std::move(runtime), port};
 }
 
 }  // namespace
@@ -42,16 +47,18 @@ std::unique_ptr<daemon::HostRuntime> host_losing_events(const TempDir& dir) {
 TEST_CASE("HostRuntime::stop reports events it could not store, after stopping",
           "[daemon][shutdown]") {
   TempDir dir;
-  auto runtime = host_losing_events(dir);
-  CHECK_THROWS_WITH(runtime->stop(), Catch::Contains("event log: events are not yet stored"));
-  CHECK_NOTHROW(runtime->stop());  // stopped: idempotent
+  auto host = host_losing_events(dir);
+  CHECK_THROWS_WITH(host.runtime->stop(), Catch::Contains("event log: events are not yet stored"));
+  // Everything stopped all the same: the listener is closed.
+  CHECK_THROWS(http_get(host.port, "/healthz", std::nullopt));
+  CHECK_NOTHROW(host.runtime->stop());  // stopped: idempotent
 }
 
 TEST_CASE("HostRuntime's destructor logs a failed event flush instead of terminating",
           "[daemon][shutdown]") {
   TempDir dir;
-  auto runtime = host_losing_events(dir);
+  auto host = host_losing_events(dir);
   // Before the fix: the flush's DatabaseError left the destructor -> std::terminate.
-  runtime.reset();
+  host.runtime.reset();
   SUCCEED("destroyed without std::terminate");
 }
