@@ -24,6 +24,12 @@ std::string echo_copy(const TempDir& dir, mode_t file_mode) {
   return file;
 }
 
+// The refusal's reason for `what` (a path) with `mode`, writable by `who`.
+std::string writable(const std::string& what, const std::string& mode, const std::string& who) {
+  return what + " has mode " + mode + ": it is writable by " + who +
+         ", who could put code into the host; run chmod go-w ";
+}
+
 }  // namespace
 
 TEST_CASE("a plugin file its group or everyone can write is refused, naming its mode") {
@@ -34,10 +40,8 @@ TEST_CASE("a plugin file its group or everyone can write is refused, naming its 
   CHECK(report.loaded.empty());
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused[0].reason ==
-        "plugin " + file + " refused: the file " + file +
-            " has mode 0664: it is writable by its group, who could put code into the host; run "
-            "chmod go-w " +
-            file + " (configured at test:0)");
+        "plugin " + file + " refused: " + writable("the file " + file, "0664", "its group") + file +
+            " (configured at test:0)");
 
   REQUIRE(::chmod(file.c_str(), 0757) == 0);
   AgentClassRegistry again;
@@ -63,20 +67,15 @@ TEST_CASE("a plugin directory others can write is refused, and so is a file list
   CHECK(report.loaded.empty());
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused[0].file == where);
-  CHECK(report.refused[0].reason ==
-        "plugin directory " + where +
-            " has mode 0777: it is writable by everyone, who could put code into the host; run "
-            "chmod go-w " +
-            where + " (configured at test:0)");
+  CHECK(report.refused[0].reason == writable("plugin directory " + where, "0777", "everyone") +
+                                        where + " (configured at test:0)");
 
   // Named on its own: whoever can write the directory can replace the file.
   AgentClassRegistry by_file;
   report = load(by_file, {file}, OnError::skip);
   REQUIRE(report.refused.size() == 1);
   CHECK(report.refused[0].reason ==
-        "plugin " + file + " refused: its directory " + where +
-            " has mode 0777: it is writable by everyone, who could put code into the host; run "
-            "chmod go-w " +
+        "plugin " + file + " refused: " + writable("its directory " + where, "0777", "everyone") +
             where + " (configured at test:0)");
 
   // A symlink from a trusted place does not hide where the file really is.

@@ -108,18 +108,16 @@ TEST_CASE("an existing data directory its group or others can write is refused, 
   TempDir tmp;
   const auto dir = tmp.path() / "data";
   fs::create_directory(dir);
+  const auto refusal = [&](const std::string& mode, const std::string& who) {
+    return "data directory " + dir.string() + " has mode " + mode + ": it is writable by " + who +
+           "; run chmod go-w " + dir.string() + " (0750 or 0700)";
+  };
   ::chmod(dir.c_str(), 0770);
   CHECK_THROWS_MATCHES(DataDirectoryLock(dir), DataDirectoryError,
-                       Catch::Message("data directory " + dir.string() +
-                                      " has mode 0770: it is writable by its group; run chmod "
-                                      "go-w " +
-                                      dir.string() + " (0750 or 0700)"));
+                       Catch::Message(refusal("0770", "its group")));
   ::chmod(dir.c_str(), 01777);
   CHECK_THROWS_MATCHES(DataDirectoryLock(dir), DataDirectoryError,
-                       Catch::Message("data directory " + dir.string() +
-                                      " has mode 1777: it is writable by everyone; run chmod "
-                                      "go-w " +
-                                      dir.string() + " (0750 or 0700)"));
+                       Catch::Message(refusal("1777", "everyone")));
   CHECK_FALSE(fs::exists(dir / "agenthostd.lock"));  // refused before the lock file
   // Readable by others is the operator's choice (systemd's StateDirectory is 0755).
   ::chmod(dir.c_str(), 0755);
