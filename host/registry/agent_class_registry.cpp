@@ -92,6 +92,15 @@ void AgentClassRegistry::add_tool(ToolEntry tool) {
 }
 
 void AgentClassRegistry::add_all(std::vector<AgentClass> agents, std::vector<ToolEntry> tools) {
+  for (auto& a : agents) {
+    if (a.input_schema) continue;
+    try {
+      a.input_schema = schema::compile(a.info.input_schema);
+    } catch (const schema::SchemaError& e) {
+      throw RegistryError(fmt::format("agent \"{}\" from {} has an invalid input_schema: {}",
+                                      a.info.name, a.plugin_file, e.what()));
+    }
+  }
   for (auto& t : tools) {
     if (t.input_schema) continue;
     try {

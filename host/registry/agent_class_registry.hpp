@@ -44,6 +44,9 @@ struct AgentClass {
   std::string plugin_name;
   std::string plugin_file;
   agenthost::AgentFactory factory;
+  /// info.input_schema, compiled once at registration (the registry compiles it when
+  /// the entry arrives without it); every submitted run's input is checked with it.
+  std::shared_ptr<const schema::CompiledSchema> input_schema = {};
 
   AgentClass& operator=(const AgentClass&) = delete;
 };

@@ -5,7 +5,8 @@
 //   failing        {"message": s}: throws std::runtime_error(s)
 //   throwing_ctor  throws from its constructor
 //   throwing_dtor  returns normally, then throws from its destructor
-//   chatty         {"count": n}: emits n agent_thinking events
+//   chatty         {"count": n}: emits n agent_thinking events (input_schema: count is
+//                  an integer 0 .. 100000)
 //   dbwriter       {"value": s, "fail": b}: inserts (run_id, s) into agent_notes,
 //                  then throws when fail is true (the insert must be rolled back)
 //   toolcaller     calls tool "testagents.record" with its input, returns the result
@@ -145,8 +146,14 @@ void register_testagents(agenthost::Registrar& r) {
       {.name = "throwing_ctor", .description = "Throws in its constructor", .version = "1"});
   r.add_agent<ThrowingDtor>(
       {.name = "throwing_dtor", .description = "Throws in its destructor", .version = "1"});
-  r.add_agent<Chatty>(
-      {.name = "chatty", .description = "Emits input.count events", .version = "1"});
+  r.add_agent<Chatty>({.name = "chatty",
+                       .description = "Emits input.count events",
+                       .version = "1",
+                       .input_schema = {{"properties",
+                                         {{"count",
+                                           {{"type", "integer"},
+                                            {"minimum", 0},
+                                            {"maximum", 100000}}}}}}});
   r.add_agent<DbWriter>(
       {.name = "dbwriter", .description = "Inserts input.value into agent_notes", .version = "1"});
   r.add_agent<ToolCaller>(
