@@ -13,21 +13,6 @@
 
 namespace agenthost::bench {
 
-TempDir::TempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "agenthost-bench-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::system_error(
-        errno, std::generic_category(),
-        "cannot create a temp dir for the benchmark database (" + pattern + ")");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;  // a leftover temp dir is not worth failing a benchmark for
-  std::filesystem::remove_all(path_, ignored);
-}
-
 void InMemoryEventStore::append(const events::EventPtr& event) {
   std::vector<events::EventPtr> dropped;
   {

@@ -22,22 +22,12 @@
 #include "fiber/blocking_pool.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "support/temp_dir.hpp"
 
 namespace agenthost::bench {
 
-/// A fresh directory under the system temp dir, removed with its contents on
-/// destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+/// The tests' temp dir (tests/support/temp_dir.hpp): one implementation.
+using agenthost::testing::TempDir;
 
 /// Keeps appended events in memory, like the real EventLog's queue, but writes
 /// nothing: the last kKept events are held and then dropped in one go, so memory

@@ -26,6 +26,13 @@ TARGET_P99_MS = 5.0
 TARGET_IDLE_CONNECTIONS = 10_000
 TARGET_KIB_PER_CONNECTION = 16.0
 TARGET_BARE_RATIO = 0.5
+WAIT_RUNS = 10_000
+TARGET_WAIT_WALL_S = 3.0
+TARGET_KIB_PER_WAITING_RUN = 32.0
+TARGET_HOG_P99_RATIO = 2.0
+# Scenarios with runs that wait, and the hog's parts (agenthostd-hog-holders.json: the
+# two users holding their caps; agenthostd-hog.json: the third user meanwhile).
+WAIT_SCENARIOS = ["wait-10k", "wait-10k-hold", "hog-idle", "hog", "hog-holders"]
 
 BEGIN_MARK = "<!-- load-results:begin (written by bench/run_load.sh --update-docs) -->"
 END_MARK = "<!-- load-results:end -->"
@@ -45,7 +52,7 @@ def run_time(directory):
 def load_results(directory):
     results = {}
     for server in SERVERS:
-        for name in [s for s, _ in SCENARIOS] + ["idle"]:
+        for name in [s for s, _ in SCENARIOS] + ["idle"] + WAIT_SCENARIOS:
             path = os.path.join(directory, f"{server}-{name}.json")
             if os.path.exists(path):
                 with open(path) as f:
@@ -78,6 +85,15 @@ def verdict_at_least(value, target, unit=""):
     if value >= target:
         return f"met ({value / target:.2f}x the target)"
     return f"**MISSED** by {target - value:,.2f}{unit} ({value / target:.2f}x the target)"
+
+
+def not_ok(r):
+    """Runs that did not complete: failed, refused or still going when the drain ran out."""
+    return r["runs_failed"] + r["runs_refused"] + r["runs_unfinished"]
+
+
+def kib(memory):
+    return (memory or {}).get("rss_kib")
 
 
 def verdict_at_most(value, target, unit=""):
@@ -125,7 +141,7 @@ def main():
     w(f"- reproduce: `{args.invocation}` (from the repository root); the exact commands are in "
       "`command.txt` of the results directory")
     w("- agenthostd: Release, SQLite under a temporary directory, every event stored, logging `info`, "
-      "defaults otherwise (2 io threads, 4 request threads, 16 workers, pool of 8 sessions); per-user "
+      "defaults otherwise (2 io threads, 4 request threads; runs as fibers on 4 worker threads, at most 10,000 active runs, 16 blocking threads, 256 KiB fiber stacks; pool of 8 sessions, 2 per user); per-user "
       "limits raised out of the way (no rate limit, 100,000 connections, 1,000 concurrent and 100,000 "
       "queued runs per user). Each scenario starts a fresh server (empty database).")
     w("- each run: `start_run` of the no-op agent, which emits 5 `agent_thinking` events: 8 frames back "
@@ -171,6 +187,45 @@ def main():
           f"{num(r.get('kib_per_connection'), 1)} KiB |")
     w("")
 
+    wait = get("agenthostd", "wait-10k")
+    w("| runs that wait | server | runs ok / not ok | first start -> last terminal | p50 | p99 | max "
+      "| RSS before | RSS while waiting | per waiting run | server CPU (s) | violations |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, what in (("wait-10k", "1,000 users x 10 runs started at once, each waits 2 s"),
+                       ("wait-10k-hold", "the same, each waits 30 s (all 10,000 wait at once)"),
+                       ("hog-holders", "hog: 2 users x 1,000 runs started at once, each waits through the window")):
+        for server in SERVERS:
+            r = get(server, name)
+            if r is None:
+                continue
+            lat = r["latency_ms"]
+            before, waiting = kib(r.get("server_memory_before")), kib(r.get("server_memory_waiting"))
+            w(f"| {name}: {what} | {server} | {r['runs_completed']:,} / {not_ok(r):,} of {r['runs_started']:,} | "
+              f"{num(r['window_s'], 2)} s | {ms(lat['p50'])} | {ms(lat['p99'])} | {ms(lat['max'])} | "
+              f"{num(before / 1024 if before else None, 1)} MiB | "
+              f"{num(waiting / 1024 if waiting else None, 1)} MiB ({r.get('runs_waiting', 0):,} waiting) | "
+              f"{num(r.get('kib_per_waiting_run'), 1)} KiB | "
+              f"{num((r.get('server_cores') or 0) * r['window_s'], 1)} | {len(r.get('violations', []))} |")
+    w("")
+    w("Runs that wait: the agent waits through `context().sleep_for` (as for a model's answer) and emits "
+      "no `agent_thinking` event: 3 frames per run (`run_accepted`, `agent_started`, `agent_completed`), "
+      "every one checked. Wall time: from the wave's start (every `start_run` sent at once) to the last "
+      "terminal event; one wave is 2 s of waiting. RSS while waiting: sampled the moment every run's "
+      "`agent_started` had arrived and none had ended (if one ended first, at that moment: the column says "
+      "how many were waiting); RSS before: after the connections were up, so the connections' memory is "
+      "not counted. bare: the bare server holds each run's remaining frames on a timer, the cheapest wait.")
+    w("")
+    hog_idle, hog = get("agenthostd", "hog-idle"), get("agenthostd", "hog")
+    w("| hog: the third user, closed loop, 1 no-op run in flight | runs/s | p50 | p99 | p99.9 | max | errors |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for label, r in (("alone (idle host)", hog_idle), ("while 2 users hold their caps of waiting runs", hog)):
+        if r is None:
+            continue
+        lat = r["latency_ms"]
+        w(f"| {label} | {num(r['runs_per_s'])} | {ms(lat['p50'])} | {ms(lat['p99'])} | {ms(lat['p999'])} | "
+          f"{ms(lat['max'])} | {errors(r)} |")
+    w("")
+
     w("#### Against the targets")
     w("")
     w("| target | measured | verdict |")
@@ -182,16 +237,38 @@ def main():
     w(f"| p99 start-to-terminal <= {TARGET_P99_MS:g} ms at half the peak rate | "
       f"p99 {ms(p99)} at {num(half['target_rate'] if half else None)} runs/s "
       f"(achieved {num(half['runs_per_s'] if half else None)}) | {verdict_at_most(p99, TARGET_P99_MS, ' ms')} |")
-    kib = idle.get("kib_per_connection") if idle else None
+    kib_idle = idle.get("kib_per_connection") if idle else None
     connected = idle["connected"] if idle else 0
-    idle_verdict = verdict_at_most(kib, TARGET_KIB_PER_CONNECTION, " KiB")
+    idle_verdict = verdict_at_most(kib_idle, TARGET_KIB_PER_CONNECTION, " KiB")
     if idle and connected < TARGET_IDLE_CONNECTIONS:
         idle_verdict += f"; only {connected:,} of {TARGET_IDLE_CONNECTIONS:,} connections"
     w(f"| {TARGET_IDLE_CONNECTIONS:,} idle connections, <= {TARGET_KIB_PER_CONNECTION:g} KiB each | "
-      f"{connected:,} connected, {num(kib, 1)} KiB each | {idle_verdict} |")
+      f"{connected:,} connected, {num(kib_idle, 1)} KiB each | {idle_verdict} |")
     ratio = peak / bare_peak if peak and bare_peak else None
     w(f"| throughput >= {TARGET_BARE_RATIO:g} of the bare transport | peak {num(peak)} / bare peak "
       f"{num(bare_peak)} runs/s = {num(ratio, 2)} | {verdict_at_least(ratio, TARGET_BARE_RATIO)} |")
+    if wait:
+        ok = wait["runs_completed"]
+        w(f"| {WAIT_RUNS:,} runs waiting 2 s from 1,000 users: all complete | {ok:,} completed, "
+          f"{not_ok(wait):,} not, {len(wait.get('violations', []))} protocol violations | "
+          f"{'met' if ok == WAIT_RUNS and not_ok(wait) == 0 else '**MISSED**'} |")
+        w(f"| wave wall time <= {TARGET_WAIT_WALL_S:g} s | {num(wait['window_s'], 2)} s "
+          f"(bare: {num(get('bare', 'wait-10k')['window_s'] if get('bare', 'wait-10k') else None, 2)} s) | "
+          f"{verdict_at_most(wait['window_s'], TARGET_WAIT_WALL_S, ' s')} |")
+    # Memory per waiting run: from the wave whose runs all wait at once when there is one.
+    for r in (get("agenthostd", "wait-10k-hold"), wait):
+        if r and r.get("kib_per_waiting_run") is not None:
+            per_run = r["kib_per_waiting_run"]
+            w(f"| <= {TARGET_KIB_PER_WAITING_RUN:g} KiB server memory per waiting run | {num(per_run, 1)} KiB "
+              f"({r.get('runs_waiting', 0):,} waiting at the sample, {r['label'].split('/')[-1]}) | "
+              f"{verdict_at_most(per_run, TARGET_KIB_PER_WAITING_RUN, ' KiB')} |")
+            break
+    if hog_idle and hog:
+        idle_p99, hog_p99 = hog_idle["latency_ms"]["p99"], hog["latency_ms"]["p99"]
+        hog_ratio = hog_p99 / idle_p99 if idle_p99 else None
+        w(f"| hog: third user's p99 <= {TARGET_HOG_P99_RATIO:g}x its p99 on an idle host | "
+          f"{ms(hog_p99)} vs {ms(idle_p99)} alone = {num(hog_ratio, 2)}x | "
+          f"{verdict_at_most(hog_ratio, TARGET_HOG_P99_RATIO, 'x')} |")
     w("")
     problems = [f"{s}/{n}: exit {r['exit_code']}" for (s, n), r in sorted(results.items()) if r["exit_code"]]
     if problems:
@@ -211,7 +288,11 @@ def main():
             "ratio_to_bare": ratio,
             "p99_ms_at_half_peak": p99,
             "idle_connected": connected,
-            "kib_per_idle_connection": kib,
+            "kib_per_idle_connection": kib_idle,
+            "wait_10k_wall_s": wait["window_s"] if wait else None,
+            "kib_per_waiting_run": (get("agenthostd", "wait-10k-hold") or wait or {}).get("kib_per_waiting_run"),
+            "hog_p99_ms": hog["latency_ms"]["p99"] if hog else None,
+            "hog_idle_p99_ms": hog_idle["latency_ms"]["p99"] if hog_idle else None,
         },
     }
     with open(os.path.join(args.directory, "load.json"), "w") as f:

@@ -22,6 +22,8 @@ BASELINES = {
     "BM_Payload_Serialize": "BM_Payload_Copy",
     "BM_Router_Publish": "BM_Sink_DirectDeliver",
     "BM_Emitter_Emit": "BM_Event_HandBuiltDelivery",
+    "BM_Schema_Validate_Fits": "BM_ToolInput_Copy",
+    "BM_Schema_Validate_Refused": "BM_ToolInput_Copy",
 }
 
 # The scope without its database round trips, summed from its parts.

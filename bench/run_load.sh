@@ -12,6 +12,13 @@
 #   closed-1000   1000 users, 1 run in flight each         (closed loop)
 #   open-half     100 users, runs started at half agenthostd's peak rate (open loop)
 #   idle          M idle authenticated connections (default 10,000): RSS per connection
+#   wait-10k      1000 users start 10 runs each at once, each waiting 2 s in the agent
+#                 (context().sleep_for): wall time of the wave, RSS per waiting run
+#   wait-10k-hold agenthostd only: the same wave with 30 s waits, so that all 10,000
+#                 wait at once even when starting them takes seconds: RSS per waiting run
+#   hog-idle      agenthostd only: 1 user, 1 no-op run in flight (closed loop), alone
+#   hog           the same user while 2 other users hold their caps (1,000 runs each)
+#                 full of runs waiting through the whole window
 # Build directory: $AGENTHOST_BENCH_BUILD_DIR (default <repo>/build-bench). Results: DIR
 # (default <build>/bench-results/load-<UTC time>) gets one JSON and one text report per
 # scenario and server, load.json, load.md and command.txt. --update-docs also puts the
@@ -32,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --duration) duration=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run_load.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,6 +87,8 @@ python3 -c 'import secrets; print(secrets.token_hex(32))' > "$work/jwt-secret"
 export AGENTHOST_JWT_SECRET
 AGENTHOST_JWT_SECRET=$(cat "$work/jwt-secret")
 
+# Runs one user may have going: the hog scenario's two users fill it.
+hog_cap=1000
 # Per-user limits raised out of the way (the benchmark measures the host, not its
 # throttles): no rate limit, as many connections and runs as the scenarios use.
 cat > "$work/agenthost.yaml" <<EOF
@@ -95,7 +104,7 @@ database:
 plugins:
   paths: ["$plugin"]
 limits:
-  max_concurrent_runs_per_user: 1000
+  max_concurrent_runs_per_user: $hog_cap
   max_queued_runs_per_user: 100000
 logging:
   level: info
@@ -149,6 +158,46 @@ run_scenario() {
   stop_server
 }
 
+# hog: the holders' runs start at once and wait past the probe's whole window (the
+# holders' load generator writes the ready file when all of them have started); then
+# the probe user runs no-op runs in a closed loop, as in hog-idle.
+run_hog() {
+  start_server agenthostd
+  local ready=$work/hog-ready
+  rm -f "$ready"
+  local hold=("$loadgen" --port "$port" --server-pid "$server_pid" --label agenthostd/hog-holders
+              --json "$out/agenthostd-hog-holders.json" --mode burst --users 2
+              --in-flight "$hog_cap" --events 0 --user-prefix hog-
+              --wait-ms $(((warmup + duration + 5) * 1000)) --drain $((warmup + duration + 60))
+              --ready-file "$ready")
+  commands+=("$(printf '%q ' "${hold[@]}" | sed 's/ $//')")
+  echo "== agenthostd hog-holders: ${hold[*]}" >&2
+  "${hold[@]}" > "$out/agenthostd-hog-holders.txt" &
+  local holders=$!
+  for _ in $(seq 600); do
+    [[ -f $ready ]] && break
+    kill -0 "$holders" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ ! -f $ready ]]; then
+    echo "run_load.sh: the hog holders' runs did not all start" >&2
+    status=1
+  fi
+  local probe=("$loadgen" --port "$port" --server-pid "$server_pid" --label agenthostd/hog
+               --json "$out/agenthostd-hog.json" --mode closed --users 1 --in-flight 1
+               --user-prefix probe- "${timing[@]}")
+  commands+=("$(printf '%q ' "${probe[@]}" | sed 's/ $//')")
+  echo "== agenthostd hog: ${probe[*]}" >&2
+  local rc=0
+  "${probe[@]}" | tee "$out/agenthostd-hog.txt" || rc=$?
+  [[ $rc -eq 0 ]] || { echo "run_load.sh: hog probe exited with $rc" >&2; status=1; }
+  rc=0
+  wait "$holders" || rc=$?
+  cat "$out/agenthostd-hog-holders.txt"
+  [[ $rc -eq 0 ]] || { echo "run_load.sh: hog holders exited with $rc" >&2; status=1; }
+  stop_server
+}
+
 timing=(--warmup "$warmup" --duration "$duration")
 load_avg_before=$(cat /proc/loadavg)
 for kind in agenthostd bare; do
@@ -168,6 +217,18 @@ for kind in agenthostd bare; do
   run_scenario "$kind" open-half --mode open --users 100 --rate "$half" "${timing[@]}"
   run_scenario "$kind" idle --mode idle --connections "$idle_connections" --users 1000
 done
+
+# Runs that wait (a model call's shape): one wave of 10,000 two-second waits. No
+# agent_thinking events: agent_started, the wait, agent_completed.
+for kind in agenthostd bare; do
+  run_scenario "$kind" wait-10k --mode burst --users 1000 --in-flight 10 --wait-ms 2000 \
+    --events 0 --drain 120
+done
+run_scenario agenthostd wait-10k-hold --mode burst --users 1000 --in-flight 10 --wait-ms 30000 \
+  --events 0 --drain 150
+run_scenario agenthostd hog-idle --mode closed --users 1 --in-flight 1 --user-prefix probe- \
+  "${timing[@]}"
+run_hog
 load_avg_after=$(cat /proc/loadavg)
 
 printf '%s\n' "$invocation" "${commands[@]}" > "$out/command.txt"

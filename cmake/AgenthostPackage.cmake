@@ -51,13 +51,15 @@ request gets a fresh agent instance with its own context, event stream, database
 transaction and tools, so that no user sees, blocks or corrupts another's work.\n\
 It serves HTTP and WebSocket clients and runs as the systemd service agenthost.")
 # The libraries agenthostd and the plugins are linked against (Debian 12 package
-# names carry the soname, so no versions are needed beyond the toolchain's), and
-# adduser for postinst. test_deb.sh checks every NEEDED library is covered.
+# names carry the soname, so no versions are needed beyond the toolchain's, except
+# for security fixes the host relies on), and adduser for postinst. test_deb.sh
+# checks every NEEDED library is covered. libjwt0 1.10.2-1+deb12u1 is Debian 12's
+# fix of CVE-2024-25189 (a timing side channel in libjwt's signature comparison).
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, \
 libboost-json1.81.0, libboost-filesystem1.81.0, libyaml-cpp0.7, \
 libsoci-core4.0, libsoci-sqlite3-4.0, libsoci-postgresql4.0, libsqlite3-0, libpq5, \
-libspdlog1.10, libfmt9, libjwt0, libsystemd0, libssl3, adduser")
+libspdlog1.10, libfmt9, libjwt0 (>= 1.10.2-1+deb12u1), libsystemd0, libssl3, libre2-9, adduser")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "sqlite3, postgresql-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
@@ -75,7 +77,7 @@ building agenthost agent plugins, and a plugin template to start from.")
 # What agenthostConfig.cmake looks for, and the compiler plugins must match.
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS
     "cmake (>= 3.25), g++ (>= 4:12), libboost1.81-dev, libboost-json1.81-dev, \
-libboost-filesystem1.81-dev, libsoci-dev, libsqlite3-dev, libfmt-dev")
+libboost-filesystem1.81-dev, libsoci-dev, libsqlite3-dev, libfmt-dev, libre2-dev")
 set(CPACK_DEBIAN_SDK_PACKAGE_SUGGESTS "agenthost (= ${PROJECT_VERSION}-${AGENTHOST_PACKAGE_RELEASE}), catch2")
 
 include(CPack)

@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev catch2
   libjwt-dev libsystemd-dev libssl-dev
   libbenchmark-dev
+  libvalijson-dev libre2-dev json-schema-test-suite
   postgresql clang libclang-rt-14-dev
   python3-websockets
 )

@@ -23,6 +23,10 @@ trap cleanup EXIT
 if url=$(bash scripts/pg_test_cluster.sh start "$pg_dir"); then
   export AGENTHOST_TEST_PG_URL="$url"
   echo "test: PostgreSQL test cluster at $url"
+elif [ "${CI:-}" = true ]; then
+  # In CI a skipped backend is a failure, not a warning (the test support says the same).
+  echo "test: ERROR: could not start a PostgreSQL test cluster, and CI=true: the PostgreSQL tests must run" >&2
+  exit 1
 else
   echo "test: WARNING: could not start a PostgreSQL test cluster; the PostgreSQL tests will be SKIPPED" >&2
   unset AGENTHOST_TEST_PG_URL

@@ -1,11 +1,14 @@
 #include "bare_session.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -54,6 +57,8 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
     const auto* input = object ? object->if_contains("input") : nullptr;
     const auto* events =
         input && input->is_object() ? input->get_object().if_contains("events") : nullptr;
+    const auto* wait_ms =
+        input && input->is_object() ? input->get_object().if_contains("wait_ms") : nullptr;
     const int agent_events =
         events && events->is_int64() ? static_cast<int>(events->get_int64()) : kDefaultAgentEvents;
     const std::string_view id =
@@ -61,9 +66,26 @@ class BareSession : public std::enable_shared_from_this<BareSession> {
     auto answer = frames_.answer(id, agent_events);
     if (drop_event_every_ > 0 && ++runs_ % drop_event_every_ == 0 && answer.size() > 3)
       answer.erase(answer.begin() + 2);  // a seq gap: the run's second event never comes
-    for (auto& f : answer) queue_.push_back(std::move(f));
-    if (!writing_) write();
     read();
+    if (!wait_ms || !wait_ms->is_int64() || wait_ms->get_int64() <= 0)
+      return send(std::move(answer));
+    // As the agent waits after agent_started: run_accepted and agent_started now, the rest
+    // when a timer (the cheapest wait there is) fires.
+    std::vector<std::string> later(std::make_move_iterator(answer.begin() + 2),
+                                   std::make_move_iterator(answer.end()));
+    answer.resize(2);
+    send(std::move(answer));
+    auto timer = std::make_shared<net::steady_timer>(
+        ws_.get_executor(), std::chrono::milliseconds(wait_ms->get_int64()));
+    timer->async_wait([self = shared_from_this(), timer,
+                       later = std::move(later)](beast::error_code timer_ec) mutable {
+      if (!timer_ec) self->send(std::move(later));
+    });
+  }
+
+  void send(std::vector<std::string> frames) {
+    for (auto& f : frames) queue_.push_back(std::move(f));
+    if (!writing_ && !queue_.empty()) write();
   }
 
   // One write in flight, like the host's bounded send queue.

@@ -28,12 +28,14 @@ class BeastLoadConnection final : public LoadConnection,
                                   public std::enable_shared_from_this<BeastLoadConnection> {
  public:
   BeastLoadConnection(net::io_context& io, const ServerAddress& server, std::string user,
-                      std::string token, int agent_events, ConnectionObserver& observer)
+                      std::string token, int agent_events, int wait_ms,
+                      ConnectionObserver& observer)
       : ws_(io),
         server_(server),
         user_(std::move(user)),
         token_(std::move(token)),
         agent_events_(agent_events),
+        wait_ms_(wait_ms),
         observer_(observer),
         checker_(user_, agent_events) {}
 
@@ -59,6 +61,10 @@ class BeastLoadConnection final : public LoadConnection,
     frame += kAgentName;
     frame += R"(","input":{"events":)";
     frame += std::to_string(agent_events_);
+    if (wait_ms_ > 0) {
+      frame += R"(,"wait_ms":)";
+      frame += std::to_string(wait_ms_);
+    }
     frame += "}}";
     checker_.sent(std::move(request_id), started);
     send(std::move(frame));
@@ -172,6 +178,7 @@ class BeastLoadConnection final : public LoadConnection,
   std::string user_;
   std::string token_;
   int agent_events_;
+  int wait_ms_;
   ConnectionObserver& observer_;
   RunStreamChecker checker_;
   websocket::response_type response_;
@@ -187,10 +194,10 @@ class BeastLoadConnection final : public LoadConnection,
 std::shared_ptr<LoadConnection> LoadConnection::create(net::io_context& io,
                                                        const ServerAddress& server,
                                                        std::string user, std::string token,
-                                                       int agent_events,
+                                                       int agent_events, int wait_ms,
                                                        ConnectionObserver& observer) {
   return std::make_shared<BeastLoadConnection>(io, server, std::move(user), std::move(token),
-                                               agent_events, observer);
+                                               agent_events, wait_ms, observer);
 }
 
 }  // namespace agenthost::bench::load

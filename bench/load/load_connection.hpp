@@ -40,10 +40,10 @@ struct ServerAddress {
 class LoadConnection {
  public:
   /// `token` goes into the upgrade's Authorization header; each start_run asks the
-  /// agent for `agent_events` events.
+  /// agent for `agent_events` events, after waiting `wait_ms` (0: no wait asked).
   static std::shared_ptr<LoadConnection> create(boost::asio::io_context& io,
                                                 const ServerAddress& server, std::string user,
-                                                std::string token, int agent_events,
+                                                std::string token, int agent_events, int wait_ms,
                                                 ConnectionObserver& observer);
   virtual ~LoadConnection() = default;
 

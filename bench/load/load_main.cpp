@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -60,6 +61,49 @@ std::optional<double> server_cpu(const load::LoadOptions& o) {
   return load::read_process_cpu_seconds(o.server_pid);
 }
 
+// Burst: every run starts at once and nothing more. The main thread watches the shared
+// progress and samples the server's memory the moment every run has started and none
+// has ended (with --wait-ms: all are waiting), or at the first end if that comes
+// sooner (then fewer are waiting, and the report says how many). Returns when the
+// wave started.
+Clock::time_point run_burst(const load::LoadOptions& o,
+                            std::vector<std::unique_ptr<load::LoadWorker>>& workers,
+                            const load::RunProgress& progress, load::LoadResult& result) {
+  const auto total =
+      static_cast<std::uint64_t>(result.connected) * static_cast<std::uint64_t>(o.in_flight);
+  // After connecting: the connections' own memory is not the runs'.
+  result.server_memory_before = server_memory(o);
+  load::LoadSchedule schedule;
+  schedule.start = Clock::now() + std::chrono::milliseconds(20);
+  schedule.window_begin = schedule.start;  // every run of the wave counts
+  schedule.window_end = schedule.start + o.drain;
+  std::vector<std::future<void>> drained;
+  for (auto& w : workers) drained.push_back(w->run(schedule));
+  std::this_thread::sleep_until(schedule.start);
+  const auto cpu_begin = server_cpu(o);
+  const auto all_drained = [&] {
+    for (auto& f : drained)
+      if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    return true;
+  };
+  bool sampled = false;
+  while (!all_drained() && Clock::now() < schedule.window_end) {
+    const auto ended = progress.ended.load(std::memory_order_relaxed);
+    const auto started = progress.started.load(std::memory_order_relaxed);
+    if (!sampled && (started >= total || ended > 0)) {
+      sampled = true;
+      result.server_memory_waiting = server_memory(o);
+      result.runs_waiting = started > ended ? started - ended : 0;
+      if (!o.ready_file.empty()) std::ofstream(o.ready_file) << result.runs_waiting << "\n";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const auto cpu_end = server_cpu(o);
+  result.server_memory = server_memory(o);  // after the wave
+  if (cpu_begin && cpu_end) result.server_cpu_seconds = *cpu_end - *cpu_begin;
+  return schedule.start;
+}
+
 int run(const load::LoadOptions& o) {
   load::LoadResult result;
   result.options = o;
@@ -67,14 +111,15 @@ int run(const load::LoadOptions& o) {
   auto shares = deal_connections(o, users);
   for (const auto& share : shares) result.connections += share.size();
 
+  load::RunProgress progress;
   std::vector<std::unique_ptr<load::LoadWorker>> workers;
   for (auto& share : shares) {
     const double rate = o.rate * static_cast<double>(share.size()) /
                         static_cast<double>(std::max<std::size_t>(result.connections, 1));
-    workers.push_back(std::make_unique<load::LoadWorker>(o, std::move(share), rate));
+    workers.push_back(std::make_unique<load::LoadWorker>(o, std::move(share), rate, progress));
   }
 
-  result.server_memory_before = server_memory(o);
+  if (o.mode == load::LoadMode::idle) result.server_memory_before = server_memory(o);
   const auto connect_start = Clock::now();
   {
     std::vector<std::future<void>> connected;
@@ -84,7 +129,10 @@ int run(const load::LoadOptions& o) {
   result.connect_seconds = std::chrono::duration<double>(Clock::now() - connect_start).count();
   for (auto& w : workers) result.connected += w->connected();
 
-  if (o.mode == load::LoadMode::idle) {
+  std::optional<Clock::time_point> wave_start;
+  if (o.mode == load::LoadMode::burst) {
+    wave_start = run_burst(o, workers, progress, result);
+  } else if (o.mode == load::LoadMode::idle) {
     // Let the server finish whatever each new connection costs it before measuring.
     std::this_thread::sleep_for(o.settle);
     result.server_memory = server_memory(o);
@@ -106,6 +154,10 @@ int run(const load::LoadOptions& o) {
     for (auto& f : drained) f.wait_until(deadline);
   }
   for (auto& w : workers) result.stats.merge(w->finish());
+  if (wave_start && result.stats.last_terminal > *wave_start) {
+    result.window_seconds =
+        std::chrono::duration<double>(result.stats.last_terminal - *wave_start).count();
+  }
   result.latency = load::summarize(result.stats.latencies_us);
 
   print_report(std::cout, result);

@@ -55,18 +55,24 @@ start runs of the no-op agent over WebSockets, and checks every frame it gets ba
   agenthost_load --port P [options] --mode closed --users N [--in-flight K]
   agenthost_load --port P [options] --mode open --users N --rate R
   agenthost_load --port P [options] --mode idle --connections M [--users N]
+  agenthost_load --port P [options] --mode burst --users N --in-flight K --wait-ms W
 
   --host ADDR            server address (default 127.0.0.1)
   --port P               server port (required)
   --jwt-secret-file F    HS256 secret the users' tokens are signed with (default: the
                          environment variable AGENTHOST_JWT_SECRET)
   --users N              users, each on its own connection (default 1)
-  --in-flight K          closed: runs each user keeps in flight (default 1)
+  --in-flight K          closed: runs each user keeps in flight (default 1);
+                         burst: runs each user starts at once
   --rate R               open: runs started per second, all users together
   --connections M        idle: connections to open, spread over the users
   --events E             agent_thinking events per run (default 5)
+  --wait-ms W            each run first waits W ms in the agent (context().sleep_for);
+                         0 (default) sends no wait_ms and keeps the plain no-op run
+  --ready-file F         burst: create F once every run has started (all are waiting)
   --threads T            client io threads (default 2)
-  --warmup S --duration S --drain S --settle S   seconds (defaults 2, 10, 30, 3)
+  --warmup S --duration S --drain S --settle S   seconds (defaults 2, 10, 30, 3);
+                         burst: the wave must end within --drain
   --server-pid PID       report this process's resident memory (the server's)
   --label TEXT           scenario name in the report
   --json FILE            write the result as JSON
@@ -100,8 +106,10 @@ LoadOptions parse_load_options(const std::vector<std::string>& args) {
         o.mode = LoadMode::open;
       else if (mode == "idle")
         o.mode = LoadMode::idle;
+      else if (mode == "burst")
+        o.mode = LoadMode::burst;
       else
-        throw std::invalid_argument("--mode: '" + mode + "' is not closed, open or idle");
+        throw std::invalid_argument("--mode: '" + mode + "' is not closed, open, idle or burst");
     } else if (option == "--users") {
       o.users = static_cast<int>(integer(option, value(), 1, 1'000'000));
     } else if (option == "--in-flight") {
@@ -112,6 +120,10 @@ LoadOptions parse_load_options(const std::vector<std::string>& args) {
       o.connections = static_cast<int>(integer(option, value(), 1, 1'000'000));
     } else if (option == "--events") {
       o.agent_events = static_cast<int>(integer(option, value(), 0, kMaxAgentEvents));
+    } else if (option == "--wait-ms") {
+      o.wait_ms = static_cast<int>(integer(option, value(), 0, kMaxWaitMs));
+    } else if (option == "--ready-file") {
+      o.ready_file = value();
     } else if (option == "--threads") {
       o.threads = static_cast<int>(integer(option, value(), 1, 256));
     } else if (option == "--warmup") {

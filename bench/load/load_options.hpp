@@ -14,6 +14,8 @@ enum class LoadMode {
   closed,  ///< each user keeps `in_flight` runs going: the peak rate
   open,    ///< runs start at `rate` per second whatever the answers: latency at a rate
   idle,    ///< `connections` authenticated connections that do nothing: memory per connection
+  burst,   ///< each user starts `in_flight` runs at once, once: wall time of the wave, and
+           ///< the server's memory while they all wait (with `wait_ms`)
 };
 
 struct LoadOptions {
@@ -24,6 +26,7 @@ struct LoadOptions {
   double rate = 0;       ///< open: runs started per second, all users together
   int connections = 0;   ///< idle: connections, spread over `users`
   int agent_events = 5;  ///< agent_thinking events per run
+  int wait_ms = 0;       ///< each run waits this long in the agent first (0: not asked)
   int threads = 2;       ///< io_context threads, each with its share of the connections
   std::chrono::milliseconds warmup{2000};
   std::chrono::milliseconds duration{10000};
@@ -32,8 +35,9 @@ struct LoadOptions {
   int server_pid = 0;                      ///< the server whose memory is reported (0: none)
   std::string jwt_secret;  ///< signs each user's token (the host's auth.jwt.hs256_secret)
   std::string user_prefix = "load-user-";
-  std::string label;      ///< names the scenario in the report
-  std::string json_file;  ///< where to write the JSON result
+  std::string label;       ///< names the scenario in the report
+  std::string json_file;   ///< where to write the JSON result
+  std::string ready_file;  ///< burst: created once every run has started (all waiting)
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the bad option.

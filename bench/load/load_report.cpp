@@ -20,6 +20,8 @@ const char* mode_name(LoadMode mode) {
       return "open";
     case LoadMode::idle:
       return "idle";
+    case LoadMode::burst:
+      return "burst";
   }
   return "?";
 }
@@ -52,6 +54,15 @@ std::optional<double> LoadResult::kib_per_connection() const {
          static_cast<double>(connected);
 }
 
+std::optional<double> LoadResult::kib_per_waiting_run() const {
+  if (options.mode != LoadMode::burst || !server_memory_before || !server_memory_waiting ||
+      runs_waiting == 0)
+    return std::nullopt;
+  return (static_cast<double>(server_memory_waiting->rss_kib) -
+          static_cast<double>(server_memory_before->rss_kib)) /
+         static_cast<double>(runs_waiting);
+}
+
 int LoadResult::exit_code() const {
   if (!stats.violations.empty()) return 2;
   if (stats.errors() > 0 || connected < connections) return 1;
@@ -70,6 +81,15 @@ void print_report(std::ostream& out, const LoadResult& r) {
           << r.server_memory->rss_kib << " KiB: " << *kib << " KiB per idle connection\n";
     }
   } else {
+    if (o.mode == LoadMode::burst) {
+      out << "  one wave of " << r.stats.runs_started << " runs (" << o.in_flight
+          << " per user, wait " << o.wait_ms << " ms): first start -> last terminal event "
+          << r.window_seconds << " s\n";
+      if (auto kib = r.kib_per_waiting_run())
+        out << "  server RSS " << r.server_memory_before->rss_kib << " KiB -> "
+            << r.server_memory_waiting->rss_kib << " KiB with " << r.runs_waiting
+            << " runs waiting: " << *kib << " KiB per waiting run\n";
+    }
     out << "  " << r.stats.runs_completed << " runs completed in " << r.window_seconds
         << " s: " << r.runs_per_second() << " runs/s, " << r.events_per_second() << " events/s, "
         << (r.stats.runs_completed ? r.stats.bytes / r.stats.runs_completed : 0) << " bytes/run\n";
@@ -108,6 +128,7 @@ void write_json(const std::string& path, const LoadResult& r) {
       {"in_flight_per_user", o.in_flight},
       {"target_rate", o.rate},
       {"agent_events", o.agent_events},
+      {"wait_ms", o.wait_ms},
       {"client_threads", o.threads},
       {"warmup_s", std::chrono::duration<double>(o.warmup).count()},
       {"window_s", r.window_seconds},
@@ -138,9 +159,12 @@ void write_json(const std::string& path, const LoadResult& r) {
       {"violations", violations},
       {"server_memory_before", memory_json(r.server_memory_before)},
       {"server_memory", memory_json(r.server_memory)},
+      {"server_memory_waiting", memory_json(r.server_memory_waiting)},
+      {"runs_waiting", r.runs_waiting},
       {"exit_code", r.exit_code()},
   };
   if (auto kib = r.kib_per_connection()) result["kib_per_connection"] = *kib;
+  if (auto kib = r.kib_per_waiting_run()) result["kib_per_waiting_run"] = *kib;
   if (auto cores = r.server_cores()) {
     result["server_cores"] = *cores;
     if (r.stats.runs_completed)

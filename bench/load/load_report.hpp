@@ -17,13 +17,15 @@ struct LoadResult {
   LoadOptions options;
   LoadStats stats;
   LatencySummary latency;
-  double window_seconds = 0;                          ///< the measured window
-  std::size_t connections = 0;                        ///< connections asked for
-  std::size_t connected = 0;                          ///< connections that completed the handshake
-  double connect_seconds = 0;                         ///< time to open them all
-  std::optional<ProcessMemory> server_memory_before;  ///< idle: before connecting
-  std::optional<ProcessMemory> server_memory;         ///< at the end of the window / after settling
-  std::optional<double> server_cpu_seconds;           ///< the server's CPU time in the window
+  double window_seconds = 0;    ///< the measured window; burst: first start -> last terminal event
+  std::size_t connections = 0;  ///< connections asked for
+  std::size_t connected = 0;    ///< connections that completed the handshake
+  double connect_seconds = 0;   ///< time to open them all
+  std::optional<ProcessMemory> server_memory_before;   ///< idle: before connecting; burst: after
+  std::optional<ProcessMemory> server_memory_waiting;  ///< burst: with `runs_waiting` waiting
+  std::uint64_t runs_waiting = 0;                      ///< burst: started, not ended, at the sample
+  std::optional<ProcessMemory> server_memory;  ///< at the end of the window / after settling
+  std::optional<double> server_cpu_seconds;    ///< the server's CPU time in the window
 
   double runs_per_second() const;
   double events_per_second() const;
@@ -31,6 +33,8 @@ struct LoadResult {
   std::optional<double> server_cores() const;
   /// idle: the server's resident memory growth per connected connection, in KiB.
   std::optional<double> kib_per_connection() const;
+  /// burst: the server's resident memory growth per waiting run, in KiB.
+  std::optional<double> kib_per_waiting_run() const;
   /// 0 checked and clean, 1 errors, 2 a protocol violation.
   int exit_code() const;
 };

@@ -22,6 +22,7 @@ void LoadStats::merge(LoadStats&& other) {
   frames += other.frames;
   bytes += other.bytes;
   latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
+  last_terminal = std::max(last_terminal, other.last_terminal);
   runs_started += other.runs_started;
   runs_failed += other.runs_failed;
   runs_refused += other.runs_refused;

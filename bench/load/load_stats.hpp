@@ -2,6 +2,7 @@
 // LoadStats: what one load worker counted, merged across workers at the end; and the
 // latency percentiles read from it.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -16,6 +17,7 @@ struct LoadStats {
   std::uint64_t frames = 0;                 ///< every frame received, run_accepted included
   std::uint64_t bytes = 0;                  ///< payload bytes of those frames
   std::vector<std::uint32_t> latencies_us;  ///< start_run -> terminal event, per completed run
+  std::chrono::steady_clock::time_point last_terminal{};  ///< latest terminal event seen
 
   // Counted over the whole invocation.
   std::uint64_t runs_started = 0;

@@ -21,10 +21,11 @@ constexpr std::size_t kConcurrentHandshakes = 128;
 
 class LoadWorker::Impl final : public ConnectionObserver {
  public:
-  Impl(const LoadOptions& options, std::vector<UserToken> users, double rate)
+  Impl(const LoadOptions& options, std::vector<UserToken> users, double rate, RunProgress& progress)
       : options_(options),
         users_(std::move(users)),
         rate_(rate),
+        progress_(progress),
         guard_(io_.get_executor()),
         tick_(io_) {
     thread_ = std::thread([this] { io_.run(); });
@@ -51,7 +52,7 @@ class LoadWorker::Impl final : public ConnectionObserver {
     net::post(io_, [this, schedule] {
       schedule_ = schedule;
       running_ = true;
-      if (options_.mode == LoadMode::closed) {
+      if (options_.mode == LoadMode::closed || options_.mode == LoadMode::burst) {
         for (auto& c : connections_)
           if (c && live(*c))
             for (int i = 0; i < options_.in_flight; ++i) start_run(*c, Clock::now());
@@ -59,6 +60,10 @@ class LoadWorker::Impl final : public ConnectionObserver {
         open_loop_tick();
       }
       if (options_.mode == LoadMode::open) return;  // the open loop's last tick ends it
+      if (options_.mode == LoadMode::burst) {       // one wave: nothing more starts
+        ended_ = true;
+        return check_drained();
+      }
       end_timer_ = std::make_unique<net::steady_timer>(io_, schedule_.window_end);
       end_timer_->async_wait([this](boost::system::error_code) {
         ended_ = true;
@@ -108,6 +113,9 @@ class LoadWorker::Impl final : public ConnectionObserver {
       stats_.bytes += bytes;
     }
     switch (outcome.kind) {
+      case FrameOutcome::Kind::started:
+        progress_.started.fetch_add(1, std::memory_order_relaxed);
+        [[fallthrough]];
       case FrameOutcome::Kind::event:
         if (measured) ++stats_.events;
         return;
@@ -133,6 +141,9 @@ class LoadWorker::Impl final : public ConnectionObserver {
         return;
     }
     // A run ended (or was refused): its slot is free.
+    progress_.ended.fetch_add(1, std::memory_order_relaxed);
+    if (outcome.kind != FrameOutcome::Kind::refused)
+      stats_.last_terminal = std::max(stats_.last_terminal, now);
     --in_flight_;
     if (options_.mode == LoadMode::closed && !ended_ && now < schedule_.window_end)
       start_run(c, now);
@@ -165,7 +176,7 @@ class LoadWorker::Impl final : public ConnectionObserver {
     if (next_user_ >= users_.size()) return;
     auto& u = users_[next_user_++];
     auto c = LoadConnection::create(io_, options_.server, std::move(u.user), std::move(u.token),
-                                    options_.agent_events, *this);
+                                    options_.agent_events, options_.wait_ms, *this);
     connections_.push_back(c);
     c->connect();
   }
@@ -226,6 +237,7 @@ class LoadWorker::Impl final : public ConnectionObserver {
   const LoadOptions& options_;
   std::vector<UserToken> users_;
   double rate_;
+  RunProgress& progress_;
   net::io_context io_;
   net::executor_work_guard<net::io_context::executor_type> guard_;
   net::steady_timer tick_;
@@ -249,8 +261,9 @@ class LoadWorker::Impl final : public ConnectionObserver {
   bool drained_ = false;
 };
 
-LoadWorker::LoadWorker(const LoadOptions& options, std::vector<UserToken> connections, double rate)
-    : impl_(std::make_unique<Impl>(options, std::move(connections), rate)) {}
+LoadWorker::LoadWorker(const LoadOptions& options, std::vector<UserToken> connections, double rate,
+                       RunProgress& progress)
+    : impl_(std::make_unique<Impl>(options, std::move(connections), rate, progress)) {}
 
 LoadWorker::~LoadWorker() = default;
 

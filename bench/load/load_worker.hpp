@@ -3,6 +3,8 @@
 // connections. It connects them, then drives the load (closed or open loop) until the
 // schedule's end and waits for the runs in flight to end. Asio stays in the .cpp.
 
+#include <atomic>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <string>
@@ -26,11 +28,19 @@ struct LoadSchedule {
   Clock::time_point window_end;    ///< no run starts after this
 };
 
+/// How far every worker's runs have got, shared by the workers and read by the main
+/// thread while a burst's runs wait (to sample the server's memory at that moment).
+struct RunProgress {
+  std::atomic<std::uint64_t> started{0};  ///< runs whose agent_started arrived
+  std::atomic<std::uint64_t> ended{0};    ///< runs that ended (any terminal event) or were refused
+};
+
 class LoadWorker {
  public:
   /// One connection per entry of `connections`. `rate` is this worker's share of the
-  /// open-loop rate (runs per second).
-  LoadWorker(const LoadOptions& options, std::vector<UserToken> connections, double rate);
+  /// open-loop rate (runs per second). Counts into `progress`, which must outlive it.
+  LoadWorker(const LoadOptions& options, std::vector<UserToken> connections, double rate,
+             RunProgress& progress);
   ~LoadWorker();
   LoadWorker(const LoadWorker&) = delete;
   LoadWorker& operator=(const LoadWorker&) = delete;

@@ -13,6 +13,9 @@ inline constexpr std::string_view kAgentName = "noop";
 inline constexpr int kDefaultAgentEvents = 5;
 /// Most events one run may ask for: keeps a typo from flooding the host.
 inline constexpr int kMaxAgentEvents = 1000;
+/// Longest wait one run may ask for ({"wait_ms": W}): keeps a typo from parking runs
+/// for days.
+inline constexpr int kMaxWaitMs = 600'000;
 /// The thought of each agent_thinking event.
 inline constexpr std::string_view kThought = "no-op step";
 

@@ -124,11 +124,12 @@ FrameOutcome RunStreamChecker::event(const json::object& frame, std::string_view
     throw StreamViolation("first event is not agent_started");
   const auto* payload = frame.if_contains("payload");
   if (!payload || !payload->is_object()) throw StreamViolation("event without an object payload");
+  const bool first = run.next_seq == 1;
   ++run.next_seq;
   if (!is_terminal(type)) {
     if (run.next_seq > terminal_seq_)
       throw StreamViolation("more events than the run emits, and no terminal event");
-    return FrameOutcome{FrameOutcome::Kind::event, {}, {}};
+    return FrameOutcome{first ? FrameOutcome::Kind::started : FrameOutcome::Kind::event, {}, {}};
   }
   FrameOutcome outcome{FrameOutcome::Kind::completed, now - run.started, {}};
   if (type != "agent_completed") {

@@ -31,7 +31,8 @@ class StreamViolation : public std::runtime_error {
 struct FrameOutcome {
   enum class Kind {
     accepted,    ///< run_accepted for one of our start_run frames
-    event,       ///< a non-terminal event of one of our runs
+    started,     ///< agent_started of one of our runs: the agent is running (or waiting)
+    event,       ///< another non-terminal event of one of our runs
     completed,   ///< the run's terminal agent_completed: `latency` is start -> now
     run_failed,  ///< the run ended with agent_error or agent_death (counted as an error)
     refused,     ///< an error frame answering one of our start_run frames

@@ -1,5 +1,8 @@
 #include "config/auth_section.hpp"
 
+#include <set>
+#include <utility>
+
 #include "config/schema_fields.hpp"
 
 namespace agenthost::config {
@@ -12,12 +15,15 @@ const ObjectSchema<JwtSettings>& jwt_schema() {
       {
           field("hs256_secret", &JwtSettings::hs256_secret,
                 "Signing key, at least 32 bytes; empty turns JWT authentication off. Keep it "
-                "out of the file: \"${AGENTHOST_JWT_SECRET}\"."),
-          field("issuer", &JwtSettings::issuer, "When set, a token's `iss` must equal it."),
-          field("audience", &JwtSettings::audience, "When set, a token's `aud` must contain it."),
+                "out of the file: \"${AGENTHOST_JWT_SECRET}\".")
+              .live_secret(),
+          field("issuer", &JwtSettings::issuer, "When set, a token's `iss` must equal it.").live(),
+          field("audience", &JwtSettings::audience, "When set, a token's `aud` must contain it.")
+              .live(),
           field("leeway", &JwtSettings::leeway,
                 "Clock difference tolerated when checking `exp` and `nbf`.",
-                range(std::chrono::seconds(0), std::chrono::minutes(10))),
+                range(std::chrono::seconds(0), std::chrono::minutes(10)))
+              .live(),
       }};
   return schema;
 }
@@ -26,10 +32,12 @@ const ObjectSchema<ApiKeySettings>& api_key_schema() {
   static const ObjectSchema<ApiKeySettings> schema{
       "One static API key.",
       {
-          field("user", &ApiKeySettings::user, "User id the key authenticates as.", not_empty()),
+          field("user", &ApiKeySettings::user, "User id the key authenticates as.", not_empty())
+              .live_secret(),
           field("key", &ApiKeySettings::key,
                 "The key, at least 16 bytes; keep it out of the file: \"${ALICE_API_KEY}\".",
-                not_empty()),
+                not_empty())
+              .live_secret(),
       }};
   return schema;
 }
@@ -47,6 +55,15 @@ void read_api_keys(const ValueRef& value, AuthSettings& out, LoadContext& ctx) {
     keys.push_back(std::move(entry));
   });
   out.api_keys = std::move(keys);
+}
+
+bool same_api_keys(const std::vector<ApiKeySettings>& a, const std::vector<ApiKeySettings>& b) {
+  const auto pairs = [](const std::vector<ApiKeySettings>& keys) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& k : keys) out.emplace(k.user, k.key);
+    return out;
+  };
+  return pairs(a) == pairs(b);
 }
 
 FieldDoc api_keys_doc() {
@@ -68,7 +85,9 @@ const ObjectSchema<AuthSettings>& auth_schema() {
       "How clients prove who they are: JWT bearer tokens, static API keys, or both.",
       {
           section("jwt", &AuthSettings::jwt, jwt_schema()),
-          {api_keys_doc(), read_api_keys},
+          // The keys themselves, not where in the file they were written.
+          custom_field(api_keys_doc(), read_api_keys, &AuthSettings::api_keys, same_api_keys)
+              .live_secret(),
       }};
   return schema;
 }

@@ -82,19 +82,22 @@ const ObjectSchema<DatabaseSettings>& database_schema() {
   static const ObjectSchema<DatabaseSettings> schema{
       "Where the host keeps users' data: SQLite for one machine, PostgreSQL for more.",
       {
-          {url_doc(), read_url},
-          {agent_url_doc(), read_agent_url},
+          custom_field(url_doc(), read_url, &DatabaseSettings::url).restart(),
+          custom_field(agent_url_doc(), read_agent_url, &DatabaseSettings::agent_url).restart(),
           field("pool_size", &DatabaseSettings::pool_size,
                 "Sessions for agents, leased at first use: for a scoped transaction, or for a "
                 "run's whole run-level transaction (the host keeps 4 more for its own records).",
-                range(1, 256)),
+                range(1, 256))
+              .restart(),
           field("max_sessions_per_user", &DatabaseSettings::max_sessions_per_user,
                 "Agent sessions one user's runs may hold at once; more of that user's runs wait "
                 "in line while other users' are served (at most pool_size).",
-                range(1, 256)),
+                range(1, 256))
+              .restart(),
           field("busy_timeout", &DatabaseSettings::busy_timeout,
                 "How long a statement waits for a locked database before it fails.",
-                range(std::chrono::milliseconds(0), std::chrono::hours(1))),
+                range(std::chrono::milliseconds(0), std::chrono::hours(1)))
+              .restart(),
       }};
   return schema;
 }

@@ -101,6 +101,7 @@ const ObjectSchema<HostConfig>& host_config_schema() {
           section("limits", &HostConfig::limits, limits_schema()),
           section("logging", &HostConfig::logging, logging_schema()),
           section("auth", &HostConfig::auth, auth_schema()),
+          section("retention", &HostConfig::retention, retention_schema()),
       }};
   return schema;
 }

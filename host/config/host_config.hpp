@@ -14,6 +14,7 @@
 #include "config/limits_section.hpp"
 #include "config/logging_section.hpp"
 #include "config/plugins_section.hpp"
+#include "config/retention_section.hpp"
 #include "config/schema.hpp"
 #include "config/server_section.hpp"
 
@@ -28,6 +29,7 @@ struct HostConfig {
   LimitsSettings limits;
   LoggingSettings logging;
   AuthSettings auth;
+  RetentionSettings retention;
 };
 
 /// Loads and validates a config file. Relative paths in it are taken from the file's

@@ -9,29 +9,36 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
       "How much of the host one user may take, so that no user blocks another.",
       {
           field("max_concurrent_runs_per_user", &LimitsSettings::max_concurrent_runs_per_user,
-                "Runs one user may have executing at the same time.", range(1, 1000)),
+                "Runs one user may have executing at the same time.", range(1, 1000))
+              .live(),
           field("max_queued_runs_per_user", &LimitsSettings::max_queued_runs_per_user,
                 "Runs one user may have waiting beyond those; further ones are refused.",
-                range(0, 100000)),
+                range(0, 100000))
+              .live(),
           field("run_timeout", &LimitsSettings::run_timeout,
                 "A run still going after this long is cancelled.",
-                range(std::chrono::seconds(1), std::chrono::hours(24))),
+                range(std::chrono::seconds(1), std::chrono::hours(24)))
+              .live(),
           field("worker_threads", &LimitsSettings::worker_threads,
                 "Threads that run agent code; each carries many runs (a waiting run holds no "
                 "thread), so this is not a cap on runs in flight.",
-                range(1, 1024)),
+                range(1, 1024))
+              .restart(),
           field("max_active_runs", &LimitsSettings::max_active_runs,
                 "Runs started and not ended (working or waiting), all users together; beyond "
                 "it, runs wait their turn fairly by user.",
-                range(1, 30000)),
+                range(1, 30000))
+              .restart(),
           field("blocking_threads", &LimitsSettings::blocking_threads,
                 "Threads for blocking calls made while runs wait (scoped database "
                 "transactions, the host's run records, agents' run_blocking work).",
-                range(1, 1024)),
+                range(1, 1024))
+              .restart(),
           field("fiber_stack_kib", &LimitsSettings::fiber_stack_kib,
                 "Stack reserved per run, in KiB, with a guard page below it; only the pages "
                 "a run touches are resident.",
-                range(64, 8192)),
+                range(64, 8192))
+              .restart(),
       }};
   return schema;
 }

@@ -3,20 +3,22 @@
 #include <chrono>
 #include <cstdint>
 
+#include "agenthost/execution_context.hpp"
 #include "config/duration.hpp"
 #include "config/schema.hpp"
 
 namespace agenthost::config {
 
 /// Section `limits`: how much of the host one user may take.
+/// The per-user defaults are the SDK's (agenthost::ResourceLimits), which agents see.
 struct LimitsSettings {
-  std::uint32_t max_concurrent_runs_per_user = 5;   ///< 1 .. 1000
-  std::uint32_t max_queued_runs_per_user = 100;     ///< 0 .. 100000
-  Duration run_timeout{std::chrono::seconds(300)};  ///< 1s .. 24h
-  std::uint32_t worker_threads = 4;                 ///< threads carrying runs as fibers, 1 .. 1024
-  std::uint32_t max_active_runs = 10000;            ///< runs started and not ended, 1 .. 30000
-  std::uint32_t blocking_threads = 16;              ///< threads for blocking calls, 1 .. 1024
-  std::uint32_t fiber_stack_kib = 256;              ///< stack reserved per run, 64 .. 8192 KiB
+  std::uint32_t max_concurrent_runs_per_user = ResourceLimits{}.max_concurrent_runs;  ///< 1 .. 1000
+  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;  ///< 0 .. 100000
+  Duration run_timeout = ResourceLimits{}.run_timeout;                        ///< 1s .. 24h
+  std::uint32_t worker_threads = 4;        ///< threads carrying runs as fibers, 1 .. 1024
+  std::uint32_t max_active_runs = 10000;   ///< runs started and not ended, 1 .. 30000
+  std::uint32_t blocking_threads = 16;     ///< threads for blocking calls, 1 .. 1024
+  std::uint32_t fiber_stack_kib = 256;     ///< stack reserved per run, 64 .. 8192 KiB
 };
 
 /// Keys of section `limits`.

@@ -18,10 +18,12 @@ const ObjectSchema<LoggingSettings>& logging_schema() {
       "What the host logs and how.",
       {
           field("level", &LoggingSettings::level, "Lowest severity that is logged.",
-                one_of({"trace", "debug", "info", "warn", "error", "critical", "off"})),
+                one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+              .live(),
           enum_field("format", &LoggingSettings::format,
                      "Log line format: `text` for people, `json` for one object per line.",
-                     kLogFormatNames),
+                     kLogFormatNames)
+              .live(),
       }};
   return schema;
 }

@@ -1,5 +1,7 @@
 #include "config/plugins_section.hpp"
 
+#include <algorithm>
+
 #include "config/schema_fields.hpp"
 #include "config/yaml_to_json.hpp"
 
@@ -35,6 +37,12 @@ void read_plugin_config(const ValueRef& value, PluginsSettings& out, LoadContext
                });
 }
 
+// The paths, not where in the file they were written.
+bool same_paths(const std::vector<PluginPath>& a, const std::vector<PluginPath>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const PluginPath& x, const PluginPath& y) { return x.path == y.path; });
+}
+
 FieldDoc paths_doc() {
   FieldDoc doc;
   doc.key = "paths";
@@ -65,12 +73,13 @@ const ObjectSchema<PluginsSettings>& plugins_schema() {
   static const ObjectSchema<PluginsSettings> schema{
       "Which agent plugins to load, what to do when one fails, and each plugin's settings.",
       {
-          {paths_doc(), read_paths},
+          custom_field(paths_doc(), read_paths, &PluginsSettings::paths, same_paths).restart(),
           enum_field(
               "on_error", &PluginsSettings::on_error,
               "When a plugin fails to load: `fail` refuses to start, `skip` starts without it.",
-              kOnPluginErrorNames),
-          {config_doc(), read_plugin_config},
+              kOnPluginErrorNames)
+              .restart(),
+          custom_field(config_doc(), read_plugin_config, &PluginsSettings::config).restart(),
       }};
   return schema;
 }

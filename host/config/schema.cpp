@@ -13,6 +13,32 @@ std::vector<std::string> SchemaDoc::keys() const {
   return keys;
 }
 
+std::vector<std::string> SchemaDoc::undeclared_reload(const std::string& prefix) const {
+  std::vector<std::string> out;
+  for (const auto& field : fields) {
+    const auto key = prefix.empty() ? field.key : prefix + "." + field.key;
+    if (field.nested != nullptr) {
+      for (auto& k : field.nested->undeclared_reload(key)) out.push_back(std::move(k));
+    } else if (field.reload == Reload::undeclared) {
+      out.push_back(key);
+    }
+  }
+  return out;
+}
+
+std::string_view to_string(Reload reload) {
+  switch (reload) {
+    case Reload::live:
+    case Reload::live_secret:
+      return "live";
+    case Reload::restart:
+      return "restart";
+    case Reload::undeclared:
+      break;
+  }
+  return "";
+}
+
 void read_mapping(const ValueRef& value, const SchemaDoc& doc, LoadContext& ctx,
                   const std::function<void(std::size_t, const ValueRef&)>& on_field) {
   const std::vector<std::string> keys = doc.keys();
@@ -54,12 +80,12 @@ std::string code_cell(std::string_view text) {
 void describe_section(const FieldDoc& section, std::string& out) {
   out += "### `" + section.key + "`\n\n";
   out += section.description + "\n\n";
-  out += "| Key | Type | Default | Allowed | Description |\n";
-  out += "|-----|------|---------|---------|-------------|\n";
+  out += "| Key | Type | Default | Allowed | Reload | Description |\n";
+  out += "|-----|------|---------|---------|--------|-------------|\n";
   for (const auto& field : section.nested->fields) {
     out += "| " + code_cell(section.key + "." + field.key) + " | " + cell(field.type) + " | " +
            code_cell(field.default_value) + " | " + cell(field.allowed) + " | " +
-           cell(field.description) + " |\n";
+           std::string(to_string(field.reload)) + " | " + cell(field.description) + " |\n";
   }
 }
 

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,14 +14,36 @@ namespace agenthost::config {
 
 struct SchemaDoc;
 
+/// What a SIGHUP reload does with a changed key. Every key declares one (a test walks
+/// the schema): the reload plan is derived from these, so a new key cannot be
+/// forgotten by it.
+enum class Reload {
+  undeclared,   ///< a key nobody classified yet: treated as restart, refused by the tests
+  live,         ///< applied to the running host; the log shows old -> new
+  live_secret,  ///< applied live; the log shows only that it changed
+  restart,      ///< built into running parts: the running value is kept until a restart
+};
+
+/// "live" or "restart" (docs), "" for undeclared.
+std::string_view to_string(Reload reload);
+
+/// What a reload of one configuration by another changes, key by key.
+struct ReloadPlan {
+  /// One line per live change, "key: old -> new" (secrets: "key: changed").
+  std::vector<std::string> live;
+  /// Dotted keys that changed and need a restart.
+  std::vector<std::string> needs_restart;
+};
+
 /// Documentation of one key: what docs/configuration.md shows for it.
 struct FieldDoc {
   std::string key;
-  std::string type;                   ///< "integer", "string", "duration", "mapping", ...
-  std::string default_value;          ///< as one would write it in YAML; "" when none
-  std::string allowed;                ///< range or choices; "" when any value of the type
-  std::string description;            ///< one line
-  const SchemaDoc* nested = nullptr;  ///< for a section: its own keys
+  std::string type;                    ///< "integer", "string", "duration", "mapping", ...
+  std::string default_value;           ///< as one would write it in YAML; "" when none
+  std::string allowed;                 ///< range or choices; "" when any value of the type
+  std::string description;             ///< one line
+  const SchemaDoc* nested = nullptr;   ///< for a section: its own keys
+  Reload reload = Reload::undeclared;  ///< for a key (not a section)
 };
 
 /// Documentation of a mapping: its description and keys, in file order.
@@ -28,6 +52,9 @@ struct SchemaDoc {
   std::vector<FieldDoc> fields;
 
   std::vector<std::string> keys() const;
+  /// Dotted paths (under `prefix`) of the keys, nested ones too, that declare no
+  /// Reload kind.
+  std::vector<std::string> undeclared_reload(const std::string& prefix = "") const;
 };
 
 /// Reads a YAML mapping against `doc`: refuses a value that is not a mapping, non-scalar and
@@ -44,10 +71,29 @@ class ObjectSchema {
  public:
   /// Reads one present key's value into the struct, or reports why it cannot.
   using Reader = std::function<void(const ValueRef& value, T& out, LoadContext& ctx)>;
+  /// A key: how its value changed between two structs ("old -> new"), nullopt if not.
+  using Change = std::function<std::optional<std::string>(const T& before, const T& after)>;
+  /// A key: copies its value; a section: copies its live keys.
+  using Assign = std::function<void(const T& from, T& to)>;
+  /// A section: adds its keys' changes (dotted under the given key) to the plan.
+  using Plan = std::function<void(const T& before, const T& after, const std::string& key,
+                                  ReloadPlan& plan)>;
 
   struct Field {
     FieldDoc doc;
     Reader read;
+    Change change;  ///< a key's; empty for a section
+    Assign assign;  ///< a key's value, or a section's live keys
+    Plan plan;      ///< a section's; empty for a key
+
+    /// The key's reload kind (see Reload).
+    Field live() && { return std::move(*this).reload(Reload::live); }
+    Field live_secret() && { return std::move(*this).reload(Reload::live_secret); }
+    Field restart() && { return std::move(*this).reload(Reload::restart); }
+    Field reload(Reload kind) && {
+      doc.reload = kind;
+      return std::move(*this);
+    }
   };
 
   ObjectSchema(std::string description, std::vector<Field> fields) {
@@ -55,6 +101,39 @@ class ObjectSchema {
     for (auto& field : fields) {
       doc_.fields.push_back(std::move(field.doc));
       readers_.push_back(std::move(field.read));
+      changes_.push_back(std::move(field.change));
+      assigns_.push_back(std::move(field.assign));
+      plans_.push_back(std::move(field.plan));
+    }
+  }
+
+  /// Adds what changes from `before` to `after` to `plan`, keys dotted under
+  /// `prefix`, in schema order: by each key's declared Reload kind.
+  void plan_reload(const T& before, const T& after, const std::string& prefix,
+                   ReloadPlan& plan) const {
+    for (std::size_t i = 0; i < doc_.fields.size(); ++i) {
+      const auto& field = doc_.fields[i];
+      const auto key = prefix.empty() ? field.key : prefix + "." + field.key;
+      if (plans_[i]) {
+        plans_[i](before, after, key, plan);
+        continue;
+      }
+      const auto change = changes_[i](before, after);
+      if (!change) continue;
+      if (field.reload == Reload::live)
+        plan.live.push_back(key + ": " + *change);
+      else if (field.reload == Reload::live_secret)
+        plan.live.push_back(key + ": changed");
+      else
+        plan.needs_restart.push_back(key);
+    }
+  }
+
+  /// Copies the live keys (nested ones too) of `from` into `to`.
+  void assign_live(const T& from, T& to) const {
+    for (std::size_t i = 0; i < doc_.fields.size(); ++i) {
+      const auto kind = doc_.fields[i].reload;
+      if (plans_[i] || kind == Reload::live || kind == Reload::live_secret) assigns_[i](from, to);
     }
   }
 
@@ -71,6 +150,9 @@ class ObjectSchema {
  private:
   SchemaDoc doc_;
   std::vector<Reader> readers_;
+  std::vector<Change> changes_;
+  std::vector<Assign> assigns_;
+  std::vector<Plan> plans_;
 };
 
 /// Markdown for the sections of `root` (a mapping whose keys are sections): per section a

@@ -1,14 +1,18 @@
 #pragma once
 
 // Builders for ObjectSchema fields, used by the *_section.cpp files:
-//   field("port", &ServerSettings::port, "Listen port.", range(0, 65535))
-//   enum_field("format", &LoggingSettings::format, "Log line format.", kLogFormatNames)
+//   field("port", &ServerSettings::port, "Listen port.", range(0, 65535)).restart()
+//   enum_field("format", &LoggingSettings::format, "Log line format.", kLogFormatNames).live()
+//   custom_field(paths_doc(), read_paths, &PluginsSettings::paths, same_paths).restart()
 //   section("server", &HostConfig::server, server_schema())
+// Every key ends with its reload kind (.live(), .live_secret() or .restart()): the reload
+// plan is derived from it (ObjectSchema::plan_reload).
 // A constraint is any object with `std::optional<std::string> check(const V&) const` (the
 // problem, or nullopt) and `std::string describe() const` (for the docs' "Allowed" column).
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -36,6 +40,25 @@ using ReadType = std::conditional_t<kIsCount<V>, std::int64_t, V>;
 inline std::string format_value(std::int64_t v) { return std::to_string(v); }
 inline std::string format_value(Duration v) { return format_duration(v); }
 inline std::string format_value(const std::string& v) { return v.empty() ? "\"\"" : v; }
+
+/// A value in a reload plan line: strings quoted, so that "" is visible.
+inline std::string shown(std::int64_t v) { return std::to_string(v); }
+inline std::string shown(Duration v) { return format_duration(v); }
+inline std::string shown(const std::string& v) { return "\"" + v + "\""; }
+
+/// The Change of a key whose values `show` spells.
+template <class T, class V, class Show>
+auto change_of(V T::*member, Show show) {
+  return [member, show](const T& before, const T& after) -> std::optional<std::string> {
+    if (before.*member == after.*member) return std::nullopt;
+    return show(before.*member) + " -> " + show(after.*member);
+  };
+}
+
+template <class T, class V>
+auto assign_of(V T::*member) {
+  return [member](const T& from, T& to) { to.*member = from.*member; };
+}
 
 template <class V>
 std::optional<ReadType<V>> read_as(const ValueRef& value, LoadContext& ctx) {
@@ -144,7 +167,11 @@ typename ObjectSchema<T>::Field field(std::string key, V T::*member, std::string
     std::optional<std::string> problem;
     ((problem = problem ? problem : constraints.check(*v)), ...);
     if constexpr (kIsCount<V>) {
-      if (!problem && (*v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<V>::max())) {
+      bool outside = *v < 0;
+      // A 64-bit count holds every int64 >= 0 (and the comparison would always be false).
+      if constexpr (sizeof(V) < sizeof(std::int64_t))
+        outside = outside || static_cast<std::uint64_t>(*v) > std::numeric_limits<V>::max();
+      if (!problem && outside) {
         problem =
             std::to_string(*v) + " is out of range; allowed: " + schema_detail::type_bounds<V>();
       }
@@ -155,7 +182,12 @@ typename ObjectSchema<T>::Field field(std::string key, V T::*member, std::string
     }
     out.*member = static_cast<V>(std::move(*v));
   };
-  return {std::move(doc), std::move(read)};
+  auto show = [](const V& v) { return schema_detail::shown(static_cast<R>(v)); };
+  return {std::move(doc),
+          std::move(read),
+          schema_detail::change_of(member, show),
+          schema_detail::assign_of(member),
+          {}};
 }
 
 /// The YAML spelling of one enumerator.
@@ -198,7 +230,26 @@ typename ObjectSchema<T>::Field enum_field(std::string key, E T::*member, std::s
     }
     ctx.report(value, *choices.check(*text));
   };
-  return {std::move(doc), std::move(read)};
+  auto show = [names](const E& v) { return std::string(enum_name(names, v)); };
+  return {std::move(doc),
+          std::move(read),
+          schema_detail::change_of(member, show),
+          schema_detail::assign_of(member),
+          {}};
+}
+
+/// A key read by its own reader (lists, mappings, values completed after loading).
+/// `same` compares two values (what counts as a change; default ==); the plan shows
+/// such a key only as "changed".
+template <class T, class V>
+typename ObjectSchema<T>::Field custom_field(
+    FieldDoc doc, typename ObjectSchema<T>::Reader read, V T::*member,
+    std::type_identity_t<std::function<bool(const V&, const V&)>> same = std::equal_to<V>{}) {
+  auto change = [member, same](const T& before, const T& after) -> std::optional<std::string> {
+    if (same(before.*member, after.*member)) return std::nullopt;
+    return "changed";
+  };
+  return {std::move(doc), std::move(read), std::move(change), schema_detail::assign_of(member), {}};
 }
 
 /// A nested mapping read by its own schema; absent or empty (`server:`) keeps the defaults.
@@ -214,7 +265,14 @@ typename ObjectSchema<T>::Field section(std::string key, S T::*member,
     if (is_null(value)) return;
     schema.read(value, out.*member, ctx);
   };
-  return {std::move(doc), std::move(read)};
+  auto assign_live = [member, &schema](const T& from, T& to) {
+    schema.assign_live(from.*member, to.*member);
+  };
+  auto plan = [member, &schema](const T& before, const T& after, const std::string& dotted_key,
+                                ReloadPlan& out) {
+    schema.plan_reload(before.*member, after.*member, dotted_key, out);
+  };
+  return {std::move(doc), std::move(read), {}, std::move(assign_live), std::move(plan)};
 }
 
 }  // namespace agenthost::config

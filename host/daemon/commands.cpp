@@ -158,15 +158,21 @@ int serve(const std::string& config_file) {
     spdlog::info("shutdown requested: draining (a second SIGTERM/SIGINT exits at once)");
     systemd::stopping("draining");
     // Signals stay blocked in every thread; this one takes the second and ends the
-    // process without waiting for the drain.
+    // process without waiting for the drain. A SIGHUP meanwhile must not end it: the
+    // operator's next SIGTERM would then wait for the whole drain.
     std::thread([] {
-      if (wait_for_signal() == Signal::terminate) {
-        spdlog::warn("second shutdown signal: exiting now, without waiting for runs");
-        spdlog::default_logger()->flush();
-        std::_Exit(1);
-      }
+      while (wait_for_signal() == Signal::reload)
+        spdlog::warn("reload: SIGHUP ignored, the host is shutting down");
+      spdlog::warn("second shutdown signal: exiting now, without waiting for runs");
+      spdlog::default_logger()->flush();
+      std::_Exit(1);
     }).detach();
-    runtime.stop();
+    try {
+      runtime.stop();
+    } catch (const std::exception& e) {
+      spdlog::error("agenthostd stopped, but not cleanly: {}", e.what());
+      return 1;
+    }
     spdlog::info("agenthostd stopped");
     return 0;
   } catch (const std::exception& e) {

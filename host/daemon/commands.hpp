@@ -12,7 +12,9 @@ namespace agenthost::daemon {
 int check_config(const std::string& config_file);
 
 /// --check-plugin FILE: loads one .so in isolation and prints its manifest, agents
-/// and tools, or the exact reason it would be refused.
+/// and tools, or the exact reason it would be refused. The manifest is checked from
+/// the file's bytes first; a compatible plugin is then loaded, which runs its static
+/// constructors (docs/operations.md): check only files you would load into the host.
 int check_plugin(const std::string& plugin_file);
 
 /// --issue-token USER --config FILE [--ttl D]: prints a JWT for USER signed with

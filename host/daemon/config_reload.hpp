@@ -3,13 +3,10 @@
 /// What a SIGHUP reload may change in a running host, key by key. Pure: compares two
 /// loaded configurations; HostRuntime::reload applies the result.
 ///
-/// Applied live: limits.max_concurrent_runs_per_user, limits.max_queued_runs_per_user,
-/// limits.run_timeout (for runs accepted from then on), logging.level and
-/// logging.format, every auth key, server.runs_per_second_per_user and
-/// server.max_connections_per_user. Every other key (plugins, database, the listen
-/// address, threads, buffers, timeouts of connections already open) is built into
-/// running components: a change is reported as needing a restart and the running
-/// value is kept.
+/// Each key of the schema declares its reload kind beside its definition (the
+/// *_section.cpp files: .live(), .live_secret() or .restart()); both functions here
+/// walk the schema, so a new key is in the plan without being listed here. A key
+/// declared live must also be applied by HostRuntime::reload.
 
 #include <string>
 #include <vector>
@@ -18,12 +15,7 @@
 
 namespace agenthost::daemon {
 
-struct ReloadPlan {
-  /// One line per live change, "key: old -> new" (secrets shown as "changed").
-  std::vector<std::string> live;
-  /// Dotted keys that changed and need a restart.
-  std::vector<std::string> needs_restart;
-};
+using config::ReloadPlan;
 
 ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConfig& next);
 

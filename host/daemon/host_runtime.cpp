@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
+#include <exception>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -78,6 +78,10 @@ server::ServerOptions server_options(const config::ServerSettings& s) {
   return o;
 }
 
+database::RetentionPolicy retention_policy(const config::RetentionSettings& r) {
+  return {r.max_age, r.max_bytes_per_user, r.batch_runs};
+}
+
 database::DatabaseSessionManager& migrated(database::DatabaseSessionManager& db) {
   database::apply_migrations(db);
   return db;
@@ -112,6 +116,7 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       agent_database_(agent_database_options(config_)),
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
+      retention_(host_database_, retention_policy(config_.retention), config_.retention.interval),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
               &run_metrics_),
       authenticator_(checked_auth_options(config_.auth)),
@@ -150,7 +155,15 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
   return plan;
 }
 
-HostRuntime::~HostRuntime() { stop(); }
+HostRuntime::~HostRuntime() {
+  // A destructor must not throw (std::terminate); stop()'s caller sees the failure,
+  // here it can only be logged.
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("shutdown: {}", e.what());
+  }
+}
 
 std::uint16_t HostRuntime::start() {
   for (const auto& refusal : plugins_.refused)
@@ -162,6 +175,7 @@ std::uint16_t HostRuntime::start() {
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
                agent_database_.masked_url());
   const auto port = server_.start();
+  retention_.start();
   server_.set_ready(true);
   spdlog::info("agenthostd ready: {} agents, database {}, port {}", registry_.agents().size(),
                host_database_.backend(), port);
@@ -172,9 +186,17 @@ void HostRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
   server_.set_ready(false);
+  retention_.stop();
   engine_.shutdown(config_.server.drain_timeout);
-  event_log_.flush();
+  // The server stops even when events could not be stored; then the failure is thrown.
+  std::exception_ptr flush_failure;
+  try {
+    event_log_.flush();
+  } catch (...) {
+    flush_failure = std::current_exception();
+  }
   server_.stop();
+  if (flush_failure) std::rethrow_exception(flush_failure);
 }
 
 }  // namespace agenthost::daemon

@@ -14,6 +14,7 @@
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
 #include "database/migrations.hpp"
+#include "database/retention.hpp"
 #include "database/run_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
@@ -39,7 +40,9 @@ class HostRuntime {
   std::uint16_t start();
   /// Drains: /readyz turns 503 and new runs are refused, running runs get
   /// server.drain_timeout to finish, the rest end with agent_death (shutdown); every
-  /// event is stored, then clients get close 1001. Idempotent.
+  /// event is stored, then clients get close 1001. Idempotent. Throws
+  /// database::DatabaseError (after stopping everything) when events could not be
+  /// stored; the destructor, which stops too, logs that instead.
   void stop();
 
   /// Applies what `next` changes of the live settings (see config_reload.hpp) and
@@ -51,12 +54,8 @@ class HostRuntime {
   /// The server's event loop ran a no-op within `timeout` (the watchdog's test).
   bool responsive(std::chrono::milliseconds timeout) { return server_.responsive(timeout); }
 
-  /// The body of GET /metrics.
-  std::string render_metrics() const { return metrics_.render(); }
-  const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
-  execution::ExecutionEngine& engine() noexcept { return engine_; }
-  database::RunStore& run_store() noexcept { return run_store_; }
-  events::EventRouter& router() noexcept { return router_; }
+  /// The engine, for the run counts of systemd's STATUS= line.
+  const execution::ExecutionEngine& engine() const noexcept { return engine_; }
 
  private:
   config::HostConfig config_;
@@ -75,6 +74,7 @@ class HostRuntime {
   database::DatabaseSessionManager agent_database_;
   database::RunStore run_store_;
   database::EventLog event_log_;
+  database::RetentionTask retention_;  // on the host's pool, like the event log
   events::EventRouter router_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;

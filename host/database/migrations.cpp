@@ -54,6 +54,8 @@ const std::vector<Migration>& migrations() {
            " payload TEXT NOT NULL,"
            " PRIMARY KEY (run_id, seq))",
        }},
+      // Retention finds finished runs by age without a scan.
+      {2, {"CREATE INDEX runs_by_finished_at ON runs (finished_at)"}},
   };
   return all;
 }

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// EventSink: where the router delivers a run's events (a WebSocket or SSE session,
-/// a test recorder). Implemented by whoever subscribes.
+/// EventSink: where the router delivers a run's events (a WebSocket session, a test
+/// recorder). Implemented by whoever subscribes.
 
 #include "events/event.hpp"
 

@@ -32,8 +32,6 @@ class AgentInstanceFactory {
                                        const registry::AgentClass& agent_class,
                                        fiber::FiberWaiter& waiter) const;
 
-  const registry::AgentClassRegistry& registry() const noexcept { return registry_; }
-
  private:
   const registry::AgentClassRegistry& registry_;
   database::DatabaseSessionManager& database_;

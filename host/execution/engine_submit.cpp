@@ -122,6 +122,11 @@ RunTicket ExecutionEngine::submit(RunRequest request,
                      fmt::format("no agent named \"{}\" is registered; the agents list names the "
                                  "available ones",
                                  request.agent));
+  if (auto error = agent_class->input_schema ? agent_class->input_schema->validate(request.input)
+                                             : std::nullopt)
+    throw RunRefused(refusal::invalid,
+                     fmt::format("input does not fit the input_schema of agent \"{}\": {}",
+                                 request.agent, error->describe()));
   check_id("user_id", request.user_id);
   const bool client_thread = request.thread_id.has_value();
   const std::string thread_id = client_thread ? *request.thread_id : context::random_id();

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "agenthost/execution_context.hpp"
 #include "execution/run_outcome.hpp"
 
 namespace agenthost::execution {
@@ -73,15 +74,15 @@ inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
 }  // namespace refusal
 
 /// The per-user limits, which a reload may change while runs go on (see
-/// ExecutionEngine::update_limits).
+/// ExecutionEngine::update_limits). Defaults: the SDK's ResourceLimits.
 struct RunLimits {
   /// Runs of one user on workers at once.
-  std::uint32_t max_concurrent_runs_per_user = 5;
+  std::uint32_t max_concurrent_runs_per_user = ResourceLimits{}.max_concurrent_runs;
   /// Runs of one user that may wait beyond those its free slots will take (see
   /// EngineOptions).
-  std::uint32_t max_queued_runs_per_user = 100;
+  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;
   /// From the start of a run (not its submission) to the stop request.
-  std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+  std::chrono::milliseconds run_timeout = ResourceLimits{}.run_timeout;
 };
 
 struct EngineOptions {
@@ -97,13 +98,13 @@ struct EngineOptions {
   /// Stack reserved per run (resident: only the pages it touches).
   std::size_t fiber_stack_size = 256 * 1024;
   /// Runs of one user on workers at once.
-  std::uint32_t max_concurrent_runs_per_user = 5;
+  std::uint32_t max_concurrent_runs_per_user = ResourceLimits{}.max_concurrent_runs;
   /// Runs of one user that may wait (for the user's concurrency cap, their thread or
   /// a worker) beyond those the user's free concurrency slots will take; one more is
   /// refused ("limit"). 0: a run is accepted only when a slot is free for it.
-  std::uint32_t max_queued_runs_per_user = 100;
+  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;
   /// From the start of a run (not its submission) to the stop request.
-  std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+  std::chrono::milliseconds run_timeout = ResourceLimits{}.run_timeout;
   /// How long the monitoring figures of an idle user are kept.
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
 };

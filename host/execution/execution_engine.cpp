@@ -30,7 +30,7 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
       store_(store),
       router_(router),
       factory_(registry, database, store, router),
-      state_(ExecutionStateStore::Options{options.idle_user_stats_ttl, options.max_active_runs,
+      state_(ExecutionStateStore::Options{options.idle_user_stats_ttl,
                                           options.max_concurrent_runs_per_user}),
       observer_(observer),
       limits_{options.max_concurrent_runs_per_user, options.max_queued_runs_per_user,
@@ -47,6 +47,7 @@ void ExecutionEngine::update_limits(const RunLimits& limits) {
   {
     std::lock_guard lock(mutex_);
     limits_ = limits;
+    state_.set_user_capacity(limits.max_concurrent_runs_per_user);
     for (auto& [user_id, user] : users_) {
       user.set_limits(limits.max_concurrent_runs_per_user, limits.max_queued_runs_per_user);
       rotate_in_locked(user);  // a raised cap may let a waiting run start now

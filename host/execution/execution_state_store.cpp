@@ -46,6 +46,7 @@ ExecutionStateStore::ExecutionStateStore(Options options)
     : options_(options),
       sweep_interval_(
           std::min(options.idle_user_ttl, std::chrono::milliseconds(std::chrono::minutes(1)))),
+      user_capacity_(options.user_capacity),
       last_sweep_(Clock::now()) {}
 
 ExecutionStateStore::UserEntry& ExecutionStateStore::entry(const std::string& user_id,
@@ -95,14 +96,16 @@ std::optional<ExecutionStats> ExecutionStateStore::user_stats(std::string_view u
   return it->second.stats;
 }
 
-HealthSummary ExecutionStateStore::global_health() const {
-  return assess_health(global_stats(), options_.global_capacity);
+std::optional<HealthSummary> ExecutionStateStore::user_health(std::string_view user_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return std::nullopt;
+  return assess_health(it->second.stats, user_capacity_);
 }
 
-std::optional<HealthSummary> ExecutionStateStore::user_health(std::string_view user_id) const {
-  auto stats = user_stats(user_id);
-  if (!stats) return std::nullopt;
-  return assess_health(*stats, options_.user_capacity);
+void ExecutionStateStore::set_user_capacity(std::uint32_t capacity) {
+  std::lock_guard lock(mutex_);
+  user_capacity_ = capacity;
 }
 
 std::size_t ExecutionStateStore::evict_idle(Clock::time_point now) {

@@ -24,8 +24,7 @@ class ExecutionStateStore {
     /// last run ended, so the store does not grow with every user ever seen; the
     /// host-wide figures keep counting them.
     std::chrono::milliseconds idle_user_ttl{std::chrono::hours(1)};
-    std::uint32_t global_capacity = 16;  ///< worker threads, for the load penalty
-    std::uint32_t user_capacity = 5;     ///< per-user concurrency cap, likewise
+    std::uint32_t user_capacity = 5;  ///< per-user concurrency cap, for the load penalty
   };
 
   using Clock = std::chrono::steady_clock;
@@ -46,8 +45,10 @@ class ExecutionStateStore {
   ExecutionStats global_stats() const;
   /// One user's figures only; nullopt for a user never seen or evicted.
   std::optional<ExecutionStats> user_stats(std::string_view user_id) const;
-  HealthSummary global_health() const;
+  /// The user's health, its load measured against the current per-user cap.
   std::optional<HealthSummary> user_health(std::string_view user_id) const;
+  /// The per-user cap changed (a reload): health from now on measures against it.
+  void set_user_capacity(std::uint32_t capacity);
 
   /// Drops the entries of users idle since before `now - idle_user_ttl`; returns how
   /// many. Also done by the recording calls, at most once per sweep interval.
@@ -68,6 +69,7 @@ class ExecutionStateStore {
   const Options options_;
   const std::chrono::milliseconds sweep_interval_;
   mutable std::mutex mutex_;
+  std::uint32_t user_capacity_;  // options_.user_capacity until a reload changes it
   ExecutionStats global_;
   std::map<std::string, UserEntry, std::less<>> users_;
   Clock::time_point last_sweep_;

@@ -146,8 +146,8 @@ class RunSequence {
     try {
       delete agent;
     } catch (...) {
-      // Reached only if the SDK lets destructors throw; ~Agent() is noexcept today,
-      // so a throwing destructor terminates the process before this point.
+      // ~Agent() is noexcept(false) (agent.hpp), so an agent's destructor may throw:
+      // the failure is reported, not a std::terminate.
       return current_plugin_failure("the destructor of agent \"" + agent_class_.info.name + "\"");
     }
     return std::nullopt;

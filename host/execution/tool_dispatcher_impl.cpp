@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "events/host_events.hpp"
-#include "execution/input_schema.hpp"
 
 namespace agenthost::execution {
 
@@ -47,9 +46,9 @@ boost::json::value ToolDispatcherImpl::call(std::string_view name,
     throw agenthost::ToolError("unknown tool \"" + std::string(name) +
                                "\": no loaded plugin registers it (check the tool name and "
                                "that its plugin is listed in the configuration)");
-  if (auto problem = input_schema_mismatch(tool->info.input_schema, input); !problem.empty())
+  if (auto problem = tool->input_schema->validate(input))
     throw agenthost::ToolError("tool \"" + std::string(name) +
-                               "\": input does not match its input_schema: " + problem);
+                               "\": input does not match its input_schema: " + problem->describe());
 
   emitter_.emit_host("tool_executing", events::tool_executing_payload(name, input));
   {

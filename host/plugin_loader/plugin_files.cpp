@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "plugin_loader/file_trust.hpp"
+
 namespace agenthost::plugin_loader {
 
 namespace {
@@ -41,6 +43,10 @@ class FileCollector {
 
  private:
   void add_directory(const PluginSource& source) {
+    if (auto why = untrusted_because(source.path, "plugin directory")) {
+      refuse(source.path, fmt::format("{}{}", *why, located(source.where)));
+      return;
+    }
     std::error_code ec;
     std::vector<std::string> names;
     for (fs::directory_iterator it(source.path, ec), end; !ec && it != end; it.increment(ec)) {
@@ -69,6 +75,17 @@ class FileCollector {
       return;
     }
     if (!seen_.emplace(st.st_dev, st.st_ino).second) return;  // same file, same plugin
+    // The file, and the directory it really is in (whoever can write there can
+    // replace it); before the file is opened at all.
+    std::error_code ec;
+    const auto real = fs::canonical(path, ec);
+    const auto directory = (ec ? fs::absolute(path, ec) : real).parent_path().string();
+    auto why = untrusted_because(path, "the file");
+    if (!why) why = untrusted_because(directory, "its directory");
+    if (why) {
+      refuse(path, fmt::format("plugin {} refused: {}{}", path, *why, located(where)));
+      return;
+    }
     list_.files.push_back({path, where});
   }
 

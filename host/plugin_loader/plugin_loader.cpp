@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "agenthost/plugin.hpp"
+#include "plugin_loader/elf_manifest.hpp"
 #include "plugin_loader/manifest_check.hpp"
 #include "plugin_loader/plugin_files.hpp"
 #include "plugin_loader/staging_registrar.hpp"
@@ -71,6 +72,11 @@ class PluginLoad {
   // Returns why the plugin is refused, or nullopt once it is registered.
   std::optional<std::string> try_load(const PluginFile& file) {
     namespace mode = boost::dll::load_mode;
+    // First from the file's bytes, so that an incompatible plugin is refused before
+    // any of its code runs (a plugin from an older SDK has no such data: then the
+    // check below, after loading, is the only one).
+    if (const auto early = manifest_from_elf_file(file.path))
+      if (auto mismatch = check_manifest(read_manifest(&*early))) return mismatch->message();
     boost::dll::shared_library library;
     try {
       // RTLD_NOW: an unresolved symbol fails here, at startup, not on the first
@@ -83,7 +89,12 @@ class PluginLoad {
           dlerror_text(e.what()));
     }
 
-    // The manifest is the only plugin code called before the checks pass.
+    // dlopen above has run the file's ELF initialisers (its static constructors,
+    // .init_array), those of every library it needs that was not loaded yet, and,
+    // binding RTLD_NOW, its IFUNC resolvers: for a plugin whose manifest is in its
+    // bytes only after the check above passed. Of the plugin's entry points the
+    // manifest is the only one called before the checks pass. What may be loaded at
+    // all is decided before: plugin_files.cpp refuses files others can write.
     if (!library.has(agenthost::kManifestSymbol))
       return fmt::format("does not export {}: was it built with AGENTHOST_PLUGIN?",
                          agenthost::kManifestSymbol);

@@ -41,11 +41,18 @@ void StagingRegistrar::add_agent(agenthost::AgentInfo info, agenthost::AgentFact
         fmt::format("agent \"{}\" of plugin {} ({}) is already registered by plugin {} ({}): "
                     "agent names are unique across plugins, rename one of them",
                     info.name, plugin_.name, plugin_.file, other->plugin_name, other->plugin_file));
+  std::shared_ptr<const schema::CompiledSchema> input_schema;
+  try {
+    input_schema = schema::compile(info.input_schema);
+  } catch (const schema::SchemaError& e) {
+    refuse(fmt::format("agent \"{}\" has an invalid input_schema: {}", info.name, e.what()));
+  }
   agents_.push_back(registry::AgentClass{.library = plugin_.library,
                                          .info = std::move(info),
                                          .plugin_name = plugin_.name,
                                          .plugin_file = plugin_.file,
-                                         .factory = std::move(factory)});
+                                         .factory = std::move(factory),
+                                         .input_schema = std::move(input_schema)});
 }
 
 void StagingRegistrar::add_tool(agenthost::ToolInfo info, agenthost::ToolHandler handler) {
@@ -59,11 +66,18 @@ void StagingRegistrar::add_tool(agenthost::ToolInfo info, agenthost::ToolHandler
         fmt::format("tool \"{}\" of plugin {} ({}) is already registered by plugin {} ({}): "
                     "tool names are unique across plugins, rename one of them",
                     info.name, plugin_.name, plugin_.file, other->plugin_name, other->plugin_file));
+  std::shared_ptr<const schema::CompiledSchema> input_schema;
+  try {
+    input_schema = schema::compile(info.input_schema);
+  } catch (const schema::SchemaError& e) {
+    refuse(fmt::format("tool \"{}\" has an invalid input_schema: {}", info.name, e.what()));
+  }
   tools_.push_back(registry::ToolEntry{.library = plugin_.library,
                                        .info = std::move(info),
                                        .plugin_name = plugin_.name,
                                        .plugin_file = plugin_.file,
-                                       .handler = std::move(handler)});
+                                       .handler = std::move(handler),
+                                       .input_schema = std::move(input_schema)});
 }
 
 }  // namespace agenthost::plugin_loader

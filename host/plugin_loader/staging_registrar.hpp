@@ -26,9 +26,10 @@ struct PluginIdentity {
 
 /// Used on the main thread, for one plugin, during its registration call only.
 /// add_agent/add_tool throw std::invalid_argument for an invalid name, a missing
-/// factory/handler, or a name this plugin or a registered plugin already has (both
-/// files named). The first such error is also kept in first_error(), so a plugin
-/// that catches it and carries on is still refused.
+/// factory/handler, a tool input schema schema::compile() refuses (the keyword and
+/// schema pointer named; compiled once here, kept with the entry), or a name this plugin or a
+/// registered plugin already has (both files named). The first such error is also kept in
+/// first_error(), so a plugin that catches it and carries on is still refused.
 class StagingRegistrar final : public agenthost::Registrar {
  public:
   /// `registry` is only read (for name clashes); `config` is the plugin's section

@@ -92,6 +92,24 @@ void AgentClassRegistry::add_tool(ToolEntry tool) {
 }
 
 void AgentClassRegistry::add_all(std::vector<AgentClass> agents, std::vector<ToolEntry> tools) {
+  for (auto& a : agents) {
+    if (a.input_schema) continue;
+    try {
+      a.input_schema = schema::compile(a.info.input_schema);
+    } catch (const schema::SchemaError& e) {
+      throw RegistryError(fmt::format("agent \"{}\" from {} has an invalid input_schema: {}",
+                                      a.info.name, a.plugin_file, e.what()));
+    }
+  }
+  for (auto& t : tools) {
+    if (t.input_schema) continue;
+    try {
+      t.input_schema = schema::compile(t.info.input_schema);
+    } catch (const schema::SchemaError& e) {
+      throw RegistryError(fmt::format("tool \"{}\" from {} has an invalid input_schema: {}",
+                                      t.info.name, t.plugin_file, e.what()));
+    }
+  }
   std::lock_guard lock(mutex_);
   check_can_add(agents, tools);
   // Nothing below throws a RegistryError; only allocation can fail, and then the

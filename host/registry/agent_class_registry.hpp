@@ -16,6 +16,7 @@
 
 #include "agenthost/registrar.hpp"
 #include "agenthost/tool_dispatcher.hpp"
+#include "schema/compiled_schema.hpp"
 
 namespace agenthost::registry {
 
@@ -43,6 +44,9 @@ struct AgentClass {
   std::string plugin_name;
   std::string plugin_file;
   agenthost::AgentFactory factory;
+  /// info.input_schema, compiled once at registration (the registry compiles it when
+  /// the entry arrives without it); every submitted run's input is checked with it.
+  std::shared_ptr<const schema::CompiledSchema> input_schema = {};
 
   AgentClass& operator=(const AgentClass&) = delete;
 };
@@ -54,6 +58,9 @@ struct ToolEntry {
   std::string plugin_name;
   std::string plugin_file;
   agenthost::ToolHandler handler;
+  /// info.input_schema, compiled once at registration (the registry compiles it when
+  /// the entry arrives without it); every call validates against this.
+  std::shared_ptr<const schema::CompiledSchema> input_schema;
 
   ToolEntry& operator=(const ToolEntry&) = delete;
 };
@@ -72,7 +79,9 @@ class AgentClassRegistry {
   /// registered (the message names both plugin files). Agents and tools have
   /// separate namespaces.
   void add_agent(AgentClass agent);
-  /// Registers a tool; the same rules as add_agent, with an empty handler refused.
+  /// Registers a tool; the same rules as add_agent, with an empty handler refused and
+  /// an input schema schema::compile() refuses (the message names the keyword and
+  /// the schema pointer).
   void add_tool(ToolEntry tool);
   /// Registers all of `agents` and `tools` or, when any one would be refused, none of
   /// them (then throws that entry's RegistryError). How one plugin is committed.

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 #include <system_error>
@@ -34,6 +35,17 @@ void create_data_directory(const std::filesystem::path& dir) {
   if (!S_ISDIR(st.st_mode))
     throw DataDirectoryError("data directory " + dir.string() +
                              " exists but is not a directory; choose another server.data_dir");
+  // Whoever can write here can replace the database or the lock file under the host
+  // (as PostgreSQL refuses a data directory others can change). Refused, not
+  // changed: the mode is the operator's choice, and they should know it was wrong.
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw DataDirectoryError("data directory " + dir.string() + " has mode " + mode +
+                             ": it is writable by " +
+                             ((st.st_mode & S_IWOTH) != 0 ? "everyone" : "its group") +
+                             "; run chmod go-w " + dir.string() + " (0750 or 0700)");
+  }
 }
 
 /// The pid the holder wrote, or 0 (not written yet, or not a number).

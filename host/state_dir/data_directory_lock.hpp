@@ -43,12 +43,12 @@ class DataDirectoryLock {
   /// The lock file's name inside the data directory.
   static constexpr const char* kLockFileName = "agenthostd.lock";
 
-  /// Creates `data_dir` (mode 0750, parents as needed) when it does not exist,
-  /// then takes the lock without waiting and writes this process's pid into the
-  /// lock file. Throws DataDirectoryInUse ("data directory X is in use by
-  /// agenthostd (pid N); stop it or choose another server.data_dir") or
-  /// DataDirectoryError naming the path and the system's reason. Main thread, at
-  /// startup, before anything opens the database.
+  /// Creates `data_dir` (mode 0750, parents as needed) when it does not exist, and
+  /// refuses an existing one that its group or others can write (DataDirectoryError
+  /// naming the path and mode), then takes the lock without waiting and writes this process's pid
+  /// into the lock file. Throws DataDirectoryInUse ("data directory X is in use by agenthostd (pid
+  /// N); stop it or choose another server.data_dir") or DataDirectoryError naming the path and the
+  /// system's reason. Main thread, at startup, before anything opens the database.
   explicit DataDirectoryLock(const std::filesystem::path& data_dir);
   /// Releases the lock (closes the file).
   ~DataDirectoryLock();

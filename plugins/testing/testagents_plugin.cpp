@@ -5,7 +5,8 @@
 //   failing        {"message": s}: throws std::runtime_error(s)
 //   throwing_ctor  throws from its constructor
 //   throwing_dtor  returns normally, then throws from its destructor
-//   chatty         {"count": n}: emits n agent_thinking events
+//   chatty         {"count": n}: emits n agent_thinking events (input_schema: count is
+//                  an integer 0 .. 100000)
 //   dbwriter       {"value": s, "fail": b}: inserts (run_id, s) into agent_notes,
 //                  then throws when fail is true (the insert must be rolled back)
 //   toolcaller     calls tool "testagents.record" with its input, returns the result
@@ -13,6 +14,7 @@
 
 #include <soci/soci.h>
 #include <agenthost/plugin.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -144,8 +146,14 @@ void register_testagents(agenthost::Registrar& r) {
       {.name = "throwing_ctor", .description = "Throws in its constructor", .version = "1"});
   r.add_agent<ThrowingDtor>(
       {.name = "throwing_dtor", .description = "Throws in its destructor", .version = "1"});
-  r.add_agent<Chatty>(
-      {.name = "chatty", .description = "Emits input.count events", .version = "1"});
+  r.add_agent<Chatty>({.name = "chatty",
+                       .description = "Emits input.count events",
+                       .version = "1",
+                       .input_schema = {{"properties",
+                                         {{"count",
+                                           {{"type", "integer"},
+                                            {"minimum", 0},
+                                            {"maximum", 100000}}}}}}});
   r.add_agent<DbWriter>(
       {.name = "dbwriter", .description = "Inserts input.value into agent_notes", .version = "1"});
   r.add_agent<ToolCaller>(
@@ -154,6 +162,29 @@ void register_testagents(agenthost::Registrar& r) {
               .description = "Returns its input with the calling run's ids",
               .input_schema = {{"type", "object"}}},
              record);
+  // A schema of the kind written for models: enum, nested object, array of objects,
+  // anyOf. The host checks every call against it before the tool runs.
+  r.add_tool(
+      {.name = "testagents.forecast",
+       .description = "Returns its input (schema: enum, nested, array, anyOf)",
+       .input_schema = boost::json::parse(R"({
+                "type": "object",
+                "properties": {
+                  "city": {"type": "string", "minLength": 1},
+                  "unit": {"enum": ["celsius", "fahrenheit"]},
+                  "where": {"type": "object",
+                            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+                            "required": ["lat", "lon"], "additionalProperties": false},
+                  "days": {"type": "array", "maxItems": 7,
+                           "items": {"type": "object", "properties": {"offset": {"type": "integer"}},
+                                     "required": ["offset"]}},
+                  "detail": {"anyOf": [{"type": "boolean"}, {"enum": ["hourly", "daily"]}]}
+                },
+                "required": ["city", "unit"],
+                "additionalProperties": false
+              })")
+                           .as_object()},
+      [](const agenthost::ExecutionContext&, const boost::json::value& input) { return input; });
 }
 
 }  // namespace

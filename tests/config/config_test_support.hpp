@@ -15,39 +15,12 @@
 #include <vector>
 
 #include "config/host_config.hpp"
+#include "support/temp_dir.hpp"
 
 namespace agenthost::config::test {
 
-/// A fresh directory, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "agenthost-config-XXXXXX");
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = std::filesystem::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  /// Writes `text` to `name` (creating parent directories) and returns its path.
-  std::filesystem::path write(const std::string& name, std::string_view text) const {
-    const auto file = path_ / name;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+/// The tests' one temp dir (tests/support/temp_dir.hpp).
+using agenthost::testing::TempDir;
 
 /// Sets (or unsets) one environment variable for the scope, restoring it afterwards.
 class ScopedEnv {

@@ -46,7 +46,7 @@ TEST_CASE("missing sections and keys take the struct defaults") {
   CHECK(config.limits.max_concurrent_runs_per_user == 5u);
   CHECK(config.limits.max_queued_runs_per_user == 100u);
   CHECK(config.limits.run_timeout == std::chrono::minutes(5));
-  CHECK(config.limits.worker_threads == 16u);
+  CHECK(config.limits.worker_threads == 4u);
 
   CHECK(config.logging.level == "info");
   CHECK(config.logging.format == LogFormat::text);
@@ -61,7 +61,7 @@ TEST_CASE("keys given override only themselves") {
   CHECK(config.server.address == "127.0.0.1");
   CHECK(config.database.busy_timeout == std::chrono::milliseconds(250));
   CHECK(config.database.pool_size == 8u);
-  CHECK(config.limits.worker_threads == 16u);
+  CHECK(config.limits.worker_threads == 4u);
   CHECK(config.logging.format == LogFormat::json);
   CHECK(config.logging.level == "debug");
 }
@@ -83,14 +83,14 @@ TEST_CASE("relative paths are taken from the config file's directory, not the wo
 
   const auto config = load_config_file("../etc/agenthost.yaml");
   const std::string etc = (dir.path() / "etc").string();
-  CHECK(config.source_file == file.string());
+  CHECK(config.source_file == file);
   CHECK(config.server.data_dir == (dir.path() / "state").string());
   CHECK(config.database.url == "sqlite:" + etc + "/db/agents.db");
   REQUIRE(config.plugins.paths.size() == 3);
   CHECK(config.plugins.paths[0].path == etc + "/plugins");
-  CHECK(config.plugins.paths[0].where == file.string() + ":7:7 (plugins.paths[0])");
+  CHECK(config.plugins.paths[0].where == file + ":7:7 (plugins.paths[0])");
   CHECK(config.plugins.paths[1].path == "/opt/agents/triage.so");
-  CHECK(config.plugins.paths[1].where == file.string() + ":8:7 (plugins.paths[1])");
+  CHECK(config.plugins.paths[1].where == file + ":8:7 (plugins.paths[1])");
   CHECK(config.plugins.paths[2].path == etc + "/extra");
 }
 

@@ -44,12 +44,13 @@ TEST_CASE("an empty file is refused with what it should contain") {
     const auto file = dir.write("agenthost.yaml", text);
     const auto issues = file_issues(file);
     REQUIRE(issues.size() == 1);
-    CHECK(issues[0].file == file.string());
+    CHECK(issues[0].file == file);
     CHECK(issues[0].line == 1);
     CHECK(issues[0].column == 1);
     CHECK(issues[0].message ==
           "the file has no settings (it is empty or only comments); expected a mapping with the "
-          "sections server, database, plugins, limits, logging, auth ('{}' takes every default)");
+          "sections server, database, plugins, limits, logging, auth, retention ('{}' takes every "
+          "default)");
   }
 }
 
@@ -75,7 +76,8 @@ TEST_CASE("a top level that is not a mapping is refused") {
   CHECK(issue.column == 1);
   CHECK(issue.path.empty());
   CHECK(issue.message ==
-        "expected a mapping with the keys server, database, plugins, limits, logging, auth, got a "
+        "expected a mapping with the keys server, database, plugins, limits, logging, auth, "
+        "retention, got a "
         "list");
 }
 
@@ -92,7 +94,7 @@ TEST_CASE("an error in a file names the file's absolute path") {
   const auto issues = file_issues(file);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].to_string() ==
-        file.string() + ":2:19: limits.worker_threads: expected an integer, got 'many'");
+        file + ":2:19: limits.worker_threads: expected an integer, got 'many'");
 }
 
 }  // namespace agenthost::config::test

@@ -107,3 +107,60 @@ TEST_CASE("reload plan: the running config takes exactly the live keys") {
   CHECK(again.live.empty());
   CHECK(again.needs_restart == std::vector<std::string>{"server.port"});
 }
+
+namespace {
+
+// Every key of the schema under `prefix` with its declared reload kind.
+void collect_keys(const agenthost::config::SchemaDoc& doc, const std::string& prefix,
+                  std::vector<std::pair<std::string, agenthost::config::Reload>>& out) {
+  for (const auto& field : doc.fields) {
+    const auto key = prefix.empty() ? field.key : prefix + "." + field.key;
+    if (field.nested)
+      collect_keys(*field.nested, key, out);
+    else
+      out.emplace_back(key, field.reload);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("reload plan: every key of the schema declares whether it is applied live") {
+  using agenthost::config::host_config_schema;
+  const auto undeclared = host_config_schema().doc().undeclared_reload();
+  INFO("declare .live(), .live_secret() or .restart() beside each of these keys' definitions");
+  CHECK(undeclared == std::vector<std::string>{});
+}
+
+TEST_CASE("reload plan: the keys declared live are those HostRuntime::reload applies") {
+  using agenthost::config::Reload;
+  std::vector<std::pair<std::string, Reload>> keys;
+  collect_keys(agenthost::config::host_config_schema().doc(), "", keys);
+  std::vector<std::string> live;
+  for (const auto& [key, kind] : keys)
+    if (kind == Reload::live || kind == Reload::live_secret) live.push_back(key);
+  // A key added here must be applied in HostRuntime::reload (and logging in commands.cpp).
+  CHECK(live == std::vector<std::string>{
+                    "server.max_connections_per_user", "server.runs_per_second_per_user",
+                    "limits.max_concurrent_runs_per_user", "limits.max_queued_runs_per_user",
+                    "limits.run_timeout", "logging.level", "logging.format",
+                    "auth.jwt.hs256_secret", "auth.jwt.issuer", "auth.jwt.audience",
+                    "auth.jwt.leeway", "auth.api_keys"});
+}
+
+TEST_CASE("reload plan: a change of any restart key is reported and not applied") {
+  // Every key, from the schema: none can be missing from the plan.
+  const auto running = load(kBase);
+  auto next = running;
+  next.server.request_threads += 1;
+  next.server.send_queue_frames += 1;
+  next.database.busy_timeout += std::chrono::milliseconds(1);
+  next.plugins.on_error = agenthost::config::OnPluginError::skip;
+  const auto plan = plan_reload(running, next);
+  CHECK(plan.live.empty());
+  CHECK(plan.needs_restart ==
+        std::vector<std::string>{"server.request_threads", "server.send_queue_frames",
+                                 "database.busy_timeout", "plugins.on_error"});
+  const auto after = with_live_settings(running, next);
+  CHECK(after.server.request_threads == running.server.request_threads);
+  CHECK(after.plugins.on_error == running.plugins.on_error);
+}

@@ -106,6 +106,21 @@ TEST_CASE("agenthostd --check-plugin describes a good plugin and refuses a bad o
   CHECK_THAT(bad.err, Catch::Contains("undefined symbol"));
 }
 
+TEST_CASE("agenthostd refuses to start with a plugin whose tool schema is malformed", "[daemon]") {
+  TempDir dir;
+  const auto file = config_with_plugins(
+      dir, "plugins:\n  paths: [" + plugin("echo") + ", " + test_plugin("bad_schema") + "]\n");
+  // The daemon itself, not --check-config: startup must stop at the plugin, before
+  // the database or the port.
+  const auto r = run_command({AGENTHOSTD_PATH, "--config", file});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("bad_schema.so"));
+  CHECK_THAT(r.err, Catch::Contains("tool \"bad_schema.lookup\" has an invalid input_schema: "
+                                    "schema pointer /properties/unit/enum (\"enum\")"));
+  CHECK_FALSE(fs::exists(dir.path() / "data" / "agenthost.db"));
+}
+
 TEST_CASE("usage errors exit 2 with the usage text", "[daemon]") {
   const auto r = run_command({AGENTHOSTD_PATH, "--serve"});
   CHECK(r.status == 2);

@@ -302,3 +302,29 @@ TEST_CASE("SIGHUP applies new keys and rate limits and refuses invalid or restar
   host.process->signal(SIGTERM);
   CHECK(host.process->wait(60s) == 0);
 }
+
+TEST_CASE("a SIGHUP during the drain does not stop a second SIGTERM from exiting at once",
+          "[daemon][signals]") {
+  TempDir dir;
+  ConfigText config;
+  // The drain would wait a minute for the run below.
+  config.server_extra = "  drain_timeout: 60s\n  runs_per_second_per_user: 0\n";
+  const auto config_file = write_config(dir, config);
+  Daemon host(config_file);
+  const auto port = host.port;
+  const auto run = start_run(port, kAliceKey, "sleepy", {{"ms", 120000}});
+  REQUIRE(wait_until([&] { return status_of(port, kAliceKey, run) == "running"; }, 30s));
+
+  host.process->signal(SIGTERM);
+  REQUIRE(host.process->wait_for_output(
+      [](const std::string& s) { return contains(s, "shutdown requested: draining"); }, 10s));
+  host.process->signal(SIGHUP);
+  host.process->signal(SIGTERM);
+  // "At once": well before the 60 s drain, and by the second-signal path (status 1).
+  const auto status = host.process->wait(20s);
+  INFO("agenthostd stderr:\n" << host.err());
+  REQUIRE(status.has_value());
+  CHECK(*status == 1);
+  CHECK(contains(host.err(), "SIGHUP ignored, the host is shutting down"));
+  CHECK(contains(host.err(), "second shutdown signal: exiting now"));
+}

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 
 #include "database/database_url.hpp"
 
@@ -29,15 +31,27 @@ std::string random_hex() {
 
 }  // namespace
 
+std::vector<std::string> backends_for(const char* pg_url, const char* ci) {
+  std::vector<std::string> b{"sqlite3"};
+  if (pg_url && *pg_url) {
+    b.push_back("postgresql");
+    return b;
+  }
+  // In CI a skipped backend is a failure: a green run must have tested both.
+  if (ci && std::string_view(ci) == "true")
+    throw std::runtime_error(
+        "AGENTHOST_TEST_PG_URL is not set and CI=true: the PostgreSQL tests must run in CI "
+        "(scripts/test.sh starts a cluster with scripts/pg_test_cluster.sh)");
+  return b;
+}
+
 const std::vector<std::string>& backends_under_test() {
+  // Throws (failing every test that asks) on each call while the environment says CI.
   static const std::vector<std::string> backends = [] {
-    std::vector<std::string> b{"sqlite3"};
-    if (pg_url()) {
-      b.push_back("postgresql");
-    } else {
+    auto b = backends_for(std::getenv("AGENTHOST_TEST_PG_URL"), std::getenv("CI"));
+    if (b.size() == 1)
       std::cerr << "WARN: PostgreSQL tests skipped: AGENTHOST_TEST_PG_URL is not set (start "
                    "one with scripts/pg_test_cluster.sh start DIR and export its URL)\n";
-    }
     return b;
   }();
   return backends;

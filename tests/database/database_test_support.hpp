@@ -16,9 +16,14 @@
 
 namespace agenthost::database::test {
 
-/// "sqlite3", plus "postgresql" when AGENTHOST_TEST_PG_URL is set. Prints the WARN
-/// line about skipped PostgreSQL tests once per process otherwise.
+/// "sqlite3", plus "postgresql" when AGENTHOST_TEST_PG_URL is set. Otherwise prints
+/// the WARN line about skipped PostgreSQL tests once per process, or, when CI=true,
+/// throws std::runtime_error: in CI a skipped backend fails the test.
 const std::vector<std::string>& backends_under_test();
+
+/// backends_under_test's rule for the values of AGENTHOST_TEST_PG_URL and CI (each
+/// may be null).
+std::vector<std::string> backends_for(const char* pg_url, const char* ci);
 
 /// A unique id for this test's rows: "<prefix>-<random hex>".
 std::string unique_id(const std::string& prefix);

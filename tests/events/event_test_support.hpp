@@ -18,6 +18,7 @@
 #include "events/event.hpp"
 #include "events/event_sink.hpp"
 #include "events/event_store.hpp"
+#include "support/memory_event_store.hpp"
 
 namespace agenthost::events::test {
 
@@ -33,59 +34,8 @@ inline agenthost::ExecutionContext make_context(std::string user_id, std::string
   return agenthost::ExecutionContext::create(std::move(fields));
 }
 
-/// Thread-safe list of events, with a wait for a given count (no sleeps in tests).
-class EventLog {
- public:
-  void add(const EventPtr& event) {
-    {
-      std::lock_guard lock(mutex_);
-      events_.push_back(event);
-    }
-    changed_.notify_all();
-  }
-
-  std::vector<EventPtr> events() const {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
-  std::size_t size() const {
-    std::lock_guard lock(mutex_);
-    return events_.size();
-  }
-
-  /// True once at least `count` events are in, false after a generous deadline.
-  bool wait_for(std::size_t count, std::chrono::seconds deadline = std::chrono::seconds(30)) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, deadline, [&] { return events_.size() >= count; });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<EventPtr> events_;
-};
-
-class RecordingStore final : public EventStore {
- public:
-  void append(const EventPtr& event) override {
-    if (fail_next_) {
-      fail_next_ = false;
-      throw std::runtime_error("RecordingStore: append refused (test)");
-    }
-    log.add(event);
-  }
-  void flush() override { ++flushes; }
-
-  /// The next append throws (not thread-safe: set it before emitting).
-  void fail_next_append() { fail_next_ = true; }
-
-  EventLog log;
-  int flushes = 0;
-
- private:
-  bool fail_next_ = false;
-};
+using EventLog = agenthost::testing::EventList;
+using RecordingStore = agenthost::testing::MemoryEventStore;
 
 class RecordingSink final : public EventSink {
  public:

@@ -173,6 +173,15 @@ TEST_CASE("refusals: unknown agent, invalid ids or metadata") {
     CHECK(e.code() == "invalid");
     CHECK_THAT(e.what(), Catch::Contains("metadata.run_id"));
   }
+  // Input that does not fit the agent's input_schema (chatty: count an integer).
+  try {
+    (void)engine->submit(request("user-alice", "chatty", {{"count", "many"}}));
+    FAIL("input against the agent's schema accepted");
+  } catch (const RunRefused& e) {
+    CHECK(e.code() == "invalid");
+    CHECK_THAT(e.what(), Catch::Contains("input_schema of agent \"chatty\"") &&
+                             Catch::Contains("/count") && Catch::Contains("type"));
+  }
   // Nothing was stored or kept for refused runs.
   CHECK(engine->occupancy().runs == 0);
   CHECK(engine->state().global_stats().submitted == 0);

@@ -210,6 +210,27 @@ TEST_CASE(
   CHECK(wait_final(second).status == rs::cancelled);
 }
 
+TEST_CASE("update_limits: users' health is measured against the new cap") {
+  TestHost host("sqlite3");
+  auto options = test_options();
+  options.max_concurrent_runs_per_user = 1;
+  auto engine = host.make_engine(options);
+  const auto run = engine->submit(request("user-alice", "sleepy", kLongSleep), host.sink());
+  REQUIRE(host.journal.wait_until([&] {
+    const auto stats = engine->state().user_stats("user-alice");
+    return stats && stats->active == 1;
+  }));
+  CHECK(engine->state().user_health("user-alice")->penalties ==
+        std::vector<std::string>{"1 active runs exceed 80 % of the capacity of 1"});
+
+  auto limits = engine->limits();
+  limits.max_concurrent_runs_per_user = 10;
+  engine->update_limits(limits);
+  CHECK(engine->state().user_health("user-alice")->penalties.empty());
+  CHECK(engine->cancel("user-alice", run.run_id));
+  CHECK(wait_final(run).status == rs::cancelled);
+}
+
 TEST_CASE("update_limits: a lowered queue limit refuses the next run - bad limits change nothing") {
   TestHost host("sqlite3");
   auto engine = host.make_engine(test_options());

@@ -14,7 +14,6 @@ namespace {
 ExecutionStateStore::Options small_store() {
   ExecutionStateStore::Options o;
   o.idle_user_ttl = 1h;
-  o.global_capacity = 10;
   o.user_capacity = 2;
   return o;
 }
@@ -133,6 +132,19 @@ TEST_CASE("per-user health uses the user's own figures and cap") {
   CHECK(store.user_health("bad")->score == 75);
   CHECK(store.user_health("good")->score == 100);
   CHECK_FALSE(store.user_health("nobody").has_value());
+}
+
+TEST_CASE("per-user health measures load against the cap of the last reload") {
+  ExecutionStateStore store(small_store());  // cap 2: both active runs are over 80 %
+  for (int i = 0; i < 2; ++i) {
+    store.record_submitted("alice");
+    store.record_started("alice", 1ms);
+  }
+  CHECK(store.user_health("alice")->score == 90);
+  CHECK(store.user_health("alice")->penalties.at(0) ==
+        "2 active runs exceed 80 % of the capacity of 2");
+  store.set_user_capacity(10);  // ExecutionEngine::update_limits, on a reload
+  CHECK(store.user_health("alice")->score == 100);
 }
 
 TEST_CASE("idle users are evicted after the TTL - busy ones and the totals stay") {

@@ -1,5 +1,6 @@
 // ToolDispatcherImpl: registry lookup, schema check, tool events to the run's user
 // only, a tool's exception as ToolError, refusal after the run ended.
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
@@ -65,10 +66,51 @@ TEST_CASE("unknown tools and input that misses the schema are refused without ev
   // testagents.record declares {"type": "object"}.
   CHECK_THROWS_AS(tools.call("testagents.record", "a string"), ToolError);
   CHECK_THROWS_WITH(tools.call("testagents.record", "a string"),
-                    Catch::Contains("input: expected object, got string"));
+                    Catch::Contains("input does not match its input_schema: at the root "
+                                    "(type)"));
   CHECK(tools.executed_calls() == 0);
   CHECK(host.journal.all().empty());
   CHECK(emitter.last_seq() == 0);
+}
+
+TEST_CASE(
+    "a tool's draft-7 schema refuses a bad call naming pointer and keyword, runs a good one") {
+  TestHost host("sqlite3");
+  auto ctx = context_of("user-alice");
+  auto sub = host.router.subscribe(ctx.user_id(), ctx.run_id(), host.sink());
+  events::UserEventEmitter emitter(ctx, *host.log, host.router);
+  ToolDispatcherImpl tools(host.registry, ctx, emitter);
+  const auto refusal = [&](const char* input) {
+    try {
+      tools.call("testagents.forecast", boost::json::parse(input));
+    } catch (const ToolError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+
+  CHECK(refusal(R"({"city":"Oslo","unit":"kelvin"})") ==
+        "tool \"testagents.forecast\": input does not match its input_schema: at /unit (enum): "
+        "expected one of \"celsius\", \"fahrenheit\"; got \"kelvin\"");
+  CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","where":{"lat":59.9}})"),
+             Catch::Contains("at /where (required): missing required property 'lon'"));
+  CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","days":[{"offset":1},{"offset":"2"}]})"),
+             Catch::Contains("at /days/1/offset (type): expected type integer; got \"2\""));
+  CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","detail":"weekly"})"),
+             Catch::Contains("at /detail (anyOf)"));
+  CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","extra":1})"),
+             Catch::Contains("at the root (additionalProperties)") && Catch::Contains("extra"));
+  CHECK(tools.executed_calls() == 0);
+  CHECK(host.journal.all().empty());
+
+  const auto good = boost::json::parse(R"({"city":"Oslo","unit":"celsius",
+      "where":{"lat":59.9,"lon":10.7},"days":[{"offset":0},{"offset":1}],"detail":"hourly"})");
+  CHECK(tools.call("testagents.forecast", good) == good);
+  CHECK(tools
+            .call("testagents.forecast",
+                  boost::json::parse(R"({"city":"Oslo","unit":"fahrenheit","detail":true})"))
+            .at("detail") == true);
+  CHECK(tools.executed_calls() == 2);
 }
 
 TEST_CASE("a tool's exception becomes tool_completed {success: false} and a ToolError") {
@@ -80,7 +122,8 @@ TEST_CASE("a tool's exception becomes tool_completed {success: false} and a Tool
       "(linked into the test)",
       [](const ExecutionContext&, const boost::json::value&) -> boost::json::value {
         throw std::runtime_error("disk full at /srv/secret/path/data.bin");
-      }});
+      },
+      nullptr});  // the registry compiles the input schema
   local.freeze();
   TestHost host("sqlite3");
   auto ctx = context_of("user-alice");

@@ -10,16 +10,6 @@
 
 namespace agenthost::isolation_test {
 
-/// The original's time bounds hold as they are in the normal build. Sanitizer builds
-/// run every host instruction several times slower (TSan 5-15x) while the agents'
-/// sleeps stay the same, so there the bounds get twice the room: those builds are
-/// for races and memory errors, the normal build for the timing claim.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-inline constexpr int kTimeBoundFactor = 2;
-#else
-inline constexpr int kTimeBoundFactor = 1;
-#endif
-
 using execution::test::EventJournal;
 using execution::test::JournalSink;
 

@@ -68,6 +68,9 @@ for p in libboost-json1.81.0 libboost-filesystem1.81.0 libyaml-cpp0.7 libsoci-co
          libpq5 libsqlite3-0 adduser; do
   grep -qx "$p" <<<"$names" || fail "Depends lacks $p"
 done
+# CVE-2024-25189: the libjwt0 the host may run with is the fixed one.
+grep -q 'libjwt0 (>= 1.10.2-1+deb12u1)' <<<"$depends" ||
+  fail "Depends does not require libjwt0 >= 1.10.2-1+deb12u1 (CVE-2024-25189): $depends"
 grep -qx libboost-json1.81-dev <<<"$(dep_names "$(field "$dev" Depends)")" ||
   fail "agenthost-dev Depends lacks the SDK's build dependencies: $(field "$dev" Depends)"
 
@@ -96,6 +99,8 @@ for f in "$daemon" "$plugin_dir/echo.so" "$plugin_dir/triage.so" \
          "$root/etc/agenthost/agenthost.yaml" "$unit"; do
   [ -f "$f" ] || fail "${f#"$root"} is not in the package; contents: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
 done
+grep -qx 'LimitNOFILE=65536' "$unit" ||
+  fail "the unit does not raise LimitNOFILE (docs/operations.md sizes it)"
 [ ! -e "$root/usr/etc" ] || fail "the package has /usr/etc; configuration belongs in /etc"
 [ ! -e "$root/usr/include" ] || fail "SDK headers belong in agenthost-dev, not agenthost"
 dpkg-deb -c "$dev" >"$work/dev-contents.txt"

@@ -52,6 +52,9 @@ TEST_CASE("each broken plugin is refused with its own message and changes nothin
       {"throwing_register",
        {"its registration function threw: throwing_register fails during registration on "
         "purpose"}},
+      {"bad_schema",
+       {"tool \"bad_schema.lookup\" has an invalid input_schema: schema pointer "
+        "/properties/unit/enum (\"enum\"): expected a non-empty array"}},
       {"clash_echo",
        {"agent \"echo\" of plugin clash_echo (" + test_plugin("clash_echo") + ")",
         "already registered by plugin echo (" + example_plugin("echo") + ")"}},

@@ -17,9 +17,9 @@ namespace {
 
 // Every plugin in the test directory except testagents fails when echo.so is loaded
 // first (clash_echo clashes with it).
-const std::vector<std::string> kBroken = {"bad_abi_major",     "bad_abi_minor",    "clash_echo",
-                                          "no_manifest",       "no_register",      "not_a_library",
-                                          "throwing_register", "unresolved_symbol"};
+const std::vector<std::string> kBroken = {
+    "bad_abi_major", "bad_abi_minor", "bad_schema",        "clash_echo",       "no_manifest",
+    "no_register",   "not_a_library", "throwing_register", "unresolved_symbol"};
 
 }  // namespace
 
@@ -31,7 +31,7 @@ TEST_CASE("on_error fail tries every plugin, then throws listing every refusal")
   } catch (const PluginLoadError& e) {
     REQUIRE(e.refusals().size() == kBroken.size());
     const std::string what = e.what();
-    CHECK_THAT(what, Catch::StartsWith("8 plugin problems (plugins.on_error is fail"));
+    CHECK_THAT(what, Catch::StartsWith("9 plugin problems (plugins.on_error is fail"));
     for (std::size_t i = 0; i < kBroken.size(); ++i) {
       CHECK(e.refusals()[i].file == test_plugin(kBroken[i]));
       CHECK_THAT(what, Catch::Contains("\n  plugin " + test_plugin(kBroken[i]) + " refused: "));
@@ -53,7 +53,8 @@ TEST_CASE("on_error skip returns the refusals and loads the other plugins") {
   CHECK(contents(registry) ==
         std::vector<std::string>{"agent:chatty", "agent:dbwriter", "agent:echo", "agent:failing",
                                  "agent:sleepy", "agent:throwing_ctor", "agent:throwing_dtor",
-                                 "agent:toolcaller", "tool:testagents.record"});
+                                 "agent:toolcaller", "tool:testagents.forecast",
+                                 "tool:testagents.record"});
   CHECK(registry.find_agent("echo")->plugin_name == "echo");
 }
 

@@ -37,7 +37,8 @@ ToolEntry tool(const std::string& name, const std::string& file = "/p/a.so") {
                    .plugin_name = "p",
                    .plugin_file = file,
                    .handler = [](const agenthost::ExecutionContext&,
-                                 const boost::json::value& input) { return input; }};
+                                 const boost::json::value& input) { return input; },
+                   .input_schema = nullptr};  // the registry compiles info.input_schema
 }
 
 std::vector<std::string> agent_names(const AgentClassRegistry& r) {

@@ -33,8 +33,9 @@ TEST_CASE("a plugin .so is loaded through its AGENTHOST_PLUGIN entry points") {
   CHECK(plugin.agents == std::vector<std::string>{"sleepy", "failing", "throwing_ctor",
                                                   "throwing_dtor", "chatty", "dbwriter",
                                                   "toolcaller"});
-  CHECK(plugin.tools == std::vector<std::string>{"testagents.record"});
-  CHECK(registry.tool_names() == std::vector<std::string>{"testagents.record"});
+  CHECK(plugin.tools == std::vector<std::string>{"testagents.record", "testagents.forecast"});
+  CHECK(registry.tool_names() ==
+        std::vector<std::string>{"testagents.forecast", "testagents.record"});
 }
 
 TEST_CASE("a plugin the host would refuse is refused with the host's message") {

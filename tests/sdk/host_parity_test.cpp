@@ -13,7 +13,6 @@
 
 #include <filesystem>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -26,48 +25,17 @@
 #include "fiber/fiber_waiter.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "support/memory_event_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using agenthost::testing::AgentHarness;
+using agenthost::testing::TempDir;
 using agenthost::testing::TestContextBuilder;
 
 const std::string kTestAgents = std::string(AGENTHOST_TEST_PLUGIN_DIR) + "/testagents.so";
-
-class MemoryStore final : public agenthost::events::EventStore {
- public:
-  void append(const agenthost::events::EventPtr& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
-  }
-  void flush() override {}
-  std::vector<agenthost::events::EventPtr> events() const {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<agenthost::events::EventPtr> events_;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("agenthost-parity-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 TestContextBuilder parity_context(const std::string& agent) {
   TestContextBuilder context;
@@ -104,7 +72,7 @@ HostRun run_in_host(const std::string& agent, const boost::json::value& input) {
   db_options.url = "sqlite:" + (dir.path() / "host.db").string();
   db_options.pool_size = 1;
   agenthost::database::DatabaseSessionManager database(db_options);
-  MemoryStore store;
+  agenthost::testing::MemoryEventStore store;
   agenthost::events::EventRouter router;
   agenthost::execution::RunControl control;
   // The scope runs on this thread, not on a fiber: its waits block it, as the harness's do.
@@ -116,7 +84,7 @@ HostRun run_in_host(const std::string& agent, const boost::json::value& input) {
                                        router, waiter);
   const auto outcome = scope.execute(input, control);
   std::vector<agenthost::testing::RecordedEvent> events;
-  for (const auto& e : store.events()) events.push_back({e->type, e->seq, e->payload});
+  for (const auto& e : store.log.events()) events.push_back({e->type, e->seq, e->payload});
   return {outcome.status, lines_of(events)};
 }
 

@@ -13,31 +13,15 @@
 #include <string>
 
 #include "state_dir/data_directory_lock.hpp"
+#include "support/temp_dir.hpp"
 
 using agenthost::state_dir::DataDirectoryError;
 using agenthost::state_dir::DataDirectoryInUse;
 using agenthost::state_dir::DataDirectoryLock;
+using agenthost::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "state-dir-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
@@ -118,6 +102,26 @@ TEST_CASE("an existing data directory is used as it is") {
   fs::permissions(tmp.path(), fs::perms::owner_all);
   DataDirectoryLock lock(tmp.path());
   CHECK(fs::status(tmp.path()).permissions() == fs::perms::owner_all);
+}
+
+TEST_CASE("an existing data directory its group or others can write is refused, naming its mode") {
+  TempDir tmp;
+  const auto dir = tmp.path() / "data";
+  fs::create_directory(dir);
+  const auto refusal = [&](const std::string& mode, const std::string& who) {
+    return "data directory " + dir.string() + " has mode " + mode + ": it is writable by " + who +
+           "; run chmod go-w " + dir.string() + " (0750 or 0700)";
+  };
+  ::chmod(dir.c_str(), 0770);
+  CHECK_THROWS_MATCHES(DataDirectoryLock(dir), DataDirectoryError,
+                       Catch::Message(refusal("0770", "its group")));
+  ::chmod(dir.c_str(), 01777);
+  CHECK_THROWS_MATCHES(DataDirectoryLock(dir), DataDirectoryError,
+                       Catch::Message(refusal("1777", "everyone")));
+  CHECK_FALSE(fs::exists(dir / "agenthostd.lock"));  // refused before the lock file
+  // Readable by others is the operator's choice (systemd's StateDirectory is 0755).
+  ::chmod(dir.c_str(), 0755);
+  CHECK_NOTHROW(DataDirectoryLock(dir));
 }
 
 TEST_CASE("the lock file holds the holder's pid") {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace agenthost::testing {
 
@@ -21,6 +22,9 @@ class TempDir {
   }
   ~TempDir() {
     std::error_code ec;
+    // A test may have taken its own write permission away (refusal tests).
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ec);
     std::filesystem::remove_all(path_, ec);
   }
   TempDir(const TempDir&) = delete;
@@ -29,10 +33,12 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
   /// The path of `name` in the directory, as a string.
   std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  /// Writes `text` to `name` in the directory; returns its path.
-  std::string write(const std::string& name, const std::string& text) const {
+  /// Writes `text` to `name` in the directory (creating parent directories); returns
+  /// its path.
+  std::string write(const std::string& name, std::string_view text) const {
     const auto file = path_ / name;
-    std::ofstream out(file);
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream out(file, std::ios::binary);
     out << text;
     if (!out) throw std::runtime_error("cannot write " + file.string());
     return file.string();

@@ -25,7 +25,9 @@
 
 namespace agenthost {
 
-/// The per-user limits in force for this run (from the host's configuration).
+/// The per-user limits in force for this run (from the host's configuration). These
+/// defaults are the host's: its configuration (limits.*) and its engine take theirs
+/// from here, so the three cannot drift apart.
 struct ResourceLimits {
   std::uint32_t max_concurrent_runs = 5;
   std::uint32_t max_queued_runs = 100;

@@ -4,9 +4,11 @@
 /// declare the plugin's agent classes and tools. Registration happens once, on the
 /// host's main thread, before any request; afterwards the registry is frozen.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <concepts>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,6 +23,10 @@ struct AgentInfo {
   std::string name;         ///< unique across all plugins, [a-z0-9_.-]
   std::string description;  ///< one line, shown by GET /v1/agents
   std::string version;
+  /// JSON Schema (draft 7) every run's input must fit; a run whose input does not is
+  /// refused before it starts, with the pointer and keyword at fault. Empty: any
+  /// input. Checked and compiled once, when the plugin registers.
+  boost::json::object input_schema = {};
 };
 
 /// Creates one agent instance for one run. Called on a worker thread.

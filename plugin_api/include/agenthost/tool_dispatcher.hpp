@@ -32,7 +32,10 @@ using ToolHandler =
 struct ToolInfo {
   std::string name;  ///< unique across all plugins, [a-z0-9_.]
   std::string description;
-  boost::json::object input_schema;  ///< JSON Schema subset: type, properties, required
+  /// JSON Schema, draft 7 (every keyword; `format` checks date, time, date-time), local
+  /// `$ref`s only. Checked when the plugin registers (a malformed schema refuses the
+  /// plugin), checked against every call's input. See docs/plugin-guide.md.
+  boost::json::object input_schema;
 };
 
 class ToolDispatcher {

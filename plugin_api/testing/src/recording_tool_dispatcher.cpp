@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "access.hpp"
-#include "execution/input_schema.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
 
 namespace agenthost::testing {
@@ -24,7 +23,7 @@ struct RecordingToolDispatcher::Impl {
   // tool_completed): the same lookup and schema check it makes first.
   bool will_run(std::string_view name, const boost::json::value& input) const {
     const auto* tool = host_registry.find_tool(name);
-    return tool && execution::input_schema_mismatch(tool->info.input_schema, input).empty();
+    return tool && !tool->input_schema->validate(input);
   }
 
   void record(ToolCallRecord call) {
