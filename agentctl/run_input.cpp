@@ -30,14 +30,15 @@ TextPosition position_of(std::string_view text, std::size_t offset) noexcept {
 json::value parse_input_json(std::string_view text, std::string_view origin) {
   auto parsed = agenthost::json::parse(text);
   if (auto* error = std::get_if<agenthost::json::ParseError>(&parsed)) {
-    const std::size_t offset = error->offset;
-    const bool at_end = error->kind == agenthost::json::ParseError::Kind::syntax &&
-                        text.find_first_not_of(" \t\r\n", offset) == std::string_view::npos;
+    const auto where = position_of(text, error->offset);
+    const auto at = " at line " + std::to_string(where.line) + ", column " +
+                    std::to_string(where.column) + ": ";
+    if (error->kind == agenthost::json::ParseError::Kind::number_range)
+      throw input_error(std::string(origin) + ": number out of range" + at + error->message);
+    const bool at_end = text.find_first_not_of(" \t\r\n", error->offset) == std::string_view::npos;
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
       throw input_error(std::string(origin) + ": no JSON value (the input is empty)");
-    const auto where = position_of(text, offset);
-    throw input_error(std::string(origin) + ": invalid JSON at line " + std::to_string(where.line) +
-                      ", column " + std::to_string(where.column) + ": " +
+    throw input_error(std::string(origin) + ": invalid JSON" + at +
                       (at_end ? std::string("unexpected end of input") : error->message) +
                       " (give a JSON value, e.g. '{\"text\":\"hi\"}' or '\"hi\"', or @FILE)");
   }
