@@ -23,6 +23,10 @@ class ExactNumberHandler {
   static constexpr std::size_t max_key_size = bj::string::max_size();
   static constexpr std::size_t max_string_size = bj::string::max_size();
 
+  // The stack starts in `buffer` (as boost::json::parse's does), so a small
+  // document needs no allocation besides its value's.
+  ExactNumberHandler(unsigned char* buffer, std::size_t size) : stack({}, buffer, size) {}
+
   bj::value_stack stack;
   std::string number_error;  // set when a number is refused
 
@@ -113,7 +117,8 @@ std::variant<boost::json::value, ParseError> parse(std::string_view text,
                                                    const ParseOptions& options) {
   bj::parse_options boost_options;
   boost_options.max_depth = options.max_depth;
-  bj::basic_parser<ExactNumberHandler> parser(boost_options);
+  unsigned char buffer[BOOST_JSON_STACK_BUFFER_SIZE];
+  bj::basic_parser<ExactNumberHandler> parser(boost_options, buffer, sizeof buffer);
   parser.handler().stack.reset();
   bj::error_code ec;
   const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
