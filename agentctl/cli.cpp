@@ -1,6 +1,6 @@
 #include "agentctl/cli.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "json/display_text.hpp"
 
 #include <exception>
 
@@ -31,7 +31,9 @@ struct Context {
   std::ostream& out;
   std::ostream& err;
 
-  void print_body(const json::value& body) const { out << json::serialize(body) << '\n'; }
+  void print_body(const json::value& body) const {
+    out << agenthost::json::display_text(body) << '\n';
+  }
 
   RunFollower follower() const {
     const auto& host = options.host;
@@ -95,7 +97,7 @@ std::string print_stored_events(const Context& c, const ListEvents& command) {
     for (const auto& event : events->get_array()) {
       if (!event.is_object()) continue;
       const auto& e = event.get_object();
-      c.out << (c.options.json ? json::serialize(e) : format_event_line(e)) << '\n';
+      c.out << (c.options.json ? agenthost::json::display_text(e) : format_event_line(e)) << '\n';
       const auto* type = e.if_contains("type");
       if (type && type->is_string() && is_terminal_event(type->get_string())) {
         terminal = std::string(type->get_string());

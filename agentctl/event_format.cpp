@@ -1,6 +1,6 @@
 #include "agentctl/event_format.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "json/display_text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -15,7 +15,7 @@ std::string string_field(const json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   if (value == nullptr) return "";
   if (value->is_string()) return std::string(value->get_string());
-  return json::serialize(*value);
+  return agenthost::json::display_text(*value);
 }
 
 bool has(const json::object& object, std::string_view key) {
@@ -38,7 +38,7 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 std::string percent(const json::value& value) {
-  if (!value.is_number()) return json::serialize(value);
+  if (!value.is_number()) return agenthost::json::display_text(value);
   const double p = value.to_number<double>();
   char buffer[32];
   if (std::floor(p) == p)
@@ -62,7 +62,8 @@ std::string summary_of(std::string_view type, const json::object& p) {
   if (type == "agent_thinking" && has(p, "thought")) {
     const auto* step = p.if_contains("step");
     const bool show_step = step && step->is_number() && step->to_number<double>() != 0;
-    return string_field(p, "thought") + (show_step ? " (step " + json::serialize(*step) + ")" : "");
+    return string_field(p, "thought") +
+           (show_step ? " (step " + agenthost::json::display_text(*step) + ")" : "");
   }
   if (type == "progress_update" && has(p, "progress_percentage"))
     return joined({percent(p.at("progress_percentage")), string_field(p, "current_step")});
@@ -81,7 +82,7 @@ std::string summary_of(std::string_view type, const json::object& p) {
     return string_field(p, "death_cause") + ": " + string_field(p, "message");
   if (const auto* message = p.if_contains("message"); message && message->is_string())
     return std::string(message->get_string());
-  return p.empty() ? "" : json::serialize(p);
+  return p.empty() ? "" : agenthost::json::display_text(p);
 }
 
 }  // namespace
@@ -117,7 +118,7 @@ std::string format_event_line(const json::object& event) {
   static const json::object kNoPayload;
   const auto& p = payload && payload->is_object() ? payload->get_object() : kNoPayload;
   std::string line = pad(time_of_day(event), 12) + "  ";
-  line += pad("#" + (seq ? json::serialize(*seq) : std::string("?")), 5) + " ";
+  line += pad("#" + (seq ? agenthost::json::display_text(*seq) : std::string("?")), 5) + " ";
   line += pad(type, 16);
   const auto summary = summarize_payload(type, p);
   if (!summary.empty()) line += " " + summary;
@@ -132,7 +133,7 @@ std::string format_outcome(const json::object& terminal_event) {
   const auto& p = payload && payload->is_object() ? payload->get_object() : kNoPayload;
   if (type == "agent_completed") {
     const auto* result = p.if_contains("result");
-    return "result: " + (result ? json::serialize(*result) : std::string("(none)"));
+    return "result: " + (result ? agenthost::json::display_text(*result) : std::string("(none)"));
   }
   if (type == "agent_error") {
     std::string line = "failed: " + string_field(p, "error_type") + ": " +

@@ -1,10 +1,9 @@
 #include "agentctl/host_reply.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <optional>
 
 #include "agentctl/event_format.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::agentctl {
 
@@ -23,10 +22,10 @@ std::string string_or_empty(const json::object& object, std::string_view key) {
 }
 
 std::optional<ErrorBody> parse_error_body(std::string_view body) {
-  boost::system::error_code ec;
-  const auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  const auto* error = value.get_object().if_contains("error");
+  const auto parsed = agenthost::json::parse(body);
+  const auto* value = std::get_if<json::value>(&parsed);
+  if (!value || !value->is_object()) return std::nullopt;
+  const auto* error = value->get_object().if_contains("error");
   if (!error || !error->is_object()) return std::nullopt;
   ErrorBody out{string_or_empty(error->get_object(), "code"),
                 string_or_empty(error->get_object(), "message")};

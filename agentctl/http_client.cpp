@@ -2,12 +2,12 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/json/parse.hpp>
 
 #include "agentctl/command_error.hpp"
 #include "agentctl/event_format.hpp"
 #include "agentctl/host_reply.hpp"
 #include "agentctl/transport.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::agentctl {
 
@@ -96,13 +96,13 @@ boost::json::value HttpClient::call(std::string_view method, std::string_view pa
   if (reply.status < 200 || reply.status > 299)
     throw CommandError(ExitCode::failed, describe_http_refusal(reply.status, reply.body,
                                                                has_token(), reply.retry_after));
-  boost::system::error_code ec;
-  auto value = boost::json::parse(reply.body, ec);
-  if (ec)
+  auto parsed = agenthost::json::parse(reply.body);
+  auto* value = std::get_if<boost::json::value>(&parsed);
+  if (!value)
     throw CommandError(ExitCode::failed, "the host's answer to " + std::string(method) + " " +
                                              std::string(path) + " is not JSON: '" +
                                              one_line(reply.body, 200) + "'");
-  return value;
+  return std::move(*value);
 }
 
 }  // namespace agenthost::agentctl

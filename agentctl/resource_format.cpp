@@ -1,6 +1,6 @@
 #include "agentctl/resource_format.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "json/display_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -23,7 +23,7 @@ std::string text_of(const json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   if (value == nullptr || value->is_null()) return "";
   if (value->is_string()) return one_line(value->get_string(), 500);
-  return json::serialize(*value);
+  return agenthost::json::display_text(*value);
 }
 
 }  // namespace
@@ -75,9 +75,10 @@ std::string format_run(const json::value& body) {
   };
   for (const auto& [label, key] : fields)
     if (auto value = text_of(run, key); !value.empty()) line(label, value);
-  if (const auto* input = run.if_contains("input")) line("input", json::serialize(*input));
+  if (const auto* input = run.if_contains("input"))
+    line("input", agenthost::json::display_text(*input));
   if (const auto* result = run.if_contains("result"); result && !result->is_null())
-    line("result", json::serialize(*result));
+    line("result", agenthost::json::display_text(*result));
   if (const auto* error = run.if_contains("error"); error && error->is_object()) {
     const auto type = text_of(error->get_object(), "error_type");
     const auto message = text_of(error->get_object(), "message");

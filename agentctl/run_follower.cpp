@@ -1,6 +1,5 @@
 #include "agentctl/run_follower.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -8,6 +7,7 @@
 
 #include "agentctl/event_format.hpp"
 #include "agentctl/host_reply.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::agentctl {
 
@@ -25,12 +25,12 @@ std::string string_of(const json::object& object, std::string_view key) {
 }
 
 json::object parse_frame(const std::string& text) {
-  boost::system::error_code ec;
-  auto value = json::parse(text, ec);
-  if (ec || !value.is_object())
+  auto parsed = agenthost::json::parse(text);
+  auto* value = std::get_if<json::value>(&parsed);
+  if (!value || !value->is_object())
     throw CommandError(ExitCode::unreachable, "the host sent a frame that is not a JSON object: '" +
                                                   one_line(text, 200) + "'");
-  return std::move(value.get_object());
+  return std::move(value->get_object());
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "agentctl/run_input.hpp"
 
-#include <boost/json/stream_parser.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <sstream>
 
 #include "agentctl/command_error.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::agentctl {
 
@@ -29,26 +28,21 @@ TextPosition position_of(std::string_view text, std::size_t offset) noexcept {
 }
 
 json::value parse_input_json(std::string_view text, std::string_view origin) {
-  json::stream_parser parser;
-  boost::system::error_code ec;
-  // write() returns how much it consumed, which on an error is where the error is.
-  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  std::size_t offset = consumed;
-  if (!ec) {
-    parser.finish(ec);
-    offset = text.size();
-  }
-  if (ec) {
-    const bool at_end = text.find_first_not_of(" \t\r\n", offset) == std::string_view::npos;
+  auto parsed = agenthost::json::parse(text);
+  if (auto* error = std::get_if<agenthost::json::ParseError>(&parsed)) {
+    const auto where = position_of(text, error->offset);
+    const auto at = " at line " + std::to_string(where.line) + ", column " +
+                    std::to_string(where.column) + ": ";
+    if (error->kind == agenthost::json::ParseError::Kind::number_range)
+      throw input_error(std::string(origin) + ": number out of range" + at + error->message);
+    const bool at_end = text.find_first_not_of(" \t\r\n", error->offset) == std::string_view::npos;
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
       throw input_error(std::string(origin) + ": no JSON value (the input is empty)");
-    const auto where = position_of(text, offset);
-    throw input_error(std::string(origin) + ": invalid JSON at line " + std::to_string(where.line) +
-                      ", column " + std::to_string(where.column) + ": " +
-                      (at_end ? std::string("unexpected end of input") : ec.message()) +
+    throw input_error(std::string(origin) + ": invalid JSON" + at +
+                      (at_end ? std::string("unexpected end of input") : error->message) +
                       " (give a JSON value, e.g. '{\"text\":\"hi\"}' or '\"hi\"', or @FILE)");
   }
-  return parser.release();
+  return std::move(std::get<json::value>(parsed));
 }
 
 json::value load_run_input(const std::optional<std::string>& argument, std::istream& stdin_stream) {

@@ -4,7 +4,10 @@
 //  - a refusal is a 400 with one of the malformed-input codes and a short, UTF-8
 //    message (it goes into a text frame), and echoes only a valid request_id;
 //  - an accepted frame holds valid ids and a bounded agent name, and serialised
-//    back to JSON and parsed again it gives the same frame.
+//    back to JSON and parsed again it gives the same frame, exactly: the same
+//    kinds and the same bits of every double (issue 16);
+//  - its input written for people (json::display_text, agentctl's form) reads back
+//    identical too.
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -16,6 +19,9 @@
 
 #include "agenthost/id_rules.hpp"
 #include "fuzz_invariant.hpp"
+#include "json/display_text.hpp"
+#include "json/identical.hpp"
+#include "json/parse.hpp"
 #include "server/client_frame.hpp"
 
 namespace {
@@ -23,6 +29,7 @@ namespace {
 using namespace agenthost::server;
 using agenthost::fuzz::check;
 using agenthost::fuzz::fail;
+using agenthost::json::identical;
 
 void check_id(const std::string& id, const char* what) {
   check(agenthost::id_problem(id).empty(), what, id);
@@ -69,8 +76,9 @@ bool same(const ClientFrame& a, const ClientFrame& b) {
   if (const auto* x = std::get_if<StartRunFrame>(&a)) {
     const auto& y = std::get<StartRunFrame>(b);
     return x->request_id == y.request_id && x->run.agent == y.run.agent &&
-           x->run.thread_id == y.run.thread_id && x->run.input == y.run.input &&
-           x->run.strategy == y.run.strategy && x->run.metadata == y.run.metadata;
+           x->run.thread_id == y.run.thread_id && identical(x->run.input, y.run.input) &&
+           x->run.strategy == y.run.strategy &&
+           identical(boost::json::value(x->run.metadata), boost::json::value(y.run.metadata));
   }
   if (const auto* x = std::get_if<CancelRunFrame>(&a)) {
     const auto& y = std::get<CancelRunFrame>(b);
@@ -124,6 +132,15 @@ void check_accepted(const ClientFrame& frame, std::string_view input) {
          std::string(input) + "\n  -> " + again + "\n  -> " + e->error.message);
   check(same(frame, reparsed), "a re-serialised frame parses to the same frame",
         std::string(input) + "\n  -> " + again);
+
+  if (const auto* f = std::get_if<StartRunFrame>(&frame)) {
+    const std::string shown = agenthost::json::display_text(f->run.input);
+    const auto back = agenthost::json::parse(shown, {.max_depth = 64});
+    const auto* value = std::get_if<boost::json::value>(&back);
+    check(value && identical(*value, f->run.input),
+          "the input written for people reads back identical",
+          std::string(input) + "\n  -> " + shown);
+  }
 }
 
 }  // namespace

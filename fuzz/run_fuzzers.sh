@@ -3,6 +3,8 @@
 # briefly over its seed corpus. Fails on the first crash or broken invariant; the
 # input that broke it is left in BUILD_DIR/artifacts/.
 # usage: fuzz/run_fuzzers.sh [BUILD_DIR (default build/fuzz)] [SECONDS per target (default 20)]
+# AGENTHOST_FUZZ_TARGETS="client_frame" runs only the targets named (default: all).
+# fuzz/run_long.sh runs them for minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build/fuzz}
@@ -18,7 +20,7 @@ cmake --build "$build_dir"
 
 mkdir -p "$build_dir/artifacts"
 status=0
-for target in client_frame http_router; do
+for target in ${AGENTHOST_FUZZ_TARGETS:-client_frame http_router}; do
   # New inputs go to a scratch corpus; the seeds in fuzz/corpus stay as committed.
   scratch="$build_dir/corpus/$target"
   mkdir -p "$scratch"

@@ -2,7 +2,6 @@
 
 #include <jwt.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <optional>
 
 #include "agenthost/id_rules.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::auth {
 
@@ -59,10 +59,10 @@ AuthResult invalid(std::string reason) {
 std::optional<std::string> header_alg(std::string_view token) {
   const auto header = base64url_decode(token.substr(0, token.find('.')));
   if (!header) return std::nullopt;
-  boost::system::error_code ec;
-  const auto value = boost::json::parse(*header, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  const auto* alg = value.as_object().if_contains("alg");
+  const auto parsed = json::parse(*header);
+  const auto* value = std::get_if<boost::json::value>(&parsed);
+  if (!value || !value->is_object()) return std::nullopt;
+  const auto* alg = value->as_object().if_contains("alg");
   if (!alg || !alg->is_string()) return std::nullopt;
   return std::string(alg->as_string());
 }
@@ -122,10 +122,11 @@ AuthResult verify_hs256_jwt(std::string_view token, const JwtSettings& settings,
 
   std::unique_ptr<char, MallocDeleter> grants(jwt_get_grants_json(jwt.get(), nullptr));
   if (!grants) return invalid("no claims");
-  boost::system::error_code ec;
-  const auto claims_value = boost::json::parse(grants.get(), ec);
-  if (ec || !claims_value.is_object()) return invalid("the claims are not a JSON object");
-  const auto& claims = claims_value.as_object();
+  const auto parsed = json::parse(grants.get());
+  const auto* claims_value = std::get_if<boost::json::value>(&parsed);
+  if (!claims_value || !claims_value->is_object())
+    return invalid("the claims are not a JSON object");
+  const auto& claims = claims_value->as_object();
 
   const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
   const auto leeway = static_cast<double>(settings.leeway.count());

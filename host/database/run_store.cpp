@@ -2,7 +2,6 @@
 
 #include <soci/soci.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <limits>
@@ -12,6 +11,7 @@
 #include "database/row_values.hpp"
 #include "database/time_columns.hpp"
 #include "database/write_transaction.hpp"
+#include "json/parse.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -22,12 +22,12 @@ const std::string kRunColumns =
 
 boost::json::value parse_json_column(const std::string& text, const std::string& run_id,
                                      const char* column) {
-  boost::json::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  if (ec)
+  // The same reading as the value had when it came in, so it comes back identical.
+  auto parsed = json::parse(text);
+  if (auto* error = std::get_if<json::ParseError>(&parsed))
     throw DatabaseError("run '" + run_id + "' has invalid JSON in column " + column + ": " +
-                        ec.message());
-  return value;
+                        error->describe());
+  return std::move(std::get<boost::json::value>(parsed));
 }
 
 RunRecord run_from_row(const soci::row& row) {

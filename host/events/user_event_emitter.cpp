@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "json/non_finite.hpp"
+
 namespace agenthost::events {
 namespace {
 
@@ -44,6 +46,10 @@ void UserEventEmitter::emit(std::string_view type, boost::json::object payload) 
     throw std::invalid_argument("event type \"" + std::string(type) +
                                 "\" is reserved for the host, which emits it itself; agents "
                                 "emit agent_thinking, progress_update or types of their own");
+  // Stored and sent as JSON, which has no NaN or infinity (docs/protocol.md, Numbers).
+  if (auto where = json::find_non_finite(payload))
+    throw std::invalid_argument("event \"" + std::string(type) + "\": payload" + *where +
+                                " is NaN or an infinity, which JSON cannot carry");
   send(type, std::move(payload), Ending::keep_open);
   agent_events_.fetch_add(1, std::memory_order_relaxed);
 }

@@ -39,6 +39,7 @@
 #include "events/sanitizer.hpp"
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
+#include "json/non_finite.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::execution {
@@ -173,11 +174,18 @@ class RunSequence {
   std::variant<boost::json::value, PluginFailure> run_agent(const boost::json::value& input) {
     // A cancel or timeout also stops the SQL statement the agent may be blocked in.
     std::stop_callback interrupt_sql(context_.stop_token(), [this]() noexcept { db_.interrupt(); });
+    boost::json::value result;
     try {
-      return agent_->run(input);
+      result = agent_->run(input);
     } catch (...) {
       return current_plugin_failure("agent \"" + agent_class_.info.name + "\"");
     }
+    // Stored and sent as JSON, which has no NaN or infinity (docs/protocol.md, Numbers).
+    if (auto where = json::find_non_finite(result))
+      return PluginFailure{"agent \"" + agent_class_.info.name +
+                           "\" returned a result whose result" + *where +
+                           " is NaN or an infinity, which JSON cannot carry"};
+    return result;
   }
 
   template <class Hooks>

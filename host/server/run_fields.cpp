@@ -1,20 +1,16 @@
 #include "server/run_fields.hpp"
 
-#include <boost/json/parse.hpp>
-
+#include "json/parse.hpp"
 #include "server/json_fields.hpp"
 
 namespace agenthost::server {
 
 std::variant<boost::json::object, ApiError> parse_json_object(std::string_view text,
                                                               std::string_view what) {
-  boost::json::parse_options options;
-  options.max_depth = 64;
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec, {}, options);
-  if (ec)
-    return make_error(400, error_code::invalid_json,
-                      std::string(what) + " is not valid JSON: " + ec.message());
+  auto parsed = json::parse(text, {.max_depth = 64});
+  if (auto* error = std::get_if<json::ParseError>(&parsed))
+    return make_error(400, error_code::invalid_json, std::string(what) + ": " + error->describe());
+  auto& value = std::get<boost::json::value>(parsed);
   if (!value.is_object())
     return make_error(400, error_code::invalid_json, std::string(what) + " must be a JSON object");
   return std::move(value.as_object());

@@ -37,7 +37,8 @@ std::optional<ApiError> read_run_fields(const JsonFields& fields, RunFields& out
 /// Parses a POST /v1/runs body: a JSON object with exactly the run fields.
 std::variant<RunFields, ApiError> parse_run_body(std::string_view body);
 
-/// Parses `text` as JSON with the server's limits (depth 64). An ApiError with code
+/// Parses `text` as JSON (json::parse: numbers correctly rounded, none beyond the
+/// range of a double) with the server's limits (depth 64). An ApiError with code
 /// invalid_json when it is not JSON or not an object; `what` names it in the message.
 std::variant<boost::json::object, ApiError> parse_json_object(std::string_view text,
                                                               std::string_view what);

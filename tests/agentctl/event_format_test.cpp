@@ -143,3 +143,11 @@ TEST_CASE("the accepted line names the run with its agent and thread", "[agentct
                            {"thread_id", "t9"}};
   CHECK(format_accepted(frame, "echo") == "run r9 accepted (agent echo, thread t9)");
 }
+
+TEST_CASE("event lines show numbers as people write them", "[agentctl][format]") {
+  CHECK(
+      format_outcome(event("agent_completed", 4, R"({"success":true,"result":{"score":8E-1}})")) ==
+      R"(result: {"score":0.8})");
+  CHECK(summarize_payload("my.step", json::parse(R"({"ratio":2.5E-1,"n":2})").as_object()) ==
+        R"({"ratio":0.25,"n":2})");
+}

@@ -91,3 +91,14 @@ TEST_CASE("error frames become one line", "[agentctl][refusal]") {
   CHECK(describe_error_frame(json::parse(R"({"type":"error","code":"internal"})").as_object()) ==
         "internal");
 }
+
+TEST_CASE("a run's numbers are shown as people write them, exact", "[agentctl][format]") {
+  // Boost.JSON writes these 8E-1, 1.23E2, -0E0 and 2.6666666666666667E78.
+  const auto run = json::parse(R"({"run_id":"r1","thread_id":"t1","agent":"echo",
+      "status":"completed","input":{"score":8E-1,"n":3,"big":9007199254740993,"x":-0E0},
+      "result":[1.23E2,2.6666666666666667E78,5E-324],"created_at":"2026-11-26T06:20:47.123Z"})");
+  const auto text = format_run(run);
+  CHECK_THAT(text,
+             Catch::Contains(R"(input     {"score":0.8,"n":3,"big":9007199254740993,"x":-0.0})"));
+  CHECK_THAT(text, Catch::Contains("result    [123.0,2.6666666666666667e+78,5e-324]"));
+}

@@ -77,6 +77,16 @@ TEST_CASE("invalid inline JSON names the line and column of the problem", "[agen
   CHECK(refusal(std::string("   ")) == "--input: no JSON value (the input is empty)");
 }
 
+TEST_CASE("--input numbers are read as the host reads them", "[agentctl][input]") {
+  // Correctly rounded (Boost.JSON alone reads 2.6666666666666663e78).
+  CHECK(load("2" + std::string(78, '6') + ".5").as_double() == 2.6666666666666667e78);
+  CHECK(load(std::string("9007199254740993")).as_int64() == 9007199254740993);
+  CHECK_THAT(
+      refusal(std::string(R"({"x": 1e400})")),
+      Catch::StartsWith("--input: number out of range at line 1, column 12: the number 1e400 is "
+                        "beyond the range of a double"));
+}
+
 TEST_CASE("input from @FILE is read from the file and names it in errors", "[agentctl][input]") {
   TempFile good("{\"text\": \"from a file\"}\n");
   CHECK(load("@" + good.path.string()) == json::object{{"text", "from a file"}});

@@ -4,6 +4,7 @@
 
 #include <agenthost/testing/harness.hpp>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -99,4 +100,31 @@ TEST_CASE("services kept beyond run() throw RunEnded") {
   CHECK_THROWS_AS(sdk_test::Leaked::events.load()->emit("late", {}), agenthost::RunEnded);
   CHECK_THROWS_AS(sdk_test::Leaked::db.load()->sql(), agenthost::RunEnded);
   CHECK_THROWS_AS(sdk_test::Leaked::tools.load()->call("any", nullptr), agenthost::RunEnded);
+}
+
+TEST_CASE("NaN and infinities, which JSON cannot carry, are refused naming where they are") {
+  AgentHarness harness;
+  harness.add_agent<sdk_test::Parrot>("parrot");
+  harness.add_agent<sdk_test::Emitter>("emitter");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+
+  // A result: the run fails as if the agent had thrown.
+  const auto result = harness.run("parrot", {{"scores", {1.0, -inf}}});
+  INFO(result.describe());
+  CHECK(result.status == "failed");
+  CHECK(result.error_type == "agent_error");
+  CHECK_THAT(result.error_message,
+             Catch::Contains("returned a result whose result.scores[1] is NaN or an infinity"));
+
+  // An event: emit throws std::invalid_argument, here out of run().
+  const auto emitted = harness.run("emitter", {{"payload", {{"a", {{"b", nan}}}}}});
+  INFO(emitted.describe());
+  CHECK(emitted.status == "failed");
+  CHECK_THAT(emitted.error_message,
+             Catch::Contains("event \"custom.step\": payload.a.b is NaN or an infinity"));
+
+  // Finite extremes pass untouched.
+  const auto fine = harness.run("parrot", {{"x", {5e-324, -0.0, 1.7976931348623157e308}}});
+  CHECK(fine.completed());
 }

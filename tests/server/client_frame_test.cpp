@@ -147,3 +147,22 @@ TEST_CASE("POST /v1/runs bodies are read by the same rules") {
   CHECK_THAT(error(R"({"agent":"echo","input":1,"thread_id":"temp"})").message,
              Catch::Contains("thread_id"));
 }
+
+TEST_CASE("a start_run frame and a POST /v1/runs body read numbers alike, correctly rounded") {
+  // Issue 16: the frame path read 2.6666666666666663e78, the HTTP path ...667e78.
+  const std::string number = "2" + std::string(78, '6') + ".5";
+  auto frame = parse_client_frame(R"({"type":"start_run","request_id":"extrar2","agent":"co",)"
+                                  R"("input":[1,)" +
+                                  number + R"(,true,"x"]})");
+  REQUIRE(std::holds_alternative<StartRunFrame>(frame));
+  auto body = parse_run_body(R"({"agent":"co","input":[1,)" + number + R"(,true,"x"]})");
+  REQUIRE(std::holds_alternative<RunFields>(body));
+  const auto& from_frame = std::get<StartRunFrame>(frame).run.input.as_array()[1];
+  const auto& from_body = std::get<RunFields>(body).input.as_array()[1];
+  CHECK(from_frame.as_double() == 2.6666666666666667e78);
+  CHECK(from_body.as_double() == 2.6666666666666667e78);
+
+  check_error(R"({"type":"start_run","request_id":"r1","agent":"co","input":1e400})",
+              "invalid_json", "the number 1e400 is beyond the range of a double");
+  check_error(R"({"type":"ping",)", "invalid_json", "(at byte 15)");
+}

@@ -12,23 +12,30 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include "json/parse.hpp"
+
 namespace agenthost::server::test {
 
 using namespace detail;
 
-boost::json::value HttpResponse::json() const { return boost::json::parse(body); }
+// Read as the host reads (numbers correctly rounded), so the tests see exact values.
+boost::json::value HttpResponse::json() const {
+  auto parsed = agenthost::json::parse(body, {.max_depth = 64});
+  if (auto* error = std::get_if<agenthost::json::ParseError>(&parsed))
+    throw std::runtime_error("the body is not JSON: " + error->describe());
+  return std::move(std::get<boost::json::value>(parsed));
+}
 
 std::string HttpResponse::error_code() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return "";
-  const auto* error = v.as_object().if_contains("error");
+  const auto parsed = agenthost::json::parse(body);
+  const auto* v = std::get_if<boost::json::value>(&parsed);
+  if (!v || !v->is_object()) return "";
+  const auto* error = v->as_object().if_contains("error");
   if (!error || !error->is_object()) return "";
   const auto* code = error->as_object().if_contains("code");
   return code && code->is_string() ? std::string(code->as_string()) : "";

@@ -1,6 +1,7 @@
 // The test client, part 2: the WebSocket client and raw-socket helpers.
 #include "server/test_client.hpp"
 
+#include "json/parse.hpp"
 #include "server/client_io.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -137,15 +137,15 @@ WsRead WsClient::read(std::chrono::milliseconds timeout) {
     return out;
   }
   out.text = beast::buffers_to_string(impl_->buffer.data());
-  boost::system::error_code parse_ec;
-  auto value = boost::json::parse(out.text, parse_ec);
-  if (parse_ec || !value.is_object()) {
+  auto parsed = agenthost::json::parse(out.text, {.max_depth = 64});
+  auto* value = std::get_if<boost::json::value>(&parsed);
+  if (!value || !value->is_object()) {
     out.kind = WsRead::Kind::error;
     out.error = "not a JSON object: " + out.text.substr(0, 200);
     return out;
   }
   out.kind = WsRead::Kind::message;
-  out.message = std::move(value.as_object());
+  out.message = std::move(value->as_object());
   return out;
 }
 

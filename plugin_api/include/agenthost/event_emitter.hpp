@@ -31,8 +31,8 @@ class EventEmitter {
   /// payload (secret-like keys redacted, long strings and lists cut), stamps it with
   /// the run's ids, a per-run sequence number and a timestamp, stores it and
   /// delivers it. Thread-safe. Throws std::invalid_argument for a host-reserved or
-  /// malformed type, and agenthost::RunEnded (a std::runtime_error) once the run
-  /// is over.
+  /// malformed type or a payload holding NaN or an infinity (JSON has neither), and
+  /// agenthost::RunEnded (a std::runtime_error) once the run is over.
   virtual void emit(std::string_view type, boost::json::object payload) = 0;
 
   /// agent_thinking {thought, step}.
