@@ -91,8 +91,24 @@ void Authenticator::reload(AuthOptions options) {
       throw std::invalid_argument("auth.api_keys: user id \"" + user + "\" " + problem);
   }
   auto next = std::make_shared<const State>(options);
-  std::lock_guard lock(mutex_);
-  state_.swap(next);
+  {
+    std::lock_guard lock(mutex_);
+    state_.swap(next);
+  }
+  std::lock_guard lock(listeners_mutex_);
+  for (const auto& [handle, listener] : listeners_) listener();
+}
+
+std::uint64_t Authenticator::add_reload_listener(std::function<void()> listener) {
+  std::lock_guard lock(listeners_mutex_);
+  const auto handle = next_listener_++;
+  listeners_.emplace(handle, std::move(listener));
+  return handle;
+}
+
+void Authenticator::remove_reload_listener(std::uint64_t handle) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.erase(handle);
 }
 
 std::shared_ptr<const Authenticator::State> Authenticator::current() const {

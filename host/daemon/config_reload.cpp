@@ -92,6 +92,9 @@ ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConf
   c.restart("server.io_threads", s0.io_threads != s1.io_threads);
   c.restart("server.request_threads", s0.request_threads != s1.request_threads);
   c.restart("server.send_queue_frames", s0.send_queue_frames != s1.send_queue_frames);
+  c.restart("server.send_queue_bytes", s0.send_queue_bytes != s1.send_queue_bytes);
+  c.restart("server.max_unauthenticated_connections",
+            s0.max_unauthenticated_connections != s1.max_unauthenticated_connections);
   c.restart("server.max_subscriptions_per_connection",
             s0.max_subscriptions_per_connection != s1.max_subscriptions_per_connection);
   c.restart("server.on_disconnect", s0.on_disconnect != s1.on_disconnect);

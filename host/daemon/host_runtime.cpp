@@ -57,6 +57,8 @@ server::ServerOptions server_options(const config::ServerSettings& s) {
   o.io_threads = s.io_threads;
   o.request_threads = s.request_threads;
   o.send_queue_frames = s.send_queue_frames;
+  o.send_queue_bytes = s.send_queue_bytes;
+  o.max_unauthenticated_connections = s.max_unauthenticated_connections;
   o.max_subscriptions_per_connection = s.max_subscriptions_per_connection;
   o.max_connections_per_user = s.max_connections_per_user;
   o.runs_per_second_per_user = s.runs_per_second_per_user;

@@ -58,24 +58,47 @@ ApiResponse unauthorized_response(std::string_view message) {
   return response;
 }
 
+namespace {
+
+std::optional<ApiResponse> routing_refusal(const RouteResult& route, const std::string& method) {
+  switch (route.outcome) {
+    case RouteResult::Outcome::bad_target:
+      return error_response(make_error(400, error_code::bad_request, "malformed request target"));
+    case RouteResult::Outcome::not_found:
+      return error_response(make_error(404, error_code::not_found, "no such endpoint"));
+    case RouteResult::Outcome::method_not_allowed: {
+      auto response = error_response(
+          make_error(405, error_code::method_not_allowed,
+                     "method " + method.substr(0, 16) + " not allowed here; use " + route.allow));
+      response.headers.emplace_back("Allow", route.allow);
+      return response;
+    }
+    case RouteResult::Outcome::matched:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+RequestAdmission ApiHandler::admit(const ApiRequest& request) const {
+  const auto route = server::route(request.method, request.target);
+  if (auto refusal = routing_refusal(route, request.method)) return {std::move(refusal), {}};
+  if (!requires_authentication(route.endpoint)) return {};
+  const auto auth = deps_.authenticator.authenticate_header(request.authorization);
+  if (!auth.ok()) {
+    counters_.auth_failures.fetch_add(1, std::memory_order_relaxed);
+    spdlog::info("{} {}: authentication refused: {}", request.remote, describe(route.endpoint),
+                 auth.reason);
+    return {unauthorized_response(auth::client_message(auth.failure)), {}};
+  }
+  return {std::nullopt, auth.user_id};
+}
+
 ApiResponse ApiHandler::handle(const ApiRequest& request) const {
   try {
     const auto route = server::route(request.method, request.target);
-    switch (route.outcome) {
-      case RouteResult::Outcome::bad_target:
-        return error_response(make_error(400, error_code::bad_request, "malformed request target"));
-      case RouteResult::Outcome::not_found:
-        return error_response(make_error(404, error_code::not_found, "no such endpoint"));
-      case RouteResult::Outcome::method_not_allowed: {
-        auto response = error_response(make_error(
-            405, error_code::method_not_allowed,
-            "method " + request.method.substr(0, 16) + " not allowed here; use " + route.allow));
-        response.headers.emplace_back("Allow", route.allow);
-        return response;
-      }
-      case RouteResult::Outcome::matched:
-        break;
-    }
+    if (auto refusal = routing_refusal(route, request.method)) return *refusal;
     if (route.endpoint == Endpoint::healthz) return json_response(200, {{"status", "ok"}});
     if (route.endpoint == Endpoint::readyz) {
       if (ready_.load()) return json_response(200, {{"status", "ready"}});
@@ -84,14 +107,10 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) const {
       return error_response(error);
     }
     if (route.endpoint == Endpoint::metrics) return metrics();
-    const auto auth = deps_.authenticator.authenticate_header(request.authorization);
-    if (!auth.ok()) {
-      counters_.auth_failures.fetch_add(1, std::memory_order_relaxed);
-      spdlog::info("{} {}: authentication refused: {}", request.remote, describe(route.endpoint),
-                   auth.reason);
-      return unauthorized_response(auth::client_message(auth.failure));
-    }
-    return dispatch(route, auth.user_id, request);
+    // admit() authenticated it; an unadmitted request never gets here.
+    if (request.user_id.empty())
+      return unauthorized_response(auth::client_message(auth::AuthFailure::missing));
+    return dispatch(route, request.user_id, request);
   } catch (const std::exception& e) {
     // Everything below reports its own errors; this is a bug, not a client error.
     spdlog::error("{} {}: unexpected error: {}", request.remote, request.method, e.what());

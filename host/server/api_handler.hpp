@@ -6,6 +6,7 @@
 /// the server's request threads. Thread-safe; never throws.
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +25,11 @@ struct ApiRequest {
   std::string authorization;  ///< the Authorization header; empty when absent
   std::string body;
   std::string remote;  ///< "address:port" of the client, for logs
+  /// Who sent it, as ApiHandler::admit found from the headers; empty for the
+  /// endpoints that need no credentials.
+  std::string user_id;
 };
+
 
 struct ApiResponse {
   unsigned status = 200;
@@ -32,6 +37,14 @@ struct ApiResponse {
   std::string content_type = "application/json";
   /// Extra headers: Allow, Retry-After, WWW-Authenticate, Location.
   std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// What the head of a request (method, target, Authorization) decides before its
+/// body is read: a refusal to send at once (401, 404, 405, 400), or the user it is
+/// authenticated as (empty for /healthz, /readyz and /metrics).
+struct RequestAdmission {
+  std::optional<ApiResponse> refusal;
+  std::string user_id;
 };
 
 /// The response for `error`: its status, the JSON error body and Retry-After.
@@ -50,6 +63,13 @@ class ApiHandler {
              LiveCounters& counters)
       : deps_(deps), service_(service), ready_(ready), counters_(counters) {}
 
+  /// Routes and authenticates a request from its head alone (`request.body` is not
+  /// looked at): HttpSession calls it before it reads a body or sends 100 Continue,
+  /// so that nothing a client sends is read until it is known. Cheap (no database):
+  /// callable on an I/O thread.
+  RequestAdmission admit(const ApiRequest& request) const;
+
+  /// Answers an admitted request (`request.user_id` from admit()). Blocking.
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
