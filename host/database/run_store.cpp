@@ -116,8 +116,8 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
     }
     bool found = false;
     auto owner = owner_of_thread(sql, run.thread_id, found);
-    if (!found)
-      throw DatabaseError("run '" + run.run_id + "' names thread '" + run.thread_id +
+    if (!found)  // told apart from a foreign thread in the log only
+      throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                           "', which does not exist; create_thread() first");
     if (owner != run.user_id)
       throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +

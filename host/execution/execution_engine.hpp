@@ -152,7 +152,7 @@ class ExecutionEngine {
   // submit(), in engine_submit.cpp.
   /// Refuses the run (RunRefused) or returns the limits it is admitted under.
   RunLimits check_admission(const RunRequest& request, const std::string& thread_id) const;
-  void store_run(const database::RunRecord& record);
+  void store_run(const database::RunRecord& record, bool client_thread);
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy);
 
   // Workers and run endings, in engine_run.cpp.
