@@ -5,6 +5,7 @@
 #include "agenthost/id_rules.hpp"
 #include "auth/api_key_table.hpp"
 #include "auth/jwt_verifier.hpp"
+#include "text/ascii.hpp"
 
 namespace agenthost::auth {
 
@@ -12,15 +13,6 @@ namespace {
 
 // Longest credential looked at; anything longer is refused unread.
 constexpr std::size_t kMaxCredentialBytes = 8192;
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool printable_without_spaces(std::string_view s) noexcept {
   for (unsigned char c : s)
@@ -129,7 +121,7 @@ AuthResult Authenticator::authenticate_header(std::string_view authorization) co
   if (authorization.empty())
     return AuthResult::refused(AuthFailure::missing, "no Authorization header");
   const auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !iequals(authorization.substr(0, space), "Bearer"))
+  if (space == std::string_view::npos || !text::iequals(authorization.substr(0, space), "Bearer"))
     return AuthResult::refused(AuthFailure::malformed,
                                "Authorization header is not of the form \"Bearer <token>\"");
   auto token = authorization.substr(space + 1);

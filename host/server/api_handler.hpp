@@ -55,6 +55,9 @@ ApiResponse unauthorized_response(std::string_view message);
 
 /// Maximum events returned by one GET /v1/runs/{id}/events (and its default).
 inline constexpr std::size_t kMaxEventsPerPage = 1000;
+/// Maximum runs returned by one GET /v1/threads/{id}/runs (and its default): each
+/// carries an input of up to max_message_bytes and a result.
+inline constexpr std::size_t kMaxRunsPerPage = 100;
 
 class ApiHandler {
  public:
@@ -79,7 +82,8 @@ class ApiHandler {
   ApiResponse my_stats(const std::string& user_id) const;
   ApiResponse list_agents() const;
   ApiResponse create_thread(const std::string& user_id, const std::string& body) const;
-  ApiResponse list_thread_runs(const std::string& user_id, const std::string& thread_id) const;
+  ApiResponse list_thread_runs(const std::string& user_id, const std::string& thread_id,
+                               const RequestTarget& target) const;
   ApiResponse create_run(const std::string& user_id, const std::string& body) const;
   ApiResponse get_run(const std::string& user_id, const std::string& run_id) const;
   ApiResponse cancel_run(const std::string& user_id, const std::string& run_id) const;

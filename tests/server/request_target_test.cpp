@@ -5,7 +5,7 @@
 
 using agenthost::server::Endpoint;
 using agenthost::server::parse_request_target;
-using agenthost::server::percent_decode;
+using agenthost::text::percent_decode;
 using agenthost::server::route;
 using Outcome = agenthost::server::RouteResult::Outcome;
 
