@@ -18,6 +18,10 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 range(std::chrono::seconds(1), std::chrono::hours(24))),
           field("worker_threads", &LimitsSettings::worker_threads,
                 "Threads in the global pool that runs agent code.", range(1, 1024)),
+          field("max_result_bytes", &LimitsSettings::max_result_bytes,
+                "Largest result of a run, in bytes of JSON; an agent returning more fails "
+                "with agent_error saying so.",
+                range(1024, 1024 * 1024 * 1024)),
       }};
   return schema;
 }

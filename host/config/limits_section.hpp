@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "config/duration.hpp"
@@ -14,6 +15,7 @@ struct LimitsSettings {
   std::uint32_t max_queued_runs_per_user = 100;     ///< 0 .. 100000
   Duration run_timeout{std::chrono::seconds(300)};  ///< 1s .. 24h
   std::uint32_t worker_threads = 16;                ///< global pool for agent code, 1 .. 1024
+  std::size_t max_result_bytes = 1048576;           ///< 1 KiB .. 1 GiB
 };
 
 /// Keys of section `limits`.

@@ -64,6 +64,7 @@ ReloadPlan plan_reload(const config::HostConfig& running, const config::HostConf
          l1.max_queued_runs_per_user);
   c.live("limits.run_timeout", l0.run_timeout, l1.run_timeout);
   c.restart("limits.worker_threads", l0.worker_threads != l1.worker_threads);
+  c.restart("limits.max_result_bytes", l0.max_result_bytes != l1.max_result_bytes);
 
   c.live("logging.level", running.logging.level, next.logging.level);
   c.live("logging.format", running.logging.format, next.logging.format);

@@ -34,6 +34,7 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
+  o.max_result_bytes = c.limits.max_result_bytes;
   return o;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "events/result_limit.hpp"
 #include "execution/run_outcome.hpp"
 
 namespace agenthost::execution {
@@ -94,6 +95,9 @@ struct EngineOptions {
   std::uint32_t max_queued_runs_per_user = 100;
   /// From the start of a run (not its submission) to the stop request.
   std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+  /// Largest result of a run, in bytes of JSON (limits.max_result_bytes); a larger
+  /// one fails the run with agent_error.
+  std::size_t max_result_bytes = events::kDefaultMaxResultBytes;
   /// How long the monitoring figures of an idle user are kept.
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
 };

@@ -76,6 +76,11 @@ struct QuietRunHooks {
   void commit_failed(std::string_view /*error*/) {}
   /// run() has returned or thrown; the agent is not destroyed yet.
   void agent_returned() {}
+  /// Why `result` may not be the run's (too large); the run then ends with
+  /// agent_error and its transaction is rolled back.
+  std::optional<std::string> result_refused(const boost::json::value& /*result*/) {
+    return std::nullopt;
+  }
 };
 
 /// One run's agent and the sequence around it. The parts belong to the owner and must
@@ -132,6 +137,9 @@ class RunSequence {
       hooks.plugin_failed(*destroyed);
       db_.rollback();
       outcome = end_with_error(error_type::agent, destroyed->message, false);
+    } else if (auto refusal = hooks.result_refused(std::get<boost::json::value>(ran))) {
+      db_.rollback();
+      outcome = end_with_error(error_type::agent, *refusal, false);
     } else {
       outcome = commit_and_complete(std::get<boost::json::value>(std::move(ran)), hooks);
     }

@@ -54,3 +54,18 @@ TEST_CASE("the stored error message is the sanitised one the agent_error event c
   CHECK(message.find("hunter2") == std::string::npos);
   CHECK(message == str(terminal_payload(host, run, "alice").at("error_message")));
 }
+
+TEST_CASE("a result over limits.max_result_bytes fails the run with a message saying so") {
+  TestHost host([](TestHostSettings& s) { s.engine.max_result_bytes = 2048; });
+  const auto small = start_run_over_http(
+      host, "alice", {{"agent", "echo"}, {"input", {{"text", std::string(1000, 'a')}}}});
+  CHECK(host.wait_final(small, "alice").status == "completed");
+  const auto large = start_run_over_http(
+      host, "alice", {{"agent", "echo"}, {"input", {{"text", std::string(3000, 'a')}}}});
+  const auto record = host.wait_final(large, "alice");
+  REQUIRE(record.status == "failed");
+  CHECK_FALSE(record.result);
+  const auto message = str(record.error->as_object().at("message"));
+  CHECK_THAT(message, Catch::Contains("limits.max_result_bytes") && Catch::Contains("2048"));
+  CHECK(terminal_payload(host, large, "alice").at("error_type") == "agent_error");
+}
