@@ -77,8 +77,7 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 "Open WebSocket connections of one user, and separately its open HTTP "
                 "connections; one more gets 429.",
                 range(1, 100000)),
-          field("max_unauthenticated_connections",
-                &ServerSettings::max_unauthenticated_connections,
+          field("max_unauthenticated_connections", &ServerSettings::max_unauthenticated_connections,
                 "Connections that have not yet sent authenticated headers, for the whole "
                 "server; one more closes the oldest of them. Authenticated connections do not "
                 "count (docs/operations.md: sizing).",

@@ -118,7 +118,7 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
     auto owner = owner_of_thread(sql, run.thread_id, found);
     if (!found)  // told apart from a foreign thread in the log only
       throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
-                          "', which does not exist; create_thread() first");
+                           "', which does not exist; create_thread() first");
     if (owner != run.user_id)
       throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                            "', which belongs to another user");
@@ -216,11 +216,10 @@ std::vector<RunRecord> RunStore::runs_of_thread(const std::string& thread_id,
   const long long max_rows = static_cast<long long>(std::min(limit, kMax));
   // Page order is (created_at, run_id); the cursor run's place in it is read in the
   // same statement (no such run of this thread: no rows).
-  const std::string after =
-      after_run_id.empty()
-          ? std::string()
-          : " AND (created_at, run_id) > (SELECT created_at, run_id FROM runs"
-            " WHERE run_id = :a AND thread_id = :t2 AND user_id = :u2)";
+  const std::string after = after_run_id.empty()
+                                ? std::string()
+                                : " AND (created_at, run_id) > (SELECT created_at, run_id FROM runs"
+                                  " WHERE run_id = :a AND thread_id = :t2 AND user_id = :u2)";
   return with_leased_session(
       manager_, "reading the runs of thread '" + thread_id + "'", [&](soci::session& sql) {
         std::vector<RunRecord> runs;

@@ -15,8 +15,7 @@ std::optional<std::string> oversized_result(const boost::json::value& result,
   while (!serializer.done()) {
     total += serializer.read(piece.data(), piece.size()).size();
     if (total > max_bytes)
-      return "the agent's result is larger than the host's limit of " +
-             std::to_string(max_bytes) +
+      return "the agent's result is larger than the host's limit of " + std::to_string(max_bytes) +
              " bytes of JSON (limits.max_result_bytes): return less, for example a summary "
              "and a reference to where the rest is stored";
   }

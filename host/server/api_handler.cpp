@@ -206,8 +206,8 @@ ApiResponse ApiHandler::list_thread_runs(const std::string& user_id, const std::
   std::string after;
   if (const auto* text = target.query_value("after")) {
     if (auto problem = agenthost::id_problem(*text); !problem.empty())
-      return error_response(make_error(400, error_code::invalid_field,
-                                       "query parameter \"after\" " + problem));
+      return error_response(
+          make_error(400, error_code::invalid_field, "query parameter \"after\" " + problem));
     after = *text;
   }
   // One more than asked tells whether there is more.
@@ -218,7 +218,8 @@ ApiResponse ApiHandler::list_thread_runs(const std::string& user_id, const std::
   if (has_more) records.resize(wanted);
   boost::json::array runs;
   for (const auto& run : records) runs.push_back(run_json(run));
-  boost::json::object body{{"thread_id", thread_id}, {"runs", std::move(runs)}, {"has_more", has_more}};
+  boost::json::object body{
+      {"thread_id", thread_id}, {"runs", std::move(runs)}, {"has_more", has_more}};
   // The cursor of the next page: the last run of this one.
   if (!records.empty()) body["last_run_id"] = records.back().run_id;
   return json_response(200, body);

@@ -30,7 +30,6 @@ struct ApiRequest {
   std::string user_id;
 };
 
-
 struct ApiResponse {
   unsigned status = 200;
   std::string body;  ///< JSON, unless content_type says otherwise

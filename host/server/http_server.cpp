@@ -70,8 +70,8 @@ std::uint16_t HttpServer::start() {
   const auto port = impl_->listener->local_endpoint().port();
   impl_->listener->run();
   // WebSockets opened with credentials that a reload revokes are closed (4001).
-  impl_->reload_listener = impl_->state.deps.authenticator.add_reload_listener(
-      [&sessions = impl_->state.sessions] {
+  impl_->reload_listener =
+      impl_->state.deps.authenticator.add_reload_listener([&sessions = impl_->state.sessions] {
         for (const auto& session : sessions.snapshot()) session->credentials_changed();
       });
   for (std::uint32_t i = 0; i < options.io_threads; ++i)

@@ -105,8 +105,7 @@ void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
                                                      {}});
   // A refusal is answered without reading the body; the connection stays open only
   // when there is no body left unread.
-  if (admission.refusal)
-    return send(*admission.refusal, head.keep_alive() && parser_->is_done());
+  if (admission.refusal) return send(*admission.refusal, head.keep_alive() && parser_->is_done());
   if (!admission.user_id.empty() && !hold_for(admission.user_id)) {
     const auto limit = state_.http_connections.limit();
     spdlog::info("{}: user {} is at {} HTTP connections; request refused", remote_,

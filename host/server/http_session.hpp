@@ -71,7 +71,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   std::string remote_;
   SessionRegistry::Id registry_id_ = 0;
   UnauthenticatedConnections::Id unauthenticated_id_ = 0;  // 0 once authenticated
-  std::string user_id_;  // whose HTTP connection slot it holds; empty before
+  std::string user_id_;        // whose HTTP connection slot it holds; empty before
   std::string admitted_user_;  // of the request being read
   bool closing_ = false;
   unsigned version_ = 11;  // of the request being answered: 1.0 clients get 1.0

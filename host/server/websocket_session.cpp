@@ -79,6 +79,7 @@ WebSocketSession::WebSocketSession(net::ip::tcp::socket socket, ServerState& sta
       remote_(std::move(remote)),
       page_size_(page_size_for(state.options)),
       streams_(state.options.send_queue_frames, state.options.max_subscriptions_per_connection),
+      queue_(state.options.send_queue_frames, state.options.send_queue_bytes),
       write_timer_(ws_.get_executor()),
       expiry_timer_(ws_.get_executor()) {}
 
@@ -109,8 +110,7 @@ void WebSocketSession::recheck_credentials() {
     spdlog::info("{}: WebSocket of user {} closed: its credentials were revoked by a reload ({})",
                  remote_, user_id_, auth.ok() ? "another user now" : auth.reason);
     if (!accepted_) return drop("credentials revoked during the handshake");
-    return close_with(static_cast<websocket::close_code>(kCredentialsEnded),
-                      "credentials revoked");
+    return close_with(static_cast<websocket::close_code>(kCredentialsEnded), "credentials revoked");
   }
   credentials_.valid_until = auth.valid_until;  // the leeway may have changed
   arm_expiry();
@@ -199,22 +199,15 @@ void WebSocketSession::send(std::string frame) {
   if (closing_) return;
   // Answers to the client's own frames: a client that keeps sending without reading
   // them is closed.
-  if (queue_.size() >= state_.options.send_queue_frames + kAnswerHeadroom ||
-      queued_bytes_ >= state_.options.send_queue_bytes + kAnswerHeadroomBytes)
+  if (queue_.over_with_headroom(kAnswerHeadroom, kAnswerHeadroomBytes))
     return close_with(websocket::close_code::try_again_later,
                       "send queue full: the client does not read its answers");
   enqueue(std::move(frame));
 }
 
 void WebSocketSession::enqueue(std::string frame) {
-  queued_bytes_ += frame.size();
-  queue_.push_back(std::move(frame));
+  queue_.push(std::move(frame));
   if (!writing_) do_write();
-}
-
-bool WebSocketSession::queue_over(std::size_t share) const {
-  return queue_.size() >= state_.options.send_queue_frames / share ||
-         queued_bytes_ >= state_.options.send_queue_bytes / share;
 }
 
 void WebSocketSession::do_write() {
@@ -232,7 +225,6 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   write_timer_.cancel();
   if (ec) return drop("write failed");
-  queued_bytes_ -= queue_.front().size();
   queue_.pop_front();
   if (pending_close_) {
     if (!close_started_) do_close();
@@ -261,13 +253,7 @@ void WebSocketSession::close_with(websocket::close_code code, std::string reason
     state_.counters.slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
   }
   // Frames not yet written are dropped; the one being written must stay alive.
-  if (writing_) {
-    queue_.erase(std::next(queue_.begin()), queue_.end());
-    queued_bytes_ = queue_.front().size();
-  } else {
-    queue_.clear();
-    queued_bytes_ = 0;
-  }
+  queue_.drop_waiting(writing_);
   pending_close_ = websocket::close_reason(code, reason);
   release();
   if (!writing_) do_close();

@@ -42,6 +42,7 @@
 #include "events/event_router.hpp"
 #include "server/client_frame.hpp"
 #include "server/run_streams.hpp"
+#include "server/send_queue.hpp"
 #include "server/server_state.hpp"
 #include "server/session_inbox.hpp"
 #include "server/session_registry.hpp"
@@ -105,9 +106,6 @@ class WebSocketSession final : public Session,
   /// An answer to a client frame (bounded with some headroom over the events).
   void send(std::string frame);
   void enqueue(std::string frame);
-  /// The queue holds send_queue_frames events or send_queue_bytes bytes (`share`
-  /// 2: half of either, the level under which replay pages are read).
-  bool queue_over(std::size_t share = 1) const;
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void on_write_timeout(std::uint64_t write_number, boost::beast::error_code ec);
@@ -148,8 +146,7 @@ class WebSocketSession final : public Session,
   std::unordered_set<std::string> started_runs_;  // unfinished runs this connection started
   std::vector<std::pair<std::string, std::uint64_t>> waiting_pages_;  // (run, generation)
 
-  std::deque<std::string> queue_;  // front is being written while writing_
-  std::size_t queued_bytes_ = 0;   // of the frames in queue_
+  SendQueue queue_;  // front is being written while writing_
   bool writing_ = false;
   std::uint64_t writes_started_ = 0;
   boost::asio::steady_timer write_timer_;

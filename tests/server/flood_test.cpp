@@ -38,12 +38,12 @@ class Flood {
         case 0:  // idle: never a byte
           break;
         case 1:  // slow: headers started and never finished
-          net::write(socket, net::buffer(std::string_view("POST /v1/runs HTTP/1.1\r\nHost: x\r\n")));
+          net::write(socket,
+                     net::buffer(std::string_view("POST /v1/runs HTTP/1.1\r\nHost: x\r\n")));
           break;
         default:  // a large body announced, without credentials, and never sent
-          net::write(socket,
-                     net::buffer(std::string_view("POST /v1/runs HTTP/1.1\r\nHost: x\r\n"
-                                                  "Content-Length: 1048576\r\n\r\n")));
+          net::write(socket, net::buffer(std::string_view("POST /v1/runs HTTP/1.1\r\nHost: x\r\n"
+                                                          "Content-Length: 1048576\r\n\r\n")));
           break;
       }
     }

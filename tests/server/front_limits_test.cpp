@@ -27,7 +27,8 @@ std::string bearer(const std::string& token) { return "Authorization: Bearer " +
 
 }  // namespace
 
-TEST_CASE("a request without credentials is refused from its headers - no 100 Continue - no body read") {
+TEST_CASE(
+    "a request without credentials is refused from its headers - no 100 Continue - no body read") {
   TestHost host;
   RawConnection client(host.port());
   client.write(kBigBodyHead);
@@ -41,9 +42,8 @@ TEST_CASE("a request with credentials gets 100 Continue and its body is read") {
   RawConnection client(host.port());
   const std::string body = R"({"agent":"echo","input":{"text":"hi"}})";
   client.write(request_head("POST", "/v1/runs",
-                            bearer(TestHost::token("alice")) +
-                                "Content-Length: " + std::to_string(body.size()) +
-                                "\r\nExpect: 100-continue\r\n"));
+                            bearer(TestHost::token("alice")) + "Content-Length: " +
+                                std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n"));
   CHECK(client.read_status() == 100);
   client.write(body);
   CHECK(client.read_status() == 202);
@@ -107,9 +107,8 @@ TEST_CASE("HTTP connections are capped per user like WebSockets") {
   CHECK(second.read_status() == 200);
   // Once one closes, alice may open another.
   first.reset();
-  CHECK(wait_until([&] {
-    return http_get(host.port(), "/v1/agents", TestHost::token("alice")).status == 200;
-  }));
+  CHECK(wait_until(
+      [&] { return http_get(host.port(), "/v1/agents", TestHost::token("alice")).status == 200; }));
 }
 
 TEST_CASE("a WebSocket closes with 4001 when its token expires") {
@@ -124,7 +123,8 @@ TEST_CASE("a WebSocket closes with 4001 when its token expires") {
   CHECK(ending.last.close_code == 4001);
 }
 
-TEST_CASE("a WebSocket closes with 4001 when a reload removes its API key or changes the JWT secret") {
+TEST_CASE(
+    "a WebSocket closes with 4001 when a reload removes its API key or changes the JWT secret") {
   TestHost host;
   auto by_key = WsClient::connect(host.port(), WsOptions{kKeyUserApiKey, std::nullopt, 0});
   auto by_jwt = WsClient::connect(host.port(), as_user("alice"));

@@ -169,8 +169,8 @@ TEST_CASE("a thread's runs are listed in pages - limit and after") {
   std::vector<std::string> listed;
   std::string after;
   for (int page = 0; page < 3; ++page) {
-    auto r = http_get(host.port(), base + "?limit=2" + (after.empty() ? "" : "&after=" + after),
-                      token);
+    auto r =
+        http_get(host.port(), base + "?limit=2" + (after.empty() ? "" : "&after=" + after), token);
     REQUIRE(r.status == 200);
     const auto body = r.json().as_object();
     const auto& runs = body.at("runs").as_array();

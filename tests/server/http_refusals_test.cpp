@@ -168,8 +168,8 @@ TEST_CASE("another user's thread - run - events and cancel are 404 exactly like 
   auto created = http_post(host.port(), "/v1/threads", "", bob);
   REQUIRE(created.status == 201);
   const std::string own(created.json().at("thread_id").as_string());
-  const auto bobs_run = start_run_over_http(
-      host, "bob", {{"agent", "echo"}, {"thread_id", own}, {"input", 1}});
+  const auto bobs_run =
+      start_run_over_http(host, "bob", {{"agent", "echo"}, {"thread_id", own}, {"input", 1}});
   CHECK(host.wait_final(bobs_run, "bob").thread_id == own);
   // Bob's cancel did nothing: Alice's run is still running.
   CHECK(host.run(run, "alice")->status == "running");

@@ -5,8 +5,8 @@
 
 using agenthost::server::Endpoint;
 using agenthost::server::parse_request_target;
-using agenthost::text::percent_decode;
 using agenthost::server::route;
+using agenthost::text::percent_decode;
 using Outcome = agenthost::server::RouteResult::Outcome;
 
 TEST_CASE("percent_decode decodes escapes and refuses bad ones") {

@@ -10,7 +10,7 @@ TEST_CASE("iequals ignores the case of ASCII letters only") {
   CHECK(iequals("Bearer", "bEARER"));
   CHECK(iequals("", ""));
   CHECK_FALSE(iequals("Bearer", "Bearer "));
-  CHECK_FALSE(iequals("[", "{"));  // 0x5B and 0x7B differ by 32 but are not letters
+  CHECK_FALSE(iequals("[", "{"));                // 0x5B and 0x7B differ by 32 but are not letters
   CHECK_FALSE(iequals("\xC3\x89", "\xC3\xA9"));  // É and é: not ASCII
 }
 
