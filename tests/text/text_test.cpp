@@ -27,6 +27,10 @@ TEST_CASE("percent_decode decodes escapes and refuses bad ones and NUL") {
   CHECK(percent_decode("p%40ss%2Fw", false) == "p@ss/w");
   CHECK(percent_decode("a+b", true) == "a b");
   CHECK(percent_decode("a+b", false) == "a+b");
-  CHECK_FALSE(percent_decode("%g0", false));
+  CHECK(percent_decode("%41%6a", false) == "Aj");
+  CHECK_FALSE(percent_decode("%", false));
+  CHECK_FALSE(percent_decode("%4", false));
+  CHECK_FALSE(percent_decode("abc%", false));
+  CHECK_FALSE(percent_decode("%zz", false));
   CHECK_FALSE(percent_decode("%00", false));
 }
