@@ -5,7 +5,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
+
 #include <future>
+#include <optional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -39,6 +42,10 @@ struct HttpServer::Impl {
   bool started = false;
   bool stopped = false;
   std::shared_ptr<Listener> listener;
+  // Keeps the I/O threads running until stop() ends them: between a closed listener
+  // and the last session's next operation (its answer being computed on a request
+  // thread, say) the context has no work, and run() would return for good.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::uint64_t reload_listener = 0;
   std::vector<std::thread> io_threads;
 };
@@ -68,6 +75,7 @@ std::uint16_t HttpServer::start() {
   }
   impl_->started = true;
   const auto port = impl_->listener->local_endpoint().port();
+  impl_->work.emplace(impl_->state.io.get_executor());
   impl_->listener->run();
   // WebSockets opened with credentials that a reload revokes are closed (4001).
   impl_->reload_listener =
@@ -127,6 +135,7 @@ void HttpServer::stop() {
   // Requests still being answered post their results to the I/O threads: let them
   // finish while those still run.
   state.request_pool.join();
+  impl_->work.reset();
   state.io.stop();
   for (auto& thread : impl_->io_threads) thread.join();
   impl_->io_threads.clear();

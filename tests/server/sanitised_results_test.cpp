@@ -16,7 +16,8 @@ namespace {
 json::object terminal_payload(TestHost& host, const std::string& run, const std::string& user) {
   const auto r = http_get(host.port(), "/v1/runs/" + run + "/events", TestHost::token(user));
   REQUIRE(r.status == 200);
-  const auto& events = r.json().at("events").as_array();
+  const auto body = r.json();
+  const auto& events = body.at("events").as_array();
   REQUIRE_FALSE(events.empty());
   return events.back().as_object().at("payload").as_object();
 }
@@ -33,7 +34,8 @@ TEST_CASE("the stored result is the sanitised one the agent_completed event carr
   REQUIRE(host.wait_final(run, "alice").status == "completed");
   const auto r = http_get(host.port(), "/v1/runs/" + run, TestHost::token("alice"));
   REQUIRE(r.status == 200);
-  const auto& result = r.json().at("result").as_object();
+  const auto body = r.json();
+  const auto& result = body.at("result").as_object();
   CHECK(result.at("api_key") == "[REDACTED]");
   CHECK_FALSE(result.contains("debug_info"));
   CHECK(result.at("long").as_string().size() < 5000);
