@@ -202,16 +202,18 @@ class RunSequence {
           error_type::database,
           "the run's database transaction could not be committed: " + *commit_error, true);
     }
-    // The stored result is the event's: sanitised once, by the emitter, so that
-    // GET /v1/runs/{id} shows exactly what agent_completed carried.
     RunOutcome outcome;
     outcome.status = std::string(database::run_status::completed);
-    auto payload = events::completed_payload(std::move(result));
     if constexpr (std::is_void_v<decltype(emitter_.emit_terminal("", {}))>) {
-      outcome.result = events::sanitize_payload(payload).at("result");
-      emit_terminal("agent_completed", std::move(payload));
+      // The SDK's harness: a plugin's tests see the value the agent returned (no user
+      // reads it); its agent_completed event is sanitised as the host's is.
+      outcome.result = result;
+      emit_terminal("agent_completed", events::completed_payload(std::move(result)));
     } else {
-      auto event = emitter_.emit_terminal("agent_completed", std::move(payload));
+      // The host: the stored result is the event's, sanitised once by the emitter, so
+      // that GET /v1/runs/{id} shows exactly what agent_completed carried.
+      auto event =
+          emitter_.emit_terminal("agent_completed", events::completed_payload(std::move(result)));
       outcome.result = event->payload.at("result");
       outcome.event_count = event->seq;
     }
