@@ -114,7 +114,7 @@ TEST_CASE("HTTP connections are capped per user like WebSockets") {
 TEST_CASE("a WebSocket closes with 4001 when its token expires") {
   TestHost host([](TestHostSettings& s) { s.auth.jwt_leeway = 0s; });
   const auto token = agenthost::testing::make_jwt(
-      {{"sub", "alice"}, {"exp", agenthost::testing::unix_time_in(2s)}});
+      {{"sub", "alice"}, {"exp", agenthost::testing::unix_time_in(4s)}});
   auto ws = WsClient::connect(host.port(), WsOptions{token, std::nullopt, 0});
   ws->send({{"type", "ping"}});
   REQUIRE(ws->read().type() == "pong");
