@@ -5,6 +5,7 @@
 #include "agenthost/id_rules.hpp"
 #include "auth/api_key_table.hpp"
 #include "auth/jwt_verifier.hpp"
+#include "text/ascii.hpp"
 
 namespace agenthost::auth {
 
@@ -12,15 +13,6 @@ namespace {
 
 // Longest credential looked at; anything longer is refused unread.
 constexpr std::size_t kMaxCredentialBytes = 8192;
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool printable_without_spaces(std::string_view s) noexcept {
   for (unsigned char c : s)
@@ -91,8 +83,24 @@ void Authenticator::reload(AuthOptions options) {
       throw std::invalid_argument("auth.api_keys: user id \"" + user + "\" " + problem);
   }
   auto next = std::make_shared<const State>(options);
-  std::lock_guard lock(mutex_);
-  state_.swap(next);
+  {
+    std::lock_guard lock(mutex_);
+    state_.swap(next);
+  }
+  std::lock_guard lock(listeners_mutex_);
+  for (const auto& [handle, listener] : listeners_) listener();
+}
+
+std::uint64_t Authenticator::add_reload_listener(std::function<void()> listener) {
+  std::lock_guard lock(listeners_mutex_);
+  const auto handle = next_listener_++;
+  listeners_.emplace(handle, std::move(listener));
+  return handle;
+}
+
+void Authenticator::remove_reload_listener(std::uint64_t handle) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.erase(handle);
 }
 
 std::shared_ptr<const Authenticator::State> Authenticator::current() const {
@@ -113,7 +121,7 @@ AuthResult Authenticator::authenticate_header(std::string_view authorization) co
   if (authorization.empty())
     return AuthResult::refused(AuthFailure::missing, "no Authorization header");
   const auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !iequals(authorization.substr(0, space), "Bearer"))
+  if (space == std::string_view::npos || !text::iequals(authorization.substr(0, space), "Bearer"))
     return AuthResult::refused(AuthFailure::malformed,
                                "Authorization header is not of the form \"Bearer <token>\"");
   auto token = authorization.substr(space + 1);

@@ -5,8 +5,13 @@
 /// the options can be replaced at runtime (SIGHUP reload) while requests are being
 /// authenticated.
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +34,9 @@ std::string_view client_message(AuthFailure failure) noexcept;
 /// logs. The reason never contains the credential itself.
 struct AuthResult {
   std::string user_id;  ///< empty when refused
+  /// When the credentials stop being valid: a JWT's exp plus the leeway; nullopt
+  /// for an API key (valid until a reload removes it).
+  std::optional<std::chrono::system_clock::time_point> valid_until;
   AuthFailure failure = AuthFailure::missing;
   std::string reason;
 
@@ -59,6 +67,15 @@ class Authenticator {
   /// an API key is shorter than kMinApiKeyBytes, or a user id is invalid.
   void reload(AuthOptions options);
 
+  /// `listener` is called (on the reloading thread, after the new options are in
+  /// force) by every successful reload(), so that holders of long-lived sessions
+  /// can check their credentials again (a removed API key, a new JWT secret). It
+  /// must not call reload(). Returns a handle for remove_reload_listener().
+  std::uint64_t add_reload_listener(std::function<void()> listener);
+  /// After it returns, the listener is not called any more (waits for a call in
+  /// progress). Unknown handles are ignored.
+  void remove_reload_listener(std::uint64_t handle);
+
   /// True when at least one mode (JWT or API keys) is configured; without any, every
   /// request is refused.
   bool enabled() const;
@@ -72,6 +89,11 @@ class Authenticator {
   // load with a relaxed store, a race ThreadSanitizer rightly reports.)
   mutable std::mutex mutex_;
   std::shared_ptr<const State> state_;
+
+  // Held while listeners are called, so that removal waits for a call in progress.
+  std::mutex listeners_mutex_;
+  std::uint64_t next_listener_ = 1;
+  std::map<std::uint64_t, std::function<void()>> listeners_;
 };
 
 }  // namespace agenthost::auth

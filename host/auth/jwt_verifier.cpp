@@ -130,11 +130,15 @@ AuthResult verify_hs256_jwt(std::string_view token, const JwtSettings& settings,
 
   const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
   const auto leeway = static_cast<double>(settings.leeway.count());
+  std::chrono::system_clock::time_point valid_until;
   try {
     const auto exp = numeric_date(claims, "exp");
     if (!exp) return invalid("no exp claim (tokens must expire)");
     if (now_s >= *exp + leeway)
       return AuthResult::refused(AuthFailure::expired, "JWT refused: expired");
+    valid_until = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::duration<double>(*exp + leeway)));
     const auto nbf = numeric_date(claims, "nbf");
     if (nbf && now_s + leeway < *nbf)
       return AuthResult::refused(AuthFailure::expired, "JWT refused: nbf is in the future");
@@ -158,7 +162,9 @@ AuthResult verify_hs256_jwt(std::string_view token, const JwtSettings& settings,
   const std::string user_id(sub->as_string());
   if (auto problem = agenthost::id_problem(user_id); !problem.empty())
     return invalid("sub " + problem);
-  return AuthResult::accepted(user_id);
+  auto accepted = AuthResult::accepted(user_id);
+  accepted.valid_until = valid_until;
+  return accepted;
 }
 
 }  // namespace agenthost::auth

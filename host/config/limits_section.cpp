@@ -39,6 +39,11 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 "a run touches are resident.",
                 range(64, 8192))
               .restart(),
+          field("max_result_bytes", &LimitsSettings::max_result_bytes,
+                "Largest result of a run, in bytes of JSON; an agent returning more fails "
+                "with agent_error saying so.",
+                range(1024, 1024 * 1024 * 1024))
+              .restart(),
       }};
   return schema;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "agenthost/execution_context.hpp"
@@ -19,6 +20,7 @@ struct LimitsSettings {
   std::uint32_t max_active_runs = 10000;   ///< runs started and not ended, 1 .. 30000
   std::uint32_t blocking_threads = 16;     ///< threads for blocking calls, 1 .. 1024
   std::uint32_t fiber_stack_kib = 256;     ///< stack reserved per run, 64 .. 8192 KiB
+  std::size_t max_result_bytes = 1048576;  ///< 1 KiB .. 1 GiB
 };
 
 /// Keys of section `limits`.

@@ -75,6 +75,11 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 "answers a client may leave unread before close 1013.",
                 range(16, 1048576))
               .restart(),
+          field("send_queue_bytes", &ServerSettings::send_queue_bytes,
+                "Bytes of frames waiting for one WebSocket connection, bounded like "
+                "send_queue_frames (a single larger frame is still sent).",
+                range(65536, 1024 * 1024 * 1024))
+              .restart(),
           field("max_subscriptions_per_connection",
                 &ServerSettings::max_subscriptions_per_connection,
                 "Runs one WebSocket connection follows at once (started or subscribed); one "
@@ -82,8 +87,16 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 range(1, 100000))
               .restart(),
           field("max_connections_per_user", &ServerSettings::max_connections_per_user,
-                "Open WebSocket connections of one user; one more gets 429.", range(1, 100000))
+                "Open WebSocket connections of one user, and separately its open HTTP "
+                "connections; one more gets 429.",
+                range(1, 100000))
               .live(),
+          field("max_unauthenticated_connections", &ServerSettings::max_unauthenticated_connections,
+                "Connections that have not yet sent authenticated headers, for the whole "
+                "server; one more closes the oldest of them. Authenticated connections do not "
+                "count (docs/operations.md: sizing).",
+                range(1, 1000000))
+              .restart(),
           field("runs_per_second_per_user", &ServerSettings::runs_per_second_per_user,
                 "Runs one user may start per second (burst: one second's worth); 0 = no "
                 "limit. Over it: 429, or error frame `rate_limited`.",

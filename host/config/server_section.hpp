@@ -27,8 +27,10 @@ struct ServerSettings {
   std::uint32_t io_threads = 2;
   std::uint32_t request_threads = 4;
   std::uint32_t send_queue_frames = 1024;
+  std::size_t send_queue_bytes = 16777216;
   std::uint32_t max_subscriptions_per_connection = 1000;
   std::uint32_t max_connections_per_user = 16;
+  std::uint32_t max_unauthenticated_connections = 512;
   std::uint32_t runs_per_second_per_user = 10;  ///< 0 = no limit
   OnDisconnect on_disconnect = OnDisconnect::continue_runs;
   Duration drain_timeout{std::chrono::seconds(30)};

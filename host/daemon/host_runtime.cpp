@@ -46,6 +46,7 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
+  o.max_result_bytes = c.limits.max_result_bytes;
   return o;
 }
 
@@ -69,6 +70,8 @@ server::ServerOptions server_options(const config::ServerSettings& s) {
   o.io_threads = s.io_threads;
   o.request_threads = s.request_threads;
   o.send_queue_frames = s.send_queue_frames;
+  o.send_queue_bytes = s.send_queue_bytes;
+  o.max_unauthenticated_connections = s.max_unauthenticated_connections;
   o.max_subscriptions_per_connection = s.max_subscriptions_per_connection;
   o.max_connections_per_user = s.max_connections_per_user;
   o.runs_per_second_per_user = s.runs_per_second_per_user;

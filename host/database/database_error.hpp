@@ -14,8 +14,9 @@ class DatabaseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A user asked for a thread or run that belongs to another user. The message
-/// never names the other user.
+/// A user asked for a thread or run that belongs to another user, or (insert_run)
+/// named a thread that does not exist: clients are told the same for both. The
+/// message never names the other user.
 class OwnershipError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "database/database_error.hpp"
+#include "text/percent_encoding.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -12,27 +13,10 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+// libpq's own reading of URLs is lenient: text that is not a valid escape stays as
+// written.
 std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
+  return text::percent_decode(s, false).value_or(std::string(s));
 }
 
 // The password of "scheme://user:pw@host..." and the value of a "password=" parameter.

@@ -116,9 +116,9 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
     }
     bool found = false;
     auto owner = owner_of_thread(sql, run.thread_id, found);
-    if (!found)
-      throw DatabaseError("run '" + run.run_id + "' names thread '" + run.thread_id +
-                          "', which does not exist; create_thread() first");
+    if (!found)  // told apart from a foreign thread in the log only
+      throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
+                           "', which does not exist; create_thread() first");
     if (owner != run.user_id)
       throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                            "', which belongs to another user");
@@ -210,16 +210,32 @@ std::map<std::string, std::uint64_t> RunStore::count_runs_by_status(const std::s
 }
 
 std::vector<RunRecord> RunStore::runs_of_thread(const std::string& thread_id,
-                                                const std::string& user_id) {
+                                                const std::string& user_id, std::size_t limit,
+                                                const std::string& after_run_id) {
+  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<long long>::max());
+  const long long max_rows = static_cast<long long>(std::min(limit, kMax));
+  // Page order is (created_at, run_id); the cursor run's place in it is read in the
+  // same statement (no such run of this thread: no rows).
+  const std::string after = after_run_id.empty()
+                                ? std::string()
+                                : " AND (created_at, run_id) > (SELECT created_at, run_id FROM runs"
+                                  " WHERE run_id = :a AND thread_id = :t2 AND user_id = :u2)";
   return with_leased_session(
       manager_, "reading the runs of thread '" + thread_id + "'", [&](soci::session& sql) {
         std::vector<RunRecord> runs;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " + kRunColumns +
-                                " FROM runs WHERE thread_id = :t AND user_id = :u"
-                                " ORDER BY created_at, run_id",
-             soci::use(thread_id), soci::use(user_id));
-        for (const auto& row : rows) runs.push_back(run_from_row(row));
+        const std::string query = "SELECT " + kRunColumns +
+                                  " FROM runs WHERE thread_id = :t AND user_id = :u" + after +
+                                  " ORDER BY created_at, run_id LIMIT :l";
+        auto read = [&](const soci::rowset<soci::row>& rows) {
+          for (const auto& row : rows) runs.push_back(run_from_row(row));
+        };
+        if (after_run_id.empty())
+          read((sql.prepare << query, soci::use(thread_id), soci::use(user_id),
+                soci::use(max_rows)));
+        else
+          read((sql.prepare << query, soci::use(thread_id), soci::use(user_id),
+                soci::use(after_run_id), soci::use(thread_id), soci::use(user_id),
+                soci::use(max_rows)));
         return runs;
       });
 }

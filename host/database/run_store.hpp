@@ -61,7 +61,11 @@ class RunStore {
   /// The thread's runs that belong to `user_id`, oldest first.
   /// How many runs `user_id` has in each status (statuses without runs are absent).
   std::map<std::string, std::uint64_t> count_runs_by_status(const std::string& user_id);
-  std::vector<RunRecord> runs_of_thread(const std::string& thread_id, const std::string& user_id);
+  /// Up to `limit` of them, from the one after run `after_run_id` when it is not
+  /// empty (none when that is not a run of this thread and user).
+  std::vector<RunRecord> runs_of_thread(const std::string& thread_id, const std::string& user_id,
+                                        std::size_t limit = static_cast<std::size_t>(-1),
+                                        const std::string& after_run_id = {});
 
   /// Up to `limit` stored events of the run with seq > after_seq, in seq order;
   /// empty when the run is another user's.

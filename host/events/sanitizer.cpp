@@ -3,6 +3,9 @@
 
 #include "events/sanitizer.hpp"
 
+#include "text/ascii.hpp"
+#include "text/utf8.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
@@ -21,16 +24,9 @@ namespace {
 constexpr std::array<std::string_view, 4> kDroppedKeys = {"_internal", "debug_info",
                                                           "system_context", "raw_response"};
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool is_dropped_key(std::string_view key) {
   return std::any_of(kDroppedKeys.begin(), kDroppedKeys.end(),
-                     [&](std::string_view dropped) { return iequals(key, dropped); });
+                     [&](std::string_view dropped) { return text::iequals(key, dropped); });
 }
 
 class PayloadSanitizer {
@@ -118,10 +114,7 @@ class PayloadSanitizer {
 
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  std::size_t cut = max_bytes;
-  // Back up over continuation bytes (10xxxxxx) so no character is split.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  std::string out(text.substr(0, cut));
+  std::string out(text::utf8_prefix(text, max_bytes));
   out += kTruncatedMarker;
   return out;
 }

@@ -24,7 +24,8 @@ class AgentInstanceFactory {
   /// still change under running agents).
   AgentInstanceFactory(const registry::AgentClassRegistry& registry,
                        database::DatabaseSessionManager& database, events::EventStore& store,
-                       events::EventRouter& router);
+                       events::EventRouter& router,
+                       std::size_t max_result_bytes = events::kDefaultMaxResultBytes);
 
   /// The scope of one run of `agent_class` in `context` (see RunScope's constructor
   /// for what is created and how it fails). Thread-safe.
@@ -34,6 +35,7 @@ class AgentInstanceFactory {
 
  private:
   const registry::AgentClassRegistry& registry_;
+  const std::size_t max_result_bytes_;
   database::DatabaseSessionManager& database_;
   events::EventStore& store_;
   events::EventRouter& router_;

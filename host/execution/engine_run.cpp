@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "database/run_record.hpp"
+#include "events/sanitizer.hpp"
 #include "execution/execution_engine.hpp"
 
 namespace agenthost::execution {
@@ -25,7 +26,8 @@ RunOutcome host_failure(const agenthost::ExecutionContext& context, const std::s
                   context.correlation_id(), e.what());
     RunOutcome outcome;
     outcome.status = std::string(database::run_status::failed);
-    outcome.error = boost::json::object{{"error_type", error_type::host}, {"message", message}};
+    outcome.error = boost::json::object{{"error_type", error_type::host},
+                                        {"message", events::sanitize_error_message(message)}};
     return outcome;
   }
 }

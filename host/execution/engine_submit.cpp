@@ -16,8 +16,9 @@ namespace {
 RunRefused thread_not_found(const std::string& thread_id) {
   // The same words whether the thread is absent or another user's.
   return RunRefused(refusal::not_found,
-                    fmt::format("thread \"{}\" not found: use a thread id returned by an earlier "
-                                "run, or leave thread_id out to start a new thread",
+                    fmt::format("thread \"{}\" not found: use a thread id returned by POST "
+                                "/v1/threads or an earlier run, or leave thread_id out to start "
+                                "a new thread",
                                 thread_id));
 }
 
@@ -68,12 +69,15 @@ void ExecutionEngine::cancel_reservation_locked(const std::string& user_id,
   run_gone_.notify_all();
 }
 
-void ExecutionEngine::store_run(const database::RunRecord& record) {
-  // The thread is created with the run when missing (one write transaction): a new
-  // thread id is random, and a client's either is the user's own, or another user's,
-  // which the transaction finds and refuses exactly as a missing one.
+void ExecutionEngine::store_run(const database::RunRecord& record, bool client_thread) {
+  // Only the host creates threads (here, with the run, in one write transaction, when
+  // the client named none; or POST /v1/threads): a client's id is the user's own, or
+  // another user's, or nobody's, and the last two are refused alike, so an id tells a
+  // client nothing about other users and cannot be claimed before its owner uses it.
   try {
-    runs_store_.insert_run(record, database::RunStore::ThreadCreation::create_if_missing);
+    runs_store_.insert_run(record, client_thread
+                                       ? database::RunStore::ThreadCreation::must_exist
+                                       : database::RunStore::ThreadCreation::create_if_missing);
   } catch (const database::OwnershipError&) {
     throw thread_not_found(record.thread_id);
   }
@@ -172,7 +176,7 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   record.status = std::string(database::run_status::queued);
   record.input = request.input;
   record.created_at = context->created_at();
-  store_run(record);
+  store_run(record, client_thread);
 
   std::promise<RunOutcome> promise;
   RunTicket ticket{context->run_id(), thread_id, context->request_id(),

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "agenthost/execution_context.hpp"
+#include "events/result_limit.hpp"
 #include "execution/run_outcome.hpp"
 
 namespace agenthost::execution {
@@ -105,6 +106,9 @@ struct EngineOptions {
   std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;
   /// From the start of a run (not its submission) to the stop request.
   std::chrono::milliseconds run_timeout = ResourceLimits{}.run_timeout;
+  /// Largest result of a run, in bytes of JSON (limits.max_result_bytes); a larger
+  /// one fails the run with agent_error.
+  std::size_t max_result_bytes = events::kDefaultMaxResultBytes;
   /// How long the monitoring figures of an idle user are kept.
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
 };

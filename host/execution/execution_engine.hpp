@@ -179,7 +179,7 @@ class ExecutionEngine {
   RunLimits admit_locked(const RunRequest& request, const std::string& thread_id);
   /// Gives back a reservation whose run was not stored.
   void cancel_reservation_locked(const std::string& user_id, const std::string& thread_id);
-  void store_run(const database::RunRecord& record);
+  void store_run(const database::RunRecord& record, bool client_thread);
   /// Queues a reserved run; returns the runs its strategy stops (`stopped`: still
   /// running, to be stopped by the caller after the lock; the rest are detached).
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy,

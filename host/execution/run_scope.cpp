@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "events/result_limit.hpp"
 #include "events/sanitizer.hpp"
 
 namespace agenthost::execution {
@@ -15,12 +16,18 @@ namespace {
 // harness runs the same sequence without them.
 struct LoggedRunHooks : QuietRunHooks {
   const std::string& correlation_id;
+  std::size_t max_result_bytes;
 
   void plugin_failed(const PluginFailure& failure) const {
     spdlog::warn("[{}] {}", correlation_id, events::sanitize_error_message(failure.message));
   }
   void commit_failed(std::string_view error) const {
     spdlog::error("[{}] commit failed: {}", correlation_id, error);
+  }
+  std::optional<std::string> result_refused(const boost::json::value& result) const {
+    auto refusal = events::oversized_result(result, max_result_bytes);
+    if (refusal) spdlog::warn("[{}] {}", correlation_id, *refusal);
+    return refusal;
   }
 };
 
@@ -29,8 +36,10 @@ struct LoggedRunHooks : QuietRunHooks {
 RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
                    const registry::AgentClassRegistry& registry,
                    database::DatabaseSessionManager& database, events::EventStore& store,
-                   events::EventRouter& router, fiber::FiberWaiter& waiter)
-    : library_(agent_class.library),
+                   events::EventRouter& router, fiber::FiberWaiter& waiter,
+                   std::size_t max_result_bytes)
+    : max_result_bytes_(max_result_bytes),
+      library_(agent_class.library),
       context_(std::move(context)),
       emitter_(context_, store, router),
       db_(database, context_, waiter),
@@ -47,7 +56,8 @@ RunScope::~RunScope() {
 }
 
 RunOutcome RunScope::execute(const boost::json::value& input, const RunControl& control) {
-  return sequence_.execute(input, control, LoggedRunHooks{{}, context_.correlation_id()});
+  return sequence_.execute(input, control,
+                           LoggedRunHooks{{}, context_.correlation_id(), max_result_bytes_});
 }
 
 }  // namespace agenthost::execution

@@ -17,6 +17,7 @@
 #include "database/run_database_session.hpp"
 #include "events/event_router.hpp"
 #include "events/event_store.hpp"
+#include "events/result_limit.hpp"
 #include "events/user_event_emitter.hpp"
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
@@ -41,7 +42,8 @@ class RunScope {
   /// must outlive the scope.
   RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
            const registry::AgentClassRegistry& registry, database::DatabaseSessionManager& database,
-           events::EventStore& store, events::EventRouter& router, fiber::FiberWaiter& waiter);
+           events::EventStore& store, events::EventRouter& router, fiber::FiberWaiter& waiter,
+           std::size_t max_result_bytes = events::kDefaultMaxResultBytes);
   /// Releases whatever is left, in reverse order: the agent (wrapped), the tool
   /// dispatcher (ended), the database session (rolled back if still open), the
   /// emitter (closed), the context, and last the plugin library reference.
@@ -67,6 +69,7 @@ class RunScope {
   // Declaration order is creation order; members are destroyed in reverse. The
   // library reference comes first so the plugin's code stays mapped until the agent,
   // whose vtable and destructor live there, is gone.
+  const std::size_t max_result_bytes_;  // limits.max_result_bytes
   std::shared_ptr<const registry::PluginLibrary> library_;
   const agenthost::ExecutionContext context_;
   events::UserEventEmitter emitter_;

@@ -77,6 +77,11 @@ struct QuietRunHooks {
   void commit_failed(std::string_view /*error*/) {}
   /// run() has returned or thrown; the agent is not destroyed yet.
   void agent_returned() {}
+  /// Why `result` may not be the run's (too large); the run then ends with
+  /// agent_error and its transaction is rolled back.
+  std::optional<std::string> result_refused(const boost::json::value& /*result*/) {
+    return std::nullopt;
+  }
 };
 
 /// One run's agent and the sequence around it. The parts belong to the owner and must
@@ -133,6 +138,9 @@ class RunSequence {
       hooks.plugin_failed(*destroyed);
       db_.rollback();
       outcome = end_with_error(error_type::agent, destroyed->message, false);
+    } else if (auto refusal = hooks.result_refused(std::get<boost::json::value>(ran))) {
+      db_.rollback();
+      outcome = end_with_error(error_type::agent, *refusal, false);
     } else {
       outcome = commit_and_complete(std::get<boost::json::value>(std::move(ran)), hooks);
     }
@@ -204,9 +212,19 @@ class RunSequence {
     }
     RunOutcome outcome;
     outcome.status = std::string(database::run_status::completed);
-    outcome.result = result;
-    outcome.event_count =
-        emit_terminal("agent_completed", events::completed_payload(std::move(result)));
+    if constexpr (std::is_void_v<decltype(emitter_.emit_terminal("", {}))>) {
+      // The SDK's harness: a plugin's tests see the value the agent returned (no user
+      // reads it); its agent_completed event is sanitised as the host's is.
+      outcome.result = result;
+      emit_terminal("agent_completed", events::completed_payload(std::move(result)));
+    } else {
+      // The host: the stored result is the event's, sanitised once by the emitter, so
+      // that GET /v1/runs/{id} shows exactly what agent_completed carried.
+      auto event =
+          emitter_.emit_terminal("agent_completed", events::completed_payload(std::move(result)));
+      outcome.result = event->payload.at("result");
+      outcome.event_count = event->seq;
+    }
     return outcome;
   }
 

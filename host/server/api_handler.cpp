@@ -7,6 +7,7 @@
 
 #include "agenthost/id_rules.hpp"
 #include "auth/authenticator.hpp"
+#include "metrics/text_format.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/api_json.hpp"
 #include "server/run_fields.hpp"
@@ -35,6 +36,17 @@ std::variant<std::uint64_t, ApiError> count_parameter(const RequestTarget& targe
   return value;
 }
 
+// The "limit" query parameter of a paged listing: 1 .. `max`, `max` when absent.
+std::variant<std::size_t, ApiError> page_limit(const RequestTarget& target, std::size_t max) {
+  const auto limit = count_parameter(target, "limit", max);
+  if (auto* error = std::get_if<ApiError>(&limit)) return *error;
+  const auto wanted = std::get<std::uint64_t>(limit);
+  if (wanted == 0 || wanted > max)
+    return make_error(400, error_code::invalid_field,
+                      "query parameter \"limit\" must be between 1 and " + std::to_string(max));
+  return static_cast<std::size_t>(wanted);
+}
+
 // 400 for a path id that no resource can have (empty, placeholder, bad characters).
 std::optional<ApiError> path_id_problem(std::string_view what, const std::string& id) {
   if (auto problem = agenthost::id_problem(id); !problem.empty())
@@ -58,24 +70,47 @@ ApiResponse unauthorized_response(std::string_view message) {
   return response;
 }
 
+namespace {
+
+std::optional<ApiResponse> routing_refusal(const RouteResult& route, const std::string& method) {
+  switch (route.outcome) {
+    case RouteResult::Outcome::bad_target:
+      return error_response(make_error(400, error_code::bad_request, "malformed request target"));
+    case RouteResult::Outcome::not_found:
+      return error_response(make_error(404, error_code::not_found, "no such endpoint"));
+    case RouteResult::Outcome::method_not_allowed: {
+      auto response = error_response(
+          make_error(405, error_code::method_not_allowed,
+                     "method " + method.substr(0, 16) + " not allowed here; use " + route.allow));
+      response.headers.emplace_back("Allow", route.allow);
+      return response;
+    }
+    case RouteResult::Outcome::matched:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+RequestAdmission ApiHandler::admit(const ApiRequest& request) const {
+  const auto route = server::route(request.method, request.target);
+  if (auto refusal = routing_refusal(route, request.method)) return {std::move(refusal), {}};
+  if (!requires_authentication(route.endpoint)) return {};
+  const auto auth = deps_.authenticator.authenticate_header(request.authorization);
+  if (!auth.ok()) {
+    counters_.auth_failures.fetch_add(1, std::memory_order_relaxed);
+    spdlog::info("{} {}: authentication refused: {}", request.remote, describe(route.endpoint),
+                 auth.reason);
+    return {unauthorized_response(auth::client_message(auth.failure)), {}};
+  }
+  return {std::nullopt, auth.user_id};
+}
+
 ApiResponse ApiHandler::handle(const ApiRequest& request) const {
   try {
     const auto route = server::route(request.method, request.target);
-    switch (route.outcome) {
-      case RouteResult::Outcome::bad_target:
-        return error_response(make_error(400, error_code::bad_request, "malformed request target"));
-      case RouteResult::Outcome::not_found:
-        return error_response(make_error(404, error_code::not_found, "no such endpoint"));
-      case RouteResult::Outcome::method_not_allowed: {
-        auto response = error_response(make_error(
-            405, error_code::method_not_allowed,
-            "method " + request.method.substr(0, 16) + " not allowed here; use " + route.allow));
-        response.headers.emplace_back("Allow", route.allow);
-        return response;
-      }
-      case RouteResult::Outcome::matched:
-        break;
-    }
+    if (auto refusal = routing_refusal(route, request.method)) return *refusal;
     if (route.endpoint == Endpoint::healthz) return json_response(200, {{"status", "ok"}});
     if (route.endpoint == Endpoint::readyz) {
       if (ready_.load()) return json_response(200, {{"status", "ready"}});
@@ -84,14 +119,10 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) const {
       return error_response(error);
     }
     if (route.endpoint == Endpoint::metrics) return metrics();
-    const auto auth = deps_.authenticator.authenticate_header(request.authorization);
-    if (!auth.ok()) {
-      counters_.auth_failures.fetch_add(1, std::memory_order_relaxed);
-      spdlog::info("{} {}: authentication refused: {}", request.remote, describe(route.endpoint),
-                   auth.reason);
-      return unauthorized_response(auth::client_message(auth.failure));
-    }
-    return dispatch(route, auth.user_id, request);
+    // admit() authenticated it; an unadmitted request never gets here.
+    if (request.user_id.empty())
+      return unauthorized_response(auth::client_message(auth::AuthFailure::missing));
+    return dispatch(route, request.user_id, request);
   } catch (const std::exception& e) {
     // Everything below reports its own errors; this is a bug, not a client error.
     spdlog::error("{} {}: unexpected error: {}", request.remote, request.method, e.what());
@@ -110,7 +141,7 @@ ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& us
     case Endpoint::create_thread:
       return create_thread(user_id, request.body);
     case Endpoint::list_thread_runs:
-      return list_thread_runs(user_id, route.id);
+      return list_thread_runs(user_id, route.id, route.target);
     case Endpoint::create_run:
       return create_run(user_id, request.body);
     case Endpoint::get_run:
@@ -134,7 +165,7 @@ ApiResponse ApiHandler::metrics() const {
   if (!deps_.render_metrics)
     return error_response(make_error(404, error_code::not_found, "no such endpoint"));
   // Text format 0.0.4, what every Prometheus-compatible scraper reads.
-  return ApiResponse{200, deps_.render_metrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
+  return ApiResponse{200, deps_.render_metrics(), std::string(metrics::kTextContentType), {}};
 }
 
 ApiResponse ApiHandler::my_stats(const std::string& user_id) const {
@@ -166,15 +197,32 @@ ApiResponse ApiHandler::create_thread(const std::string& user_id, const std::str
   return json_response(201, {{"thread_id", std::get<std::string>(result)}});
 }
 
-ApiResponse ApiHandler::list_thread_runs(const std::string& user_id,
-                                         const std::string& thread_id) const {
+ApiResponse ApiHandler::list_thread_runs(const std::string& user_id, const std::string& thread_id,
+                                         const RequestTarget& target) const {
   if (auto error = path_id_problem("thread", thread_id)) return error_response(*error);
-  auto result = service_.runs_of_thread(user_id, thread_id);
+  const auto limit = page_limit(target, kMaxRunsPerPage);
+  if (auto* error = std::get_if<ApiError>(&limit)) return error_response(*error);
+  const auto wanted = std::get<std::size_t>(limit);
+  std::string after;
+  if (const auto* text = target.query_value("after")) {
+    if (auto problem = agenthost::id_problem(*text); !problem.empty())
+      return error_response(
+          make_error(400, error_code::invalid_field, "query parameter \"after\" " + problem));
+    after = *text;
+  }
+  // One more than asked tells whether there is more.
+  auto result = service_.runs_of_thread(user_id, thread_id, wanted + 1, after);
   if (auto* error = std::get_if<ApiError>(&result)) return error_response(*error);
+  auto& records = std::get<std::vector<database::RunRecord>>(result);
+  const bool has_more = records.size() > wanted;
+  if (has_more) records.resize(wanted);
   boost::json::array runs;
-  for (const auto& run : std::get<std::vector<database::RunRecord>>(result))
-    runs.push_back(run_json(run));
-  return json_response(200, {{"thread_id", thread_id}, {"runs", std::move(runs)}});
+  for (const auto& run : records) runs.push_back(run_json(run));
+  boost::json::object body{
+      {"thread_id", thread_id}, {"runs", std::move(runs)}, {"has_more", has_more}};
+  // The cursor of the next page: the last run of this one.
+  if (!records.empty()) body["last_run_id"] = records.back().run_id;
+  return json_response(200, body);
 }
 
 ApiResponse ApiHandler::create_run(const std::string& user_id, const std::string& body) const {
@@ -207,13 +255,9 @@ ApiResponse ApiHandler::run_events(const std::string& user_id, const std::string
   if (auto error = path_id_problem("run", run_id)) return error_response(*error);
   const auto after = count_parameter(target, "after", 0);
   if (auto* error = std::get_if<ApiError>(&after)) return error_response(*error);
-  const auto limit = count_parameter(target, "limit", kMaxEventsPerPage);
+  const auto limit = page_limit(target, kMaxEventsPerPage);
   if (auto* error = std::get_if<ApiError>(&limit)) return error_response(*error);
-  const auto wanted = std::get<std::uint64_t>(limit);
-  if (wanted == 0 || wanted > kMaxEventsPerPage)
-    return error_response(make_error(
-        400, error_code::invalid_field,
-        "query parameter \"limit\" must be between 1 and " + std::to_string(kMaxEventsPerPage)));
+  const auto wanted = std::get<std::size_t>(limit);
   // Ownership first: the store answers "no events" for another user's run, which
   // must look exactly like an absent run (404), not like an empty one.
   auto run = service_.find_run(user_id, run_id);

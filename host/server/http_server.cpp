@@ -5,12 +5,16 @@
 
 #include <boost/asio/post.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
+
 #include <future>
+#include <optional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "server/listener.hpp"
 #include "server/server_state.hpp"
 
@@ -38,6 +42,11 @@ struct HttpServer::Impl {
   bool started = false;
   bool stopped = false;
   std::shared_ptr<Listener> listener;
+  // Keeps the I/O threads running until stop() ends them: between a closed listener
+  // and the last session's next operation (its answer being computed on a request
+  // thread, say) the context has no work, and run() would return for good.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::uint64_t reload_listener = 0;
   std::vector<std::thread> io_threads;
 };
 
@@ -66,7 +75,13 @@ std::uint16_t HttpServer::start() {
   }
   impl_->started = true;
   const auto port = impl_->listener->local_endpoint().port();
+  impl_->work.emplace(impl_->state.io.get_executor());
   impl_->listener->run();
+  // WebSockets opened with credentials that a reload revokes are closed (4001).
+  impl_->reload_listener =
+      impl_->state.deps.authenticator.add_reload_listener([&sessions = impl_->state.sessions] {
+        for (const auto& session : sessions.snapshot()) session->credentials_changed();
+      });
   for (std::uint32_t i = 0; i < options.io_threads; ++i)
     impl_->io_threads.emplace_back([impl = impl_.get()] { impl->run_io(); });
   spdlog::info("listening on {}:{}", options.address, port);
@@ -97,6 +112,7 @@ void HttpServer::update_limits(double runs_per_second_per_user,
                                std::uint32_t max_connections_per_user) {
   impl_->state.limiter.set_rate(runs_per_second_per_user);
   impl_->state.connections.set_limit(max_connections_per_user);
+  impl_->state.http_connections.set_limit(max_connections_per_user);
 }
 
 void HttpServer::stop() {
@@ -108,6 +124,7 @@ void HttpServer::stop() {
   state.stopping.store(true);
   if (!impl_->started) return;
 
+  state.deps.authenticator.remove_reload_listener(impl_->reload_listener);
   impl_->listener->stop();
   for (const auto& session : state.sessions.snapshot()) session->shut_down();
   // Close handshakes are bounded by handshake_timeout, stuck writes by write_timeout.
@@ -118,6 +135,7 @@ void HttpServer::stop() {
   // Requests still being answered post their results to the I/O threads: let them
   // finish while those still run.
   state.request_pool.join();
+  impl_->work.reset();
   state.io.stop();
   for (auto& thread : impl_->io_threads) thread.join();
   impl_->io_threads.clear();

@@ -8,7 +8,9 @@
 /// Lifecycle: construct (nothing runs) -> start() (binds, starts the threads) ->
 /// set_ready(true) once the host can take runs -> set_ready(false) when draining ->
 /// stop() (closes the listener, sends close 1001 to WebSocket clients, joins) ->
-/// destroy. The dependencies must outlive the server.
+/// destroy. The dependencies must outlive the server. From start() to stop() the
+/// server listens to the Authenticator's reloads: WebSockets whose credentials a
+/// reload refuses are closed (4001).
 ///
 /// This header stays free of Boost.Asio and Boost.Beast (pimpl).
 
@@ -101,9 +103,10 @@ class HttpServer {
   /// systemd restarts the host). False before start() and after stop().
   bool responsive(std::chrono::milliseconds timeout);
 
-  /// New per-user limits (a reload), for the next run started and the next upgrade:
-  /// runs per second (0 = no limit) and open WebSocket connections. Connections over
-  /// a lowered cap stay open. Any thread.
+  /// New per-user limits (a reload), for the next run started, the next upgrade and
+  /// the next HTTP connection: runs per second (0 = no limit) and open WebSocket and
+  /// HTTP connections (each counted apart). Connections over a lowered cap stay open.
+  /// Any thread.
   void update_limits(double runs_per_second_per_user, std::uint32_t max_connections_per_user);
 
  private:

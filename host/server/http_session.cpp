@@ -39,6 +39,13 @@ std::string_view path_only(std::string_view target) {
 void HttpSession::start(net::ip::tcp::socket socket, ServerState& state) {
   auto session = std::make_shared<HttpSession>(std::move(socket), state);
   session->registry_id_ = state.sessions.add(session);
+  auto admission = state.unauthenticated.admit(session);
+  session->unauthenticated_id_ = admission.id;
+  if (admission.evicted) {
+    spdlog::debug("{} unauthenticated connections open: the oldest is closed",
+                  state.options.max_unauthenticated_connections);
+    admission.evicted->shut_down();
+  }
   net::dispatch(session->stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::do_read, session));
 }
@@ -47,6 +54,8 @@ HttpSession::HttpSession(net::ip::tcp::socket socket, ServerState& state)
     : stream_(std::move(socket)), state_(state), remote_(describe_remote(stream_.socket())) {}
 
 HttpSession::~HttpSession() {
+  state_.unauthenticated.leave(unauthenticated_id_);
+  if (!user_id_.empty()) state_.http_connections.remove(user_id_);
   if (registry_id_ != 0) state_.sessions.remove(registry_id_);
 }
 
@@ -64,16 +73,58 @@ void HttpSession::do_read() {
   if (closing_) return;
   parser_.emplace();
   parser_->body_limit(state_.options.max_message_bytes);
-  stream_.expires_after(state_.options.idle_timeout);
-  // The header first: a client sending "Expect: 100-continue" (curl does, for
-  // bodies over 1 KiB) waits for our go-ahead before it sends the body.
+  admitted_user_.clear();
+  // A client not known yet gets the handshake's time for its headers; a user's
+  // keep-alive connection may wait idle between requests.
+  stream_.expires_after(user_id_.empty() ? state_.options.handshake_timeout
+                                         : state_.options.idle_timeout);
+  // The header first: it is authenticated before any body is read, and a client
+  // sending "Expect: 100-continue" (curl does, for bodies over 1 KiB) waits for our
+  // go-ahead before it sends the body.
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
 }
 
 void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
-  if (ec || closing_ || parser_->is_done()) return on_read(ec, bytes);
-  const auto expect = parser_->get()[http::field::expect];
+  if (ec || closing_) return on_read(ec, bytes);
+  const auto& head = parser_->get();
+  // An upgrade is authenticated by handle_upgrade (the token may be in the query).
+  if (beast::websocket::is_upgrade(head)) {
+    if (!parser_->is_done())
+      return send(error_response(make_error(400, error_code::bad_request,
+                                            "a WebSocket upgrade request has no body")),
+                  false);
+    return on_read(ec, bytes);
+  }
+  version_ = head.version() == 10 ? 10 : 11;
+  const auto admission = state_.api.admit(ApiRequest{std::string(head.method_string()),
+                                                     std::string(head.target()),
+                                                     std::string(head[http::field::authorization]),
+                                                     {},
+                                                     remote_,
+                                                     {}});
+  // A refusal is answered without reading the body; the connection stays open only
+  // when there is no body left unread.
+  if (admission.refusal) return send(*admission.refusal, head.keep_alive() && parser_->is_done());
+  if (!admission.user_id.empty() && !hold_for(admission.user_id)) {
+    const auto limit = state_.http_connections.limit();
+    spdlog::info("{}: user {} is at {} HTTP connections; request refused", remote_,
+                 admission.user_id, limit);
+    auto error = make_error(
+        429, error_code::too_many_connections,
+        "too many open HTTP connections for this user (limit " + std::to_string(limit) + ")");
+    error.retry_after = std::chrono::seconds(1);
+    return send(error_response(error), false);
+  }
+  // Requests without credentials (/healthz, /readyz, /metrics) carry no body.
+  if (admission.user_id.empty() && !parser_->is_done())
+    return send(error_response(make_error(400, error_code::bad_request,
+                                          "this endpoint takes no request body")),
+                false);
+  admitted_user_ = admission.user_id;
+  if (parser_->is_done()) return on_read(ec, bytes);
+  stream_.expires_after(state_.options.idle_timeout);
+  const auto expect = head[http::field::expect];
   if (beast::iequals(expect, "100-continue")) {
     static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     return net::async_write(stream_, net::buffer(kContinue),
@@ -83,6 +134,16 @@ void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
                             });
   }
   read_body();
+}
+
+bool HttpSession::hold_for(const std::string& user_id) {
+  if (user_id == user_id_) return true;
+  if (!state_.http_connections.try_add(user_id)) return false;
+  if (!user_id_.empty()) state_.http_connections.remove(user_id_);
+  user_id_ = user_id;
+  state_.unauthenticated.leave(unauthenticated_id_);
+  unauthenticated_id_ = 0;
+  return true;
 }
 
 void HttpSession::read_body() {
@@ -134,9 +195,10 @@ void HttpSession::handle_upgrade() {
   // Browsers cannot set headers on a WebSocket: access_token in the query instead.
   const auto header = request[http::field::authorization];
   const auto* query_token = route.target.query_value("access_token");
-  const auto auth = !header.empty() || !query_token
-                        ? state_.deps.authenticator.authenticate_header(std::string_view(header))
-                        : state_.deps.authenticator.authenticate_token(*query_token);
+  // Kept as a header value either way: a reload checks it again (credentials_changed).
+  const std::string authorization =
+      !header.empty() || !query_token ? std::string(header) : "Bearer " + *query_token;
+  const auto auth = state_.deps.authenticator.authenticate_header(authorization);
   if (!auth.ok()) {
     state_.counters.auth_failures.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("{} GET /v1/ws: upgrade refused: {}", remote_, auth.reason);
@@ -154,18 +216,21 @@ void HttpSession::handle_upgrade() {
   }
   // The WebSocket session owns the socket from here on (and the connection slot).
   stream_.expires_never();
-  WebSocketSession::start(stream_.release_socket(), state_, auth.user_id, remote_,
-                          parser_->release());
+  WebSocketSession::start(stream_.release_socket(), state_,
+                          SessionCredentials{auth.user_id, authorization, auth.valid_until},
+                          remote_, parser_->release());
   closing_ = true;
 }
 
 void HttpSession::handle_request() {
   auto request = parser_->release();
-  ApiRequest api_request{std::string(request.method_string()), std::string(request.target()),
+  ApiRequest api_request{std::string(request.method_string()),
+                         std::string(request.target()),
                          std::string(request[http::field::authorization]),
-                         std::move(request.body()), remote_};
+                         std::move(request.body()),
+                         remote_,
+                         std::move(admitted_user_)};
   const bool keep_alive = request.keep_alive();
-  version_ = request.version() == 10 ? 10 : 11;
   // The answer may need the database: never on an I/O thread.
   net::post(state_.request_pool, [self = shared_from_this(), api_request = std::move(api_request),
                                   keep_alive]() mutable {

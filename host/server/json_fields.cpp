@@ -1,15 +1,12 @@
 #include "server/json_fields.hpp"
 
 #include "agenthost/id_rules.hpp"
+#include "text/utf8.hpp"
 
 namespace agenthost::server {
 
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  std::size_t end = max_bytes;
-  // Step back over continuation bytes (10xxxxxx) to the start of the cut character.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
+  return std::string(text::utf8_prefix(text, max_bytes));
 }
 
 namespace {

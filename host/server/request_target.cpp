@@ -1,17 +1,14 @@
 #include "server/request_target.hpp"
 
+#include "text/percent_encoding.hpp"
+
 namespace agenthost::server {
+
+using text::percent_decode;
 
 namespace {
 
 constexpr std::size_t kMaxTargetBytes = 8192;
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -19,29 +16,6 @@ const std::string* RequestTarget::query_value(std::string_view name) const noexc
   for (const auto& [key, value] : query)
     if (key == name) return &value;
   return nullptr;
-}
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      const char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0') return std::nullopt;
-      out.push_back(decoded);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::optional<RequestTarget> parse_request_target(std::string_view target) {

@@ -23,10 +23,6 @@ struct RequestTarget {
   const std::string* query_value(std::string_view name) const noexcept;
 };
 
-/// Decodes %XX escapes (and '+' as a space when `plus_is_space`); nullopt for a bad
-/// escape ("%4", "%zz") or a decoded NUL.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-
 /// Parses an origin-form target. nullopt when it does not start with '/', contains
 /// a bad escape, an empty segment ("/v1//runs") or is longer than 8 KiB; a
 /// trailing '/' is kept as an empty last segment so "/v1/agents/" does not route.

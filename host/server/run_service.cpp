@@ -109,12 +109,13 @@ std::variant<std::string, ApiError> RunService::create_thread(const std::string&
 }
 
 std::variant<std::vector<database::RunRecord>, ApiError> RunService::runs_of_thread(
-    const std::string& user_id, const std::string& thread_id) {
+    const std::string& user_id, const std::string& thread_id, std::size_t limit,
+    const std::string& after_run_id) {
   using Result = std::variant<std::vector<database::RunRecord>, ApiError>;
   return guarded("runs_of_thread", [&]() -> Result {
     if (deps_.runs.thread_owner(thread_id, user_id) != database::RunStore::ThreadOwnership::owned)
       return not_found("thread", thread_id);
-    return deps_.runs.runs_of_thread(thread_id, user_id);
+    return deps_.runs.runs_of_thread(thread_id, user_id, limit, after_run_id);
   });
 }
 

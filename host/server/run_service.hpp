@@ -49,9 +49,11 @@ class RunService {
   /// Creates a thread with a fresh random id for the user.
   std::variant<std::string, ApiError> create_thread(const std::string& user_id);
 
-  /// The runs of the user's thread, oldest first; 404 when absent or another user's.
+  /// Up to `limit` runs of the user's thread, oldest first, from the one after run
+  /// `after_run_id` when not empty; 404 when the thread is absent or another user's.
   std::variant<std::vector<database::RunRecord>, ApiError> runs_of_thread(
-      const std::string& user_id, const std::string& thread_id);
+      const std::string& user_id, const std::string& thread_id, std::size_t limit,
+      const std::string& after_run_id);
 
   /// Flushes the event store, then reads up to `limit` stored events of the run with
   /// seq > after. Does not check ownership (the store returns nothing for another

@@ -15,7 +15,10 @@ void check_options(const ServerOptions& o) {
   if (o.io_threads == 0) refuse("io_threads must be at least 1");
   if (o.request_threads == 0) refuse("request_threads must be at least 1");
   if (o.send_queue_frames < 2) refuse("send_queue_frames must be at least 2");
+  if (o.send_queue_bytes < 65536) refuse("send_queue_bytes must be at least 65536");
   if (o.max_connections_per_user == 0) refuse("max_connections_per_user must be at least 1");
+  if (o.max_unauthenticated_connections == 0)
+    refuse("max_unauthenticated_connections must be at least 1");
   if (!std::isfinite(o.runs_per_second_per_user) || o.runs_per_second_per_user < 0)
     refuse("runs_per_second_per_user must be 0 (no limit) or positive");
   if (o.max_subscriptions_per_connection == 0)

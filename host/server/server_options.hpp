@@ -42,8 +42,16 @@ struct ServerOptions {
   /// the connection pauses and it pages the events from the stored log as the client
   /// reads. Also the answers a client may leave unread before it is closed with 1013.
   std::size_t send_queue_frames = 1024;
-  /// Open WebSocket connections of one user; one more gets 429.
+  /// Bytes of frames waiting for one WebSocket connection (events and answers);
+  /// beyond it live delivery pauses as for send_queue_frames, and a client that
+  /// leaves this many bytes of answers unread is closed with 1013.
+  std::size_t send_queue_bytes = 16 * 1024 * 1024;
+  /// Open WebSocket connections of one user, and separately its open HTTP
+  /// connections (keep-alive); one more gets 429.
   std::uint32_t max_connections_per_user = 16;
+  /// Connections that have not sent an authenticated request yet, for the whole
+  /// server; one more evicts the oldest of them (UnauthenticatedConnections).
+  std::size_t max_unauthenticated_connections = 512;
   /// Runs started per second by one user (token bucket, burst of one second's worth);
   /// 0 turns the limit off. Over it: 429 or error frame "rate_limited".
   double runs_per_second_per_user = 10;

@@ -16,6 +16,7 @@
 #include "server/run_service.hpp"
 #include "server/server_counters.hpp"
 #include "server/session_registry.hpp"
+#include "server/unauthenticated_connections.hpp"
 #include "server/user_limits.hpp"
 
 namespace agenthost::server {
@@ -26,6 +27,8 @@ struct ServerState {
         deps(d),
         limiter(options.runs_per_second_per_user),
         connections(options.max_connections_per_user),
+        http_connections(options.max_connections_per_user),
+        unauthenticated(options.max_unauthenticated_connections),
         service(deps, limiter),
         api(deps, service, ready, counters),
         request_pool(options.request_threads),
@@ -34,7 +37,9 @@ struct ServerState {
   const ServerOptions options;
   const ServerDeps deps;
   RunRateLimiter limiter;
-  ConnectionCounter connections;  ///< WebSocket connections per user
+  ConnectionCounter connections;       ///< WebSocket connections per user
+  ConnectionCounter http_connections;  ///< HTTP connections per user (their last request's)
+  UnauthenticatedConnections unauthenticated;
   SessionRegistry sessions;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};

@@ -24,6 +24,10 @@ class Session {
   /// Stops everything that could post to the connection's strand from other threads
   /// (event deliveries). Any thread; called once the I/O threads have stopped.
   virtual void detach() noexcept {}
+  /// The authenticator's options were reloaded: a session that holds credentials
+  /// checks them again and closes when they are no longer valid. Any thread; posts
+  /// to the connection's strand.
+  virtual void credentials_changed() {}
 
  protected:
   Session() = default;

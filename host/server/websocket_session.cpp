@@ -7,6 +7,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/stream_base.hpp>
 
+#include "auth/authenticator.hpp"
 #include "database/run_record.hpp"
 #include "server/server_frames.hpp"
 
@@ -29,6 +30,7 @@ Overloaded(F...) -> Overloaded<F...>;
 
 // Answers (run_accepted, error, pong) may exceed the event queue by this much.
 constexpr std::size_t kAnswerHeadroom = 64;
+constexpr std::size_t kAnswerHeadroomBytes = 64 * 1024;
 
 std::size_t page_size_for(const ServerOptions& options) {
   return std::clamp<std::size_t>(options.send_queue_frames / 2, 1, 500);
@@ -36,10 +38,11 @@ std::size_t page_size_for(const ServerOptions& options) {
 
 }  // namespace
 
-void WebSocketSession::start(net::ip::tcp::socket socket, ServerState& state, std::string user_id,
-                             std::string remote, UpgradeRequest upgrade) {
-  auto session = std::make_shared<WebSocketSession>(std::move(socket), state, std::move(user_id),
-                                                    std::move(remote));
+void WebSocketSession::start(net::ip::tcp::socket socket, ServerState& state,
+                             SessionCredentials credentials, std::string remote,
+                             UpgradeRequest upgrade) {
+  auto session = std::make_shared<WebSocketSession>(std::move(socket), state,
+                                                    std::move(credentials), std::move(remote));
   session->registry_id_ = state.sessions.add(session);
   // Emitting threads wake the strand through a weak reference: the engine may hold
   // the inbox (as a run's subscriber) longer than the session lives.
@@ -69,14 +72,16 @@ void WebSocketSession::start(net::ip::tcp::socket socket, ServerState& state, st
 }
 
 WebSocketSession::WebSocketSession(net::ip::tcp::socket socket, ServerState& state,
-                                   std::string user_id, std::string remote)
+                                   SessionCredentials credentials, std::string remote)
     : ws_(std::move(socket)),
       state_(state),
-      user_id_(std::move(user_id)),
+      credentials_(std::move(credentials)),
       remote_(std::move(remote)),
       page_size_(page_size_for(state.options)),
       streams_(state.options.send_queue_frames, state.options.max_subscriptions_per_connection),
-      write_timer_(ws_.get_executor()) {}
+      queue_(state.options.send_queue_frames, state.options.send_queue_bytes),
+      write_timer_(ws_.get_executor()),
+      expiry_timer_(ws_.get_executor()) {}
 
 WebSocketSession::~WebSocketSession() {
   release();
@@ -94,6 +99,43 @@ void WebSocketSession::detach() noexcept {
   if (inbox_) inbox_->close();
 }
 
+void WebSocketSession::credentials_changed() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->recheck_credentials(); });
+}
+
+void WebSocketSession::recheck_credentials() {
+  if (closing_) return;
+  const auto auth = state_.deps.authenticator.authenticate_header(credentials_.authorization);
+  if (!auth.ok() || auth.user_id != user_id_) {
+    spdlog::info("{}: WebSocket of user {} closed: its credentials were revoked by a reload ({})",
+                 remote_, user_id_, auth.ok() ? "another user now" : auth.reason);
+    if (!accepted_) return drop("credentials revoked during the handshake");
+    return close_with(static_cast<websocket::close_code>(kCredentialsEnded), "credentials revoked");
+  }
+  credentials_.valid_until = auth.valid_until;  // the leeway may have changed
+  arm_expiry();
+}
+
+void WebSocketSession::arm_expiry() {
+  if (!credentials_.valid_until) {
+    expiry_timer_.cancel();
+    return;
+  }
+  // The system clock says when; a steady timer waits (a clock step is not waited out
+  // here, but every reload and every later request checks the token afresh).
+  expiry_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      *credentials_.valid_until - std::chrono::system_clock::now()));
+  expiry_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closing_) return;
+    if (std::chrono::system_clock::now() < *self->credentials_.valid_until)
+      return self->arm_expiry();
+    spdlog::info("{}: WebSocket of user {} closed: its token expired", self->remote_,
+                 self->user_id_);
+    self->close_with(static_cast<websocket::close_code>(kCredentialsEnded), "token expired");
+  });
+}
+
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) {
     spdlog::debug("{}: WebSocket handshake failed: {}", remote_, ec.message());
@@ -101,6 +143,7 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   }
   accepted_ = true;
   spdlog::debug("{}: WebSocket of user {} open", remote_, user_id_);
+  arm_expiry();
   if (state_.stopping.load())
     return close_with(websocket::close_code::going_away, "server shutting down");
   do_read();
@@ -156,14 +199,14 @@ void WebSocketSession::send(std::string frame) {
   if (closing_) return;
   // Answers to the client's own frames: a client that keeps sending without reading
   // them is closed.
-  if (queue_.size() >= state_.options.send_queue_frames + kAnswerHeadroom)
+  if (queue_.over_with_headroom(kAnswerHeadroom, kAnswerHeadroomBytes))
     return close_with(websocket::close_code::try_again_later,
                       "send queue full: the client does not read its answers");
   enqueue(std::move(frame));
 }
 
 void WebSocketSession::enqueue(std::string frame) {
-  queue_.push_back(std::move(frame));
+  queue_.push(std::move(frame));
   if (!writing_) do_write();
 }
 
@@ -210,10 +253,7 @@ void WebSocketSession::close_with(websocket::close_code code, std::string reason
     state_.counters.slow_client_disconnects.fetch_add(1, std::memory_order_relaxed);
   }
   // Frames not yet written are dropped; the one being written must stay alive.
-  if (writing_)
-    queue_.erase(std::next(queue_.begin()), queue_.end());
-  else
-    queue_.clear();
+  queue_.drop_waiting(writing_);
   pending_close_ = websocket::close_reason(code, reason);
   release();
   if (!writing_) do_close();
@@ -241,6 +281,7 @@ void WebSocketSession::release() {
   waiting_pages_.clear();
   if (released_) return;
   released_ = true;
+  expiry_timer_.cancel();
   if (inbox_) inbox_->close();
   subscriptions_.clear();
   state_.connections.remove(user_id_);

@@ -16,8 +16,10 @@
 /// closes with 1009); a write does not finish within write_timeout (the client does
 /// not read: dropped with a reset); the client sends frames without reading the
 /// answers (1013); nothing answers pings for idle_timeout (dropped); the server
-/// stops (1001). Runs it started go on (on_disconnect: continue) or are cancelled.
-/// Internal.
+/// stops (1001); the credentials it was opened with expire (a JWT's exp plus the
+/// leeway) or a reload revokes them (API key removed, JWT secret changed): 4001
+/// (kCredentialsEnded). Runs it started go on (on_disconnect: continue) or are
+/// cancelled. Internal.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -28,6 +30,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -39,11 +42,23 @@
 #include "events/event_router.hpp"
 #include "server/client_frame.hpp"
 #include "server/run_streams.hpp"
+#include "server/send_queue.hpp"
 #include "server/server_state.hpp"
 #include "server/session_inbox.hpp"
 #include "server/session_registry.hpp"
 
 namespace agenthost::server {
+
+/// Close code of a WebSocket whose credentials ended: reason "token expired" or
+/// "credentials revoked" (docs/protocol.md). 4000-4999 are the application's.
+inline constexpr std::uint16_t kCredentialsEnded = 4001;
+
+/// The credentials a WebSocket was opened with, checked again on each reload.
+struct SessionCredentials {
+  std::string user_id;
+  std::string authorization;  ///< "Bearer <token>", whether sent as header or query
+  std::optional<std::chrono::system_clock::time_point> valid_until;
+};
 
 class WebSocketSession final : public Session,
                                public std::enable_shared_from_this<WebSocketSession> {
@@ -53,15 +68,16 @@ class WebSocketSession final : public Session,
   /// Takes over an upgraded socket whose user was authenticated and counted in
   /// state.connections (released when the session ends), completes the handshake
   /// and starts reading.
-  static void start(boost::asio::ip::tcp::socket socket, ServerState& state, std::string user_id,
-                    std::string remote, UpgradeRequest upgrade);
+  static void start(boost::asio::ip::tcp::socket socket, ServerState& state,
+                    SessionCredentials credentials, std::string remote, UpgradeRequest upgrade);
 
-  WebSocketSession(boost::asio::ip::tcp::socket socket, ServerState& state, std::string user_id,
-                   std::string remote);
+  WebSocketSession(boost::asio::ip::tcp::socket socket, ServerState& state,
+                   SessionCredentials credentials, std::string remote);
   ~WebSocketSession() override;
 
   void shut_down() override;
   void detach() noexcept override;
+  void credentials_changed() override;
 
  private:
   using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
@@ -95,6 +111,9 @@ class WebSocketSession final : public Session,
   void on_write_timeout(std::uint64_t write_number, boost::beast::error_code ec);
 
   // Ending.
+  /// Closes with kCredentialsEnded when valid_until is reached.
+  void arm_expiry();
+  void recheck_credentials();
   void close_with(boost::beast::websocket::close_code code, std::string reason);
   void do_close();
   void drop(const char* why);
@@ -117,7 +136,8 @@ class WebSocketSession final : public Session,
   Stream ws_;
   boost::beast::flat_buffer buffer_;
   ServerState& state_;
-  const std::string user_id_;
+  SessionCredentials credentials_;
+  const std::string& user_id_ = credentials_.user_id;
   const std::string remote_;
   const std::size_t page_size_;
   std::shared_ptr<SessionInbox> inbox_;
@@ -126,10 +146,11 @@ class WebSocketSession final : public Session,
   std::unordered_set<std::string> started_runs_;  // unfinished runs this connection started
   std::vector<std::pair<std::string, std::uint64_t>> waiting_pages_;  // (run, generation)
 
-  std::deque<std::string> queue_;  // front is being written while writing_
+  SendQueue queue_;  // front is being written while writing_
   bool writing_ = false;
   std::uint64_t writes_started_ = 0;
   boost::asio::steady_timer write_timer_;
+  boost::asio::steady_timer expiry_timer_;
 
   bool accepted_ = false;
   bool closing_ = false;        // no more frames queued or read

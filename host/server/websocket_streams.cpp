@@ -17,7 +17,7 @@ namespace net = boost::asio;
 void WebSocketSession::request_page(const std::string& run_id, std::uint64_t generation) {
   if (closing_ || !streams_.current_replay(run_id, generation)) return;
   // Replay only while the queue has room: a long log never overflows it.
-  if (queue_.size() > state_.options.send_queue_frames / 2) {
+  if (queue_.over(2)) {
     // One waiting page per run: the latest replay's.
     auto it = std::find_if(waiting_pages_.begin(), waiting_pages_.end(),
                            [&](const auto& waiting) { return waiting.first == run_id; });
@@ -50,8 +50,7 @@ void WebSocketSession::on_page(const std::string& run_id, std::uint64_t generati
 }
 
 void WebSocketSession::resume_waiting_pages() {
-  while (!closing_ && !waiting_pages_.empty() &&
-         queue_.size() <= state_.options.send_queue_frames / 2) {
+  while (!closing_ && !waiting_pages_.empty() && !queue_.over(2)) {
     auto [run_id, generation] = waiting_pages_.front();
     waiting_pages_.erase(waiting_pages_.begin());
     request_page(run_id, generation);
@@ -84,7 +83,7 @@ void WebSocketSession::send_events(const std::vector<events::EventPtr>& events) 
   for (const auto& event : events) {
     if (closing_) return;
     if (std::find(lagging.begin(), lagging.end(), event->run_id) != lagging.end()) continue;
-    if (queue_.size() >= state_.options.send_queue_frames) {
+    if (queue_.over()) {
       // The queue is full: this and the run's next events are read from the log
       // once the client has read some of the queue.
       lagging.push_back(event->run_id);

@@ -132,6 +132,19 @@ TEST_CASE("runs of a thread come oldest first", "[database][run_store]") {
   std::vector<std::string> ids;
   for (const auto& run : store.runs_of_thread("t", "u")) ids.push_back(run.run_id);
   CHECK(ids == std::vector<std::string>{"a", "b", "c"});
+
+  // Pages: `limit` runs after the cursor run, in the same order.
+  auto page = [&](std::size_t limit, const std::string& after) {
+    std::vector<std::string> out;
+    for (const auto& run : store.runs_of_thread("t", "u", limit, after)) out.push_back(run.run_id);
+    return out;
+  };
+  CHECK(page(2, "") == std::vector<std::string>{"a", "b"});
+  CHECK(page(2, "b") == std::vector<std::string>{"c"});
+  CHECK(page(2, "c").empty());
+  // A cursor that is not a run of this thread and user gives nothing.
+  CHECK(page(2, "elsewhere").empty());
+  CHECK(store.runs_of_thread("t", "other-user", 2, "a").empty());
 }
 
 TEST_CASE("crash recovery marks unfinished runs interrupted", "[database][run_store]") {

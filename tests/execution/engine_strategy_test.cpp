@@ -121,7 +121,14 @@ TEST_CASE("a thread belongs to one user: another user's thread id is not found")
   (void)wait_final(alice);
   CHECK(refused_code(request("user-bob", "chatty", {}, alice.thread_id)) == "not_found");
 
-  // A client-chosen thread id that does not exist yet is created for its first user.
+  // A client-chosen thread id that nobody created is refused exactly like another
+  // user's: ids cannot be probed nor claimed before their owner uses them.
+  CHECK(refused_code(request("user-carol", "chatty", {}, std::string("carol-thread-7"))) ==
+        "not_found");
+  CHECK(host.runs->thread_owner("carol-thread-7", "user-carol") ==
+        agenthost::database::RunStore::ThreadOwnership::absent);
+  // A thread the host created (POST /v1/threads) takes runs of its user only.
+  host.runs->create_thread("carol-thread-7", "user-carol");
   const auto chosen = engine->submit(
       request("user-carol", "chatty", {}, std::string("carol-thread-7")), host.sink());
   CHECK(chosen.thread_id == "carol-thread-7");

@@ -153,6 +153,50 @@ TEST_CASE("threads: created empty - then list their runs") {
   CHECK(http_get(host.port(), "/v1/threads/default/runs", token).status == 400);
 }
 
+TEST_CASE("a thread's runs are listed in pages - limit and after") {
+  TestHost host;
+  const auto token = TestHost::token("alice");
+  auto created = http_post(host.port(), "/v1/threads", "", token);
+  REQUIRE(created.status == 201);
+  const std::string thread_id(created.json().at("thread_id").as_string());
+  std::vector<std::string> started;
+  for (int i = 0; i < 5; ++i) {
+    started.push_back(start_run_over_http(
+        host, "alice", {{"agent", "echo"}, {"thread_id", thread_id}, {"input", i}}));
+    host.wait_final(started.back(), "alice");
+  }
+  const std::string base = "/v1/threads/" + thread_id + "/runs";
+  std::vector<std::string> listed;
+  std::string after;
+  for (int page = 0; page < 3; ++page) {
+    auto r =
+        http_get(host.port(), base + "?limit=2" + (after.empty() ? "" : "&after=" + after), token);
+    REQUIRE(r.status == 200);
+    const auto body = r.json().as_object();
+    const auto& runs = body.at("runs").as_array();
+    CHECK(runs.size() == (page < 2 ? 2u : 1u));
+    for (const auto& run : runs) listed.push_back(str(run.at("run_id")));
+    CHECK(body.at("has_more").as_bool() == (page < 2));
+    after = str(body.at("last_run_id"));
+  }
+  CHECK(listed == started);
+  // The whole list fits the default page; limits outside 1 .. 100 are refused.
+  const auto all = http_get(host.port(), base, token).json();
+  CHECK(all.at("runs").as_array().size() == 5);
+  CHECK_FALSE(all.at("has_more").as_bool());
+  CHECK(http_get(host.port(), base + "?limit=0", token).error_code() == "invalid_field");
+  CHECK(http_get(host.port(), base + "?limit=101", token).error_code() == "invalid_field");
+  CHECK(http_get(host.port(), base + "?after=none", token).error_code() == "invalid_field");
+  // Another thread's run as the cursor gives nothing of this thread.
+  const auto elsewhere = start_run_over_http(host, "alice", {{"agent", "echo"}, {"input", 9}});
+  host.wait_final(elsewhere, "alice");
+  CHECK(http_get(host.port(), base + "?after=" + elsewhere, token)
+            .json()
+            .at("runs")
+            .as_array()
+            .empty());
+}
+
 TEST_CASE("cancel is 202 and idempotent - the run ends cancelled") {
   TestHost host;
   const auto token = TestHost::token("alice");

@@ -153,6 +153,24 @@ TEST_CASE("another user's thread - run - events and cancel are 404 exactly like 
       host.port(), "/v1/runs",
       json::serialize(json::object{{"agent", "echo"}, {"thread_id", thread}, {"input", 1}}), bob);
   CHECK(on_theirs.status == 404);
+  // ... and a thread id nobody created answers exactly the same: ids can be neither
+  // probed nor claimed before their owner uses them.
+  const std::string nobodys = "fedcba9876543210fedcba9876543210";
+  auto on_nobodys = http_post(
+      host.port(), "/v1/runs",
+      json::serialize(json::object{{"agent", "echo"}, {"thread_id", nobodys}, {"input", 1}}), bob);
+  CHECK(on_nobodys.status == 404);
+  CHECK(on_nobodys.error_code() == on_theirs.error_code());
+  CHECK(on_nobodys.body.replace(on_nobodys.body.find(nobodys), nobodys.size(), thread) ==
+        on_theirs.body);
+  CHECK(http_get(host.port(), "/v1/threads/" + nobodys + "/runs", bob).status == 404);
+  // A thread Bob created himself takes his runs.
+  auto created = http_post(host.port(), "/v1/threads", "", bob);
+  REQUIRE(created.status == 201);
+  const std::string own(created.json().at("thread_id").as_string());
+  const auto bobs_run =
+      start_run_over_http(host, "bob", {{"agent", "echo"}, {"thread_id", own}, {"input", 1}});
+  CHECK(host.wait_final(bobs_run, "bob").thread_id == own);
   // Bob's cancel did nothing: Alice's run is still running.
   CHECK(host.run(run, "alice")->status == "running");
   http_post(host.port(), "/v1/runs/" + run + "/cancel", "", alice);

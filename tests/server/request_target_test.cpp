@@ -5,21 +5,8 @@
 
 using agenthost::server::Endpoint;
 using agenthost::server::parse_request_target;
-using agenthost::server::percent_decode;
 using agenthost::server::route;
 using Outcome = agenthost::server::RouteResult::Outcome;
-
-TEST_CASE("percent_decode decodes escapes and refuses bad ones") {
-  CHECK(percent_decode("a%20b", false) == "a b");
-  CHECK(percent_decode("a+b", true) == "a b");
-  CHECK(percent_decode("a+b", false) == "a+b");
-  CHECK(percent_decode("%41%6a", false) == "Aj");
-  CHECK_FALSE(percent_decode("%", false));
-  CHECK_FALSE(percent_decode("%4", false));
-  CHECK_FALSE(percent_decode("abc%", false));
-  CHECK_FALSE(percent_decode("%zz", false));
-  CHECK_FALSE(percent_decode("%00", false));
-}
 
 TEST_CASE("request targets split into decoded segments and query parameters") {
   auto t = parse_request_target("/v1/runs/a%2Fb/events?after=3&x=%41+b&flag&after=9");
