@@ -77,7 +77,7 @@ TEST_CASE("invalid inline JSON names the line and column of the problem", "[agen
   CHECK(refusal(std::string("   ")) == "--input: no JSON value (the input is empty)");
 }
 
-TEST_CASE("--input numbers are read as the host reads them", "[agentctl][input]") {
+TEST_CASE("numbers in --input are read as the host reads them", "[agentctl][input]") {
   // Correctly rounded (Boost.JSON alone reads 2.6666666666666663e78).
   CHECK(load("2" + std::string(78, '6') + ".5").as_double() == 2.6666666666666667e78);
   CHECK(load(std::string("9007199254740993")).as_int64() == 9007199254740993);
