@@ -19,19 +19,31 @@ namespace {
 // Records the order in which waiters got a session, and keeps their leases.
 struct Receivers {
   explicit Receivers(DatabaseSessionManager& m) : manager(m) {}
+  // Leaves the line first, so that giving the leases back serves nobody here.
+  ~Receivers() {
+    for (auto ticket : tickets) manager.cancel_acquire(ticket);
+    std::vector<DatabaseSessionManager::Lease> held;
+    {
+      std::lock_guard lock(mutex);
+      held.swap(leases);
+    }
+  }
 
   DatabaseSessionManager& manager;
   std::mutex mutex;
   std::vector<std::string> order;
   std::vector<DatabaseSessionManager::Lease> leases;
+  std::vector<std::uint64_t> tickets;
 
   std::uint64_t wait(const std::string& user, const std::string& name) {
-    return manager.acquire_async(user, [this, user, name](auto session) {
+    const auto ticket = manager.acquire_async(user, [this, user, name](auto session) {
       auto lease = manager.take(std::move(session), user);
       std::lock_guard lock(mutex);
       order.push_back(name);
       leases.push_back(std::move(lease));
     });
+    tickets.push_back(ticket);
+    return ticket;
   }
   // Gives back the lease the `index`th receiver got.
   void release(std::size_t index) {
