@@ -102,6 +102,7 @@ TEST_CASE("ready runs start round-robin across users, not in submission order") 
   TestHost host("sqlite3");
   auto options = test_options();
   options.worker_threads = 2;
+  options.max_active_runs = 2;  // the host is full: ready runs wait their turn
   options.max_concurrent_runs_per_user = 5;
   options.max_queued_runs_per_user = 50;
   auto engine = host.make_engine(options);
@@ -119,8 +120,8 @@ TEST_CASE("ready runs start round-robin across users, not in submission order") 
   const long alice_started_before_bob =
       starts_of_user_before(host.journal, "user-alice", bob_start);
   // Round-robin: after Bob's submission at most one of Alice's runs starts before his,
-  // plus the two her workers may have taken already without announcing it. FIFO would
-  // start all of Alice's remaining runs first.
+  // plus the two she may have started already without announcing it (max_active_runs).
+  // FIFO would start all of Alice's remaining runs first.
   CHECK(alice_started_before_bob - alice_started_at_submit <= 3);
   CHECK(alice_started_before_bob < 12);
   for (const auto& t : alice) CHECK(wait_final(t).status == rs::completed);
