@@ -8,8 +8,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <future>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>

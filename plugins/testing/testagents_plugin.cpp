@@ -146,14 +146,13 @@ void register_testagents(agenthost::Registrar& r) {
       {.name = "throwing_ctor", .description = "Throws in its constructor", .version = "1"});
   r.add_agent<ThrowingDtor>(
       {.name = "throwing_dtor", .description = "Throws in its destructor", .version = "1"});
-  r.add_agent<Chatty>({.name = "chatty",
-                       .description = "Emits input.count events",
-                       .version = "1",
-                       .input_schema = {{"properties",
-                                         {{"count",
-                                           {{"type", "integer"},
-                                            {"minimum", 0},
-                                            {"maximum", 100000}}}}}}});
+  r.add_agent<Chatty>(
+      {.name = "chatty",
+       .description = "Emits input.count events",
+       .version = "1",
+       .input_schema = {
+           {"properties",
+            {{"count", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100000}}}}}}});
   r.add_agent<DbWriter>(
       {.name = "dbwriter", .description = "Inserts input.value into agent_notes", .version = "1"});
   r.add_agent<ToolCaller>(
