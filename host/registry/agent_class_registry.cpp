@@ -92,24 +92,18 @@ void AgentClassRegistry::add_tool(ToolEntry tool) {
 }
 
 void AgentClassRegistry::add_all(std::vector<AgentClass> agents, std::vector<ToolEntry> tools) {
-  for (auto& a : agents) {
-    if (a.input_schema) continue;
+  // Entries staged by the loader arrive compiled; the others are compiled here.
+  const auto compile_input_schema = [](auto& entry, std::string_view kind) {
+    if (entry.input_schema) return;
     try {
-      a.input_schema = schema::compile(a.info.input_schema);
+      entry.input_schema = schema::compile(entry.info.input_schema);
     } catch (const schema::SchemaError& e) {
-      throw RegistryError(fmt::format("agent \"{}\" from {} has an invalid input_schema: {}",
-                                      a.info.name, a.plugin_file, e.what()));
+      throw RegistryError(fmt::format("{} \"{}\" from {} has an invalid input_schema: {}", kind,
+                                      entry.info.name, entry.plugin_file, e.what()));
     }
-  }
-  for (auto& t : tools) {
-    if (t.input_schema) continue;
-    try {
-      t.input_schema = schema::compile(t.info.input_schema);
-    } catch (const schema::SchemaError& e) {
-      throw RegistryError(fmt::format("tool \"{}\" from {} has an invalid input_schema: {}",
-                                      t.info.name, t.plugin_file, e.what()));
-    }
-  }
+  };
+  for (auto& a : agents) compile_input_schema(a, "agent");
+  for (auto& t : tools) compile_input_schema(t, "tool");
   std::lock_guard lock(mutex_);
   check_can_add(agents, tools);
   // Nothing below throws a RegistryError; only allocation can fail, and then the
