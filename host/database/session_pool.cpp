@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 #include "database/database_error.hpp"
@@ -28,6 +29,16 @@ void configure_sqlite(soci::session& sql, const DatabaseOptions& options,
                     options.busy_timeout);
   sql << "PRAGMA synchronous=NORMAL";
   sql << "PRAGMA foreign_keys=ON";
+  // SOCI 4.0's SQLite backend fills a process-wide map of column types on the first
+  // query that describes its columns (into a soci::row), without a lock: two threads
+  // doing that first at once race (ThreadSanitizer caught two replays of events). One
+  // such query here, once, while the first pool opens on one thread, fills it before
+  // any session is shared.
+  static std::once_flag column_types_filled;
+  std::call_once(column_types_filled, [&] {
+    soci::row row;
+    sql << "SELECT 1 AS warm_up", soci::into(row);
+  });
 }
 
 // libpq prints server notices ("relation already exists, skipping") to stderr by
