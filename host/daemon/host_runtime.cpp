@@ -140,7 +140,9 @@ void HostRuntime::add_metrics_sources() {
     metrics_.set_totals({.events_emitted = event_log_.appended(),
                          .events_dropped = server.events_dropped,
                          .slow_client_disconnects = server.slow_client_disconnects,
-                         .auth_failures = server.auth_failures});
+                         .auth_failures = server.auth_failures,
+                         .run_status_write_failures = engine_.status_write_failures()});
+    metrics_.set_unrecorded_run_statuses(engine_.unrecorded_statuses());
     metrics_.set_database_pool(metrics::DatabasePool::host, pool_figures(host_database_));
     metrics_.set_database_pool(metrics::DatabasePool::agent, pool_figures(agent_database_));
   });

@@ -4,9 +4,13 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "events/event.hpp"
 #include "events/host_events.hpp"
+#include "execution/run_outcome.hpp"
 
 namespace agenthost::daemon {
 
@@ -15,27 +19,33 @@ std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStor
   const auto unfinished = runs.unfinished_runs();
   if (unfinished.empty()) return 0;
   const auto now = std::chrono::system_clock::now();
+  // Written by the host, the same for every run: each run gets its own copy of the
+  // ending (event and status), built where every other ending is.
+  constexpr std::string_view kWhy =
+      "the host stopped before the run finished (it was killed or crashed); start the run again";
+  std::vector<execution::RunOutcome> outcomes;
   for (const auto& u : unfinished) {
+    auto ending = execution::RunEnding::stopped(events::DeathCause::interrupted, kWhy);
     auto event = std::make_shared<events::Event>();
-    event->type = "agent_death";
+    event->type = std::string(ending.event_type);
     event->user_id = u.run.user_id;
     event->run_id = u.run.run_id;
     event->thread_id = u.run.thread_id;
     event->agent_name = u.run.agent_name;
-    event->seq = u.last_seq + 1;
+    event->seq = u.last_seq + 1;  // after whatever the previous process stored
     event->timestamp = now;
-    event->payload = events::death_payload(
-        events::DeathCause::interrupted,
-        "the host stopped before the run finished (it was killed or crashed); start the run "
-        "again");
+    event->payload = std::move(ending.payload);
     store.append(event);
+    outcomes.push_back(std::move(ending).unstored());
     spdlog::warn("[{}:{}] run {} was {} when the previous agenthostd stopped; marked interrupted",
                  u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id,
                  u.run.status);
   }
   // The terminal events are durable before any status says the runs are over.
   store.flush();
-  runs.mark_unfinished_interrupted(now);
+  for (std::size_t i = 0; i < unfinished.size(); ++i)
+    runs.mark_finished(unfinished[i].run.run_id, outcomes[i].status, std::nullopt,
+                       outcomes[i].error, now);
   if (observer)
     for (const auto& u : unfinished)
       observer->run_finished(u.run.agent_name, database::run_status::interrupted, std::nullopt);

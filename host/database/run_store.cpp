@@ -294,25 +294,4 @@ std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
   });
 }
 
-std::vector<std::string> RunStore::mark_unfinished_interrupted(TimePoint now) {
-  return with_leased_session(
-      manager_, "marking unfinished runs interrupted", [&](soci::session& sql) {
-        WriteTransaction tx(sql);
-        std::vector<std::string> ids;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT run_id FROM runs WHERE status IN ('queued', 'running')"
-                            " ORDER BY created_at, run_id");
-        for (const auto& row : rows) ids.push_back(text_column(row, 0));
-        const long long finished = to_epoch_ms(now);
-        const std::string error = boost::json::serialize(boost::json::object{
-            {"code", "interrupted"},
-            {"message", "the host stopped before the run finished; start it again"}});
-        sql << "UPDATE runs SET status = 'interrupted', finished_at = :t,"
-               " error = COALESCE(error, :e) WHERE status IN ('queued', 'running')",
-            soci::use(finished), soci::use(error);
-        tx.commit();
-        return ids;
-      });
-}
-
 }  // namespace agenthost::database

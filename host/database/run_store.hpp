@@ -81,11 +81,6 @@ class RunStore {
   /// Crash recovery at startup: the runs left queued or running, oldest first.
   std::vector<UnfinishedRun> unfinished_runs();
 
-  /// Crash recovery at startup: every queued or running run becomes interrupted
-  /// (finished_at = `now`, error {"code":"interrupted",...} unless one is set).
-  /// Returns their ids, oldest first.
-  std::vector<std::string> mark_unfinished_interrupted(TimePoint now);
-
  private:
   DatabaseSessionManager& manager_;
 };

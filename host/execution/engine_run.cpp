@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "database/run_record.hpp"
-#include "events/sanitizer.hpp"
+#include "events/user_event_emitter.hpp"
 #include "execution/execution_engine.hpp"
 
 namespace agenthost::execution {
@@ -14,22 +14,27 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 
-// A run the host itself could not carry out: agent_error host_error through a fresh
-// emitter (nothing was emitted for the run before).
+// Ends a run whose agent never ran, through a fresh emitter of the run (nothing was
+// emitted for it before). When not even its terminal event can be stored, the outcome
+// is recorded all the same.
+RunOutcome end_without_agent(const agenthost::ExecutionContext& context, RunEnding ending,
+                             events::EventStore& store, events::EventRouter& router) {
+  events::UserEventEmitter emitter(context, store, router);
+  try {
+    return emit_ending(emitter, std::move(ending));
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] the run's {} event could not be stored: {}", context.correlation_id(),
+                  ending.event_type, e.what());
+    return std::move(ending).unstored();
+  }
+}
+
+// A run the host itself could not carry out: agent_error host_error.
 RunOutcome host_failure(const agenthost::ExecutionContext& context, const std::string& message,
                         events::EventStore& store, events::EventRouter& router) {
   spdlog::error("[{}] {}", context.correlation_id(), message);
-  try {
-    return end_run_with_host_error(context, message, store, router);
-  } catch (const std::exception& e) {
-    spdlog::error("[{}] its agent_error event could not be stored either: {}",
-                  context.correlation_id(), e.what());
-    RunOutcome outcome;
-    outcome.status = std::string(database::run_status::failed);
-    outcome.error = boost::json::object{{"error_type", error_type::host},
-                                        {"message", events::sanitize_error_message(message)}};
-    return outcome;
-  }
+  return end_without_agent(context, RunEnding::failed(error_type::host, message, true), store,
+                           router);
 }
 
 }  // namespace
@@ -92,11 +97,8 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
         // The event store refused an event: the run cannot get a stored terminal event.
         spdlog::error("[{}] the run ended without a stored terminal event: {}",
                       context.correlation_id(), e.what());
-        RunOutcome failed;
-        failed.status = std::string(database::run_status::failed);
-        failed.error = boost::json::object{{"error_type", error_type::host},
-                                           {"message", "the run's events could not be stored"}};
-        outcome = std::move(failed);
+        outcome = RunEnding::failed(error_type::host, "the run's events could not be stored", true)
+                      .unstored();
       }
       scope.reset();  // everything the run owned is released here, in reverse order
     }
@@ -107,24 +109,16 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
 
 void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   const auto cause = run->control->stop_cause().value_or(events::DeathCause::cancelled);
-  RunOutcome outcome;
-  try {
-    outcome = end_unstarted_run(run->context, cause, store_, router_);
-  } catch (const std::exception& e) {
-    spdlog::error("[{}] the run's agent_death event could not be stored: {}",
-                  run->context.correlation_id(), e.what());
-    outcome.status = std::string(status_for(cause));
-    outcome.error = boost::json::object{{"error_type", events::to_string(cause)},
-                                        {"message", death_message(cause, run->context)}};
-  }
+  auto outcome = end_without_agent(
+      run->context, RunEnding::stopped(cause, death_message(cause, run->context)), store_, router_);
   finalize(run, std::move(outcome), false);
 }
 
 void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outcome) {
-  constexpr int kAttempts = 8;  // 50 ms doubling: about 13 s in all
-  auto backoff = std::chrono::milliseconds(50);
+  const auto attempts = options_.status_write_attempts;
+  auto backoff = options_.status_write_backoff;
   std::string error;
-  for (int attempt = 1;; ++attempt) {
+  for (std::uint32_t attempt = 1;; ++attempt) {
     bool recorded = false;
     run.waiter->run_blocking([&] {
       try {
@@ -135,18 +129,53 @@ void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outco
         error = e.what();
       }
     });
-    if (recorded) return;
-    if (attempt == kAttempts) break;
+    if (recorded) {
+      retry_unrecorded_statuses(run);  // the database takes writes again
+      return;
+    }
+    if (attempt >= attempts) break;
     spdlog::warn("[{}] could not record the run's final status {} (attempt {} of {}): {}",
-                 run.context.correlation_id(), outcome.status, attempt, kAttempts, error);
+                 run.context.correlation_id(), outcome.status, attempt, attempts, error);
     run.waiter->sleep_until(std::chrono::steady_clock::now() + backoff, std::stop_token{});
     backoff *= 2;
   }
   status_write_failures_.fetch_add(1, std::memory_order_relaxed);
   spdlog::error(
-      "[{}] the run's final status {} could not be recorded after {} attempts ({}); its stored "
-      "record stays unfinished until the next start marks it interrupted",
-      run.context.correlation_id(), outcome.status, kAttempts, error);
+      "[{}] the run's final status {} could not be recorded after {} attempts ({}); kept, and "
+      "written again once another run's status is (a restart marks it interrupted)",
+      run.context.correlation_id(), outcome.status, attempts, error);
+  std::lock_guard lock(unrecorded_mutex_);
+  unrecorded_.push_back({run.run_id(), run.context.correlation_id(), outcome});
+}
+
+void ExecutionEngine::retry_unrecorded_statuses(RunEntry& run) {
+  std::vector<UnrecordedStatus> pending;
+  {
+    std::lock_guard lock(unrecorded_mutex_);
+    if (unrecorded_.empty()) return;
+    pending.swap(unrecorded_);
+  }
+  std::vector<UnrecordedStatus> failed;
+  run.waiter->run_blocking([&] {
+    for (auto& u : pending) {
+      try {
+        runs_store_.mark_finished(u.run_id, u.outcome.status, u.outcome.result, u.outcome.error,
+                                  std::chrono::system_clock::now());
+        spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
+                     u.outcome.status);
+      } catch (const std::exception&) {
+        failed.push_back(std::move(u));
+      }
+    }
+  });
+  if (failed.empty()) return;
+  std::lock_guard lock(unrecorded_mutex_);
+  for (auto& u : failed) unrecorded_.push_back(std::move(u));
+}
+
+std::size_t ExecutionEngine::unrecorded_statuses() const {
+  std::lock_guard lock(unrecorded_mutex_);
+  return unrecorded_.size();
 }
 
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,

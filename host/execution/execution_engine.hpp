@@ -156,11 +156,15 @@ class ExecutionEngine {
 
   const EngineOptions& options() const noexcept { return options_; }
 
-  /// Runs whose final status could not be written even after retries (their stored
-  /// record stays unfinished until the next start); 0 on a healthy host.
+  /// Runs whose final status could not be written even after retries, since start.
   std::uint64_t status_write_failures() const noexcept {
     return status_write_failures_.load(std::memory_order_relaxed);
   }
+  /// Of those, the ones still unwritten now: their stored record says queued or
+  /// running although they ended. Each is written again after the next run's status
+  /// write succeeds (the database is back); a restart marks the rest interrupted.
+  /// Not 0: the host is degraded (/readyz says so).
+  std::size_t unrecorded_statuses() const;
 
  private:
   struct ThreadSlot {
@@ -193,8 +197,11 @@ class ExecutionEngine {
   void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
-  /// RunStore::mark_finished, retried with backoff (the run waits, suspended).
+  /// RunStore::mark_finished, retried with backoff (the run waits, suspended); when
+  /// it still fails the status joins unrecorded_.
   void record_final_status(RunEntry& run, const RunOutcome& outcome);
+  /// Writes the unrecorded statuses again, on `run`'s blocking pool.
+  void retry_unrecorded_statuses(RunEntry& run);
 
   // Queue bookkeeping, under mutex_, in engine_queues.cpp.
   UserExecutionEngine& user_locked(const std::string& user_id);
@@ -213,6 +220,15 @@ class ExecutionEngine {
   ExecutionStateStore state_;
   RunObserver* const observer_;  // may be null
   std::atomic<std::uint64_t> status_write_failures_{0};
+
+  /// A run's final status the store refused (record_final_status).
+  struct UnrecordedStatus {
+    std::string run_id;
+    std::string correlation_id;
+    RunOutcome outcome;
+  };
+  mutable std::mutex unrecorded_mutex_;
+  std::vector<UnrecordedStatus> unrecorded_;  // guarded by unrecorded_mutex_
 
   std::mutex shutdown_mutex_;
   bool shut_down_ = false;  // guarded by shutdown_mutex_

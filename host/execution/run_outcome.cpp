@@ -1,12 +1,7 @@
 #include "execution/run_outcome.hpp"
 
-#include <boost/json/object.hpp>
-
-#include <utility>
-
 #include "database/run_record.hpp"
 #include "events/sanitizer.hpp"
-#include "events/user_event_emitter.hpp"
 #include "execution/run_control.hpp"
 
 namespace agenthost::execution {
@@ -26,31 +21,32 @@ std::string death_message(events::DeathCause cause, const agenthost::ExecutionCo
   return "the run was stopped";
 }
 
-RunOutcome end_unstarted_run(const agenthost::ExecutionContext& context, events::DeathCause cause,
-                             events::EventStore& store, events::EventRouter& router) {
-  const auto message = death_message(cause, context);
-  events::UserEventEmitter emitter(context, store, router);
-  auto event = emitter.emit_terminal("agent_death", events::death_payload(cause, message));
-  RunOutcome outcome;
-  outcome.status = std::string(status_for(cause));
-  outcome.error =
-      boost::json::object{{"error_type", events::to_string(cause)}, {"message", message}};
-  outcome.event_count = event->seq;
-  return outcome;
+RunEnding RunEnding::completed(boost::json::value result) {
+  RunEnding ending;
+  ending.event_type = "agent_completed";
+  ending.payload = events::completed_payload(std::move(result));
+  ending.outcome.status = std::string(database::run_status::completed);
+  return ending;
 }
 
-RunOutcome end_run_with_host_error(const agenthost::ExecutionContext& context,
-                                   std::string_view message, events::EventStore& store,
-                                   events::EventRouter& router) {
+RunEnding RunEnding::failed(std::string_view type, std::string_view message, bool recoverable) {
   const auto clean = events::sanitize_error_message(message);
-  events::UserEventEmitter emitter(context, store, router);
-  auto event =
-      emitter.emit_terminal("agent_error", events::error_payload(error_type::host, clean, true));
-  RunOutcome outcome;
-  outcome.status = std::string(database::run_status::failed);
-  outcome.error = boost::json::object{{"error_type", error_type::host}, {"message", clean}};
-  outcome.event_count = event->seq;
-  return outcome;
+  RunEnding ending;
+  ending.event_type = "agent_error";
+  ending.payload = events::error_payload(type, clean, recoverable);
+  ending.outcome.status = std::string(database::run_status::failed);
+  ending.outcome.error = boost::json::object{{"error_type", type}, {"message", clean}};
+  return ending;
+}
+
+RunEnding RunEnding::stopped(events::DeathCause cause, std::string_view message) {
+  RunEnding ending;
+  ending.event_type = "agent_death";
+  ending.payload = events::death_payload(cause, message);
+  ending.outcome.status = std::string(status_for(cause));
+  ending.outcome.error =
+      boost::json::object{{"error_type", events::to_string(cause)}, {"message", message}};
+  return ending;
 }
 
 }  // namespace agenthost::execution

@@ -1,18 +1,22 @@
 #pragma once
 /// \file
-/// RunOutcome: how a run ended, as the engine records it (RunStore::mark_finished)
-/// after the run's terminal event is stored; and the ways a run ends without an agent.
+/// How a run ends, in one place. Every ending (the agent's result, a plugin or host
+/// failure, a stop) is built as a RunEnding, its terminal event and the outcome
+/// recorded with it, and stored by emit_ending(); the engine then records the outcome
+/// (RunStore::mark_finished) after that event is durable. Built once, the event a user
+/// reads and the status the store keeps cannot disagree.
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "agenthost/execution_context.hpp"
-#include "events/event_router.hpp"
-#include "events/event_store.hpp"
 #include "events/host_events.hpp"
 
 namespace agenthost::execution {
@@ -42,18 +46,49 @@ inline constexpr std::string_view host = "host_error";          ///< the host co
 /// The agent_death message for `cause` in a run of `context`.
 std::string death_message(events::DeathCause cause, const agenthost::ExecutionContext& context);
 
-/// Ends a run that never got an agent (cancelled or interrupted while queued, or
-/// stopped just before it started): emits its only event, agent_death with `cause`
-/// (seq 1, no agent_started), through a fresh emitter of the run. Throws what the
-/// emitter throws (the store refused the event).
-RunOutcome end_unstarted_run(const agenthost::ExecutionContext& context, events::DeathCause cause,
-                             events::EventStore& store, events::EventRouter& router);
+/// A run's terminal event (type and payload) and the outcome that goes with it, not
+/// stored yet. Build one with completed(), failed() or stopped().
+struct RunEnding {
+  std::string_view event_type;  ///< agent_completed, agent_error or agent_death
+  boost::json::object payload;
+  /// status and error; the result and event_count are filled in by emit_ending().
+  RunOutcome outcome;
 
-/// Ends a run whose scope could not be built (no database session, ...): emits its
-/// only event, agent_error with error_type host_error, through a fresh emitter.
-/// Throws what the emitter throws.
-RunOutcome end_run_with_host_error(const agenthost::ExecutionContext& context,
-                                   std::string_view message, events::EventStore& store,
-                                   events::EventRouter& router);
+  /// agent_completed with the agent's `result`.
+  static RunEnding completed(boost::json::value result);
+  /// agent_error: `message` is sanitised here, so the event and the stored error
+  /// carry the same text.
+  static RunEnding failed(std::string_view type, std::string_view message, bool recoverable);
+  /// agent_death with `cause`, explained by `message` (written by the host).
+  static RunEnding stopped(events::DeathCause cause, std::string_view message);
+
+  /// The outcome when not even the terminal event could be stored (event_count 0).
+  RunOutcome unstored() && { return std::move(outcome); }
+};
+
+/// Emits `ending`'s terminal event through `emitter` (which closes it) and returns the
+/// outcome to record. Emitter is the host's UserEventEmitter, whose emit_terminal
+/// returns the stored event, or the SDK harness's RecordingEmitter, whose returns
+/// nothing. Throws what the emitter throws (the store refused the event); `ending`'s
+/// outcome is then as it was, ready for unstored().
+template <class Emitter>
+RunOutcome emit_ending(Emitter& emitter, RunEnding&& ending) {
+  auto& outcome = ending.outcome;
+  const bool completed = ending.event_type == "agent_completed";
+  if constexpr (std::is_void_v<decltype(emitter.emit_terminal(ending.event_type,
+                                                              std::move(ending.payload)))>) {
+    // The harness: a plugin's tests see the value the agent returned (no user reads
+    // it); its agent_completed event is sanitised as the host's is.
+    if (completed) outcome.result = ending.payload.at("result");
+    emitter.emit_terminal(ending.event_type, std::move(ending.payload));
+  } else {
+    // The host: the stored result is the event's, sanitised once by the emitter, so
+    // that GET /v1/runs/{id} shows exactly what agent_completed carried.
+    auto event = emitter.emit_terminal(ending.event_type, std::move(ending.payload));
+    if (completed) outcome.result = event->payload.at("result");
+    outcome.event_count = event->seq;
+  }
+  return std::move(outcome);
+}
 
 }  // namespace agenthost::execution

@@ -10,7 +10,7 @@
 ///
 /// What the sequence needs of the parts:
 ///  - Emitter (an agenthost::EventEmitter): emit_host(type, payload), and
-///    emit_terminal(type, payload) returning the stored event (with its seq) or void;
+///    emit_terminal(type, payload) returning the stored event or void (emit_ending);
 ///  - Database (an agenthost::DatabaseSession): commit() (throws a std::exception when
 ///    the commit fails), rollback() noexcept, interrupt() noexcept from any thread;
 ///  - Tools (an agenthost::ToolDispatcher): end().
@@ -21,50 +21,28 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <variant>
 
 #include "agenthost/agent.hpp"
 #include "agenthost/execution_context.hpp"
-#include "database/run_record.hpp"
 #include "events/host_events.hpp"
-#include "events/sanitizer.hpp"
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
 #include "json/non_finite.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "registry/plugin_failure.hpp"
 
 namespace agenthost::execution {
 
-/// What a call into plugin code threw, as text (copied out of the exception while the
-/// plugin's library is certainly loaded).
-struct PluginFailure {
-  std::string message;
-};
-
-/// Call inside a catch handler: "<what_was_called> threw: <message>" for the exception
-/// being handled. The message is copied now: the exception's type and storage may
-/// belong to the plugin.
-inline PluginFailure current_plugin_failure(std::string_view what_was_called) {
-  std::string message;
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    message = e.what();
-    if (message.empty()) message = "an exception without a message";
-  } catch (...) {
-    message = "an exception that is not a std::exception";
-  }
-  return PluginFailure{std::string(what_was_called) + " threw: " + message};
-}
+using registry::current_plugin_failure;
+using registry::PluginFailure;
 
 /// The points where RunSequence::execute tells its owner what happened, each doing
 /// nothing here. An owner derives from it and hides the ones it wants (the call is
@@ -210,53 +188,15 @@ class RunSequence {
           error_type::database,
           "the run's database transaction could not be committed: " + *commit_error, true);
     }
-    RunOutcome outcome;
-    outcome.status = std::string(database::run_status::completed);
-    if constexpr (std::is_void_v<decltype(emitter_.emit_terminal("", {}))>) {
-      // The SDK's harness: a plugin's tests see the value the agent returned (no user
-      // reads it); its agent_completed event is sanitised as the host's is.
-      outcome.result = result;
-      emit_terminal("agent_completed", events::completed_payload(std::move(result)));
-    } else {
-      // The host: the stored result is the event's, sanitised once by the emitter, so
-      // that GET /v1/runs/{id} shows exactly what agent_completed carried.
-      auto event =
-          emitter_.emit_terminal("agent_completed", events::completed_payload(std::move(result)));
-      outcome.result = event->payload.at("result");
-      outcome.event_count = event->seq;
-    }
-    return outcome;
+    return emit_ending(emitter_, RunEnding::completed(std::move(result)));
   }
 
   RunOutcome end_with_error(std::string_view type, const std::string& message, bool recoverable) {
-    const auto clean = events::sanitize_error_message(message);
-    RunOutcome outcome;
-    outcome.status = std::string(database::run_status::failed);
-    outcome.error = boost::json::object{{"error_type", type}, {"message", clean}};
-    outcome.event_count =
-        emit_terminal("agent_error", events::error_payload(type, clean, recoverable));
-    return outcome;
+    return emit_ending(emitter_, RunEnding::failed(type, message, recoverable));
   }
 
   RunOutcome end_with_death(events::DeathCause cause) {
-    const auto message = death_message(cause, context_);
-    RunOutcome outcome;
-    outcome.status = std::string(status_for(cause));
-    outcome.error =
-        boost::json::object{{"error_type", events::to_string(cause)}, {"message", message}};
-    outcome.event_count = emit_terminal("agent_death", events::death_payload(cause, message));
-    return outcome;
-  }
-
-  // The run's event count: the host's emitter returns the stored terminal event, whose
-  // seq it is; the harness's returns nothing (its RunResult lists the events instead).
-  std::uint64_t emit_terminal(std::string_view type, boost::json::object payload) {
-    if constexpr (std::is_void_v<decltype(emitter_.emit_terminal(type, std::move(payload)))>) {
-      emitter_.emit_terminal(type, std::move(payload));
-      return 0;
-    } else {
-      return emitter_.emit_terminal(type, std::move(payload))->seq;
-    }
+    return emit_ending(emitter_, RunEnding::stopped(cause, death_message(cause, context_)));
   }
 
   const registry::AgentClass& agent_class_;

@@ -2,11 +2,11 @@
 
 #include <boost/json/object.hpp>
 
-#include <exception>
 #include <string>
 #include <utility>
 
 #include "events/host_events.hpp"
+#include "registry/plugin_failure.hpp"
 
 namespace agenthost::execution {
 
@@ -59,11 +59,8 @@ boost::json::value ToolDispatcherImpl::call(std::string_view name,
   std::string failure;
   try {
     result = tool->handler(context_, input);
-  } catch (const std::exception& e) {
-    failure = e.what();
-    if (failure.empty()) failure = "the tool threw an exception without a message";
   } catch (...) {
-    failure = "the tool threw an exception that is not a std::exception";
+    failure = registry::current_exception_message();
   }
   if (!failure.empty()) {
     // error_message is cleaned by the emitter's sanitiser (paths, secrets, length).

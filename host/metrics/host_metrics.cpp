@@ -100,6 +100,14 @@ HostMetrics::HostMetrics(const std::vector<std::string>& agent_names, const Buil
   auth_failures_ = &r.add_counter("agenthost_auth_failures_total",
                                   "Requests and WebSocket upgrades refused authentication.")
                         .at({});
+  run_status_write_failures_ =
+      &r.add_counter("agenthost_run_status_write_failures_total",
+                     "Runs whose final status the database refused even after retries.")
+           .at({});
+  runs_status_unrecorded_ =
+      &r.add_gauge("agenthost_runs_status_unrecorded",
+                   "Ended runs whose final status is not written yet (the host is degraded).")
+           .at({});
   plugin_load_errors_ =
       &r.add_counter("agenthost_plugin_load_errors_total",
                      "Plugins that failed to load and were skipped (plugins.on_error: skip).")
@@ -160,10 +168,15 @@ void HostMetrics::set_totals(const Totals& totals) noexcept {
   events_dropped_->mirror(totals.events_dropped);
   slow_client_disconnects_->mirror(totals.slow_client_disconnects);
   auth_failures_->mirror(totals.auth_failures);
+  run_status_write_failures_->mirror(totals.run_status_write_failures);
 }
 
 void HostMetrics::set_connections_open(std::uint64_t n) noexcept {
   connections_open_->set(static_cast<std::int64_t>(n));
+}
+
+void HostMetrics::set_unrecorded_run_statuses(std::uint64_t n) noexcept {
+  runs_status_unrecorded_->set(static_cast<std::int64_t>(n));
 }
 
 void HostMetrics::record_plugin_load_error(std::uint64_t n) noexcept {

@@ -89,11 +89,15 @@ class HostMetrics {
     std::uint64_t events_dropped = 0;
     std::uint64_t slow_client_disconnects = 0;  ///< clients dropped for not reading
     std::uint64_t auth_failures = 0;            ///< requests and upgrades refused authentication
+    /// Runs whose final status the database refused even after retries.
+    std::uint64_t run_status_write_failures = 0;
   };
   void set_totals(const Totals& totals) noexcept;
 
   /// Open client connections (HTTP and WebSocket).
   void set_connections_open(std::uint64_t n) noexcept;
+  /// Ended runs whose final status is not written yet (ExecutionEngine).
+  void set_unrecorded_run_statuses(std::uint64_t n) noexcept;
   /// A plugin failed to load (and was skipped: plugins.on_error is skip).
   void record_plugin_load_error(std::uint64_t n = 1) noexcept;
   void set_database_pool(DatabasePool pool, const PoolFigures& figures) noexcept;
@@ -133,6 +137,8 @@ class HostMetrics {
   Gauge* connections_open_;
   Counter* slow_client_disconnects_;
   Counter* auth_failures_;
+  Counter* run_status_write_failures_;
+  Gauge* runs_status_unrecorded_;
   Counter* plugin_load_errors_;
   std::array<PoolSeries, 2> pools_;
 };

@@ -13,6 +13,7 @@
 #include "plugin_loader/manifest_check.hpp"
 #include "plugin_loader/plugin_files.hpp"
 #include "plugin_loader/staging_registrar.hpp"
+#include "registry/plugin_failure.hpp"
 #include "registry/plugin_library.hpp"
 
 namespace agenthost::plugin_loader {
@@ -129,11 +130,9 @@ class PluginLoad {
     StagingRegistrar staging(registry_, {name, file.path, plugin_library}, config);
     try {
       register_fn(staging);
-    } catch (const std::exception& e) {
-      // Copied while the library (and the exception's code) is still loaded.
-      return fmt::format("its registration function threw: {}", e.what());
     } catch (...) {
-      return "its registration function threw an exception not derived from std::exception";
+      // Copied while the library (and the exception's code) is still loaded.
+      return registry::current_plugin_failure("its registration function").message;
     }
     if (const auto& error = staging.first_error())
       return fmt::format("its registration failed: {}", *error);

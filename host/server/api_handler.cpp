@@ -7,6 +7,7 @@
 
 #include "agenthost/id_rules.hpp"
 #include "auth/authenticator.hpp"
+#include "execution/execution_engine.hpp"
 #include "metrics/text_format.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/api_json.hpp"
@@ -113,7 +114,7 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) const {
     if (auto refusal = routing_refusal(route, request.method)) return *refusal;
     if (route.endpoint == Endpoint::healthz) return json_response(200, {{"status", "ok"}});
     if (route.endpoint == Endpoint::readyz) {
-      if (ready_.load()) return json_response(200, {{"status", "ready"}});
+      if (ready_.load()) return readiness();
       auto error = make_error(503, error_code::not_ready, "the host is starting or draining");
       error.retry_after = std::chrono::seconds(1);
       return error_response(error);
@@ -159,6 +160,19 @@ ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& us
       break;
   }
   return error_response(make_error(404, error_code::not_found, "no such endpoint"));
+}
+
+ApiResponse ApiHandler::readiness() const {
+  // Still 200: the host takes runs and answers; a balancer keeps it, an operator sees
+  // why it is degraded (the database refuses run status writes).
+  if (const auto unrecorded = deps_.engine.unrecorded_statuses(); unrecorded > 0)
+    return json_response(
+        200, {{"status", "degraded"},
+              {"unrecorded_run_statuses", unrecorded},
+              {"message", "the database refused the final status of " + std::to_string(unrecorded) +
+                              " ended run(s); they are written again once status writes "
+                              "succeed (see agenthost_runs_status_unrecorded)"}});
+  return json_response(200, {{"status", "ready"}});
 }
 
 ApiResponse ApiHandler::metrics() const {

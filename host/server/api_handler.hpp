@@ -77,6 +77,7 @@ class ApiHandler {
  private:
   ApiResponse dispatch(const RouteResult& route, const std::string& user_id,
                        const ApiRequest& request) const;
+  ApiResponse readiness() const;
   ApiResponse metrics() const;
   ApiResponse my_stats(const std::string& user_id) const;
   ApiResponse list_agents() const;

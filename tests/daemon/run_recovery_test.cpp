@@ -75,8 +75,17 @@ TEST_CASE("recovery appends agent_death after the last stored event, then marks 
   CHECK(bob_events[0].seq == 1);
   CHECK(bob_events[0].type == "agent_death");
 
-  CHECK(runs.find_run(running.run_id, "alice")->status == run_status::interrupted);
-  CHECK(runs.find_run(queued.run_id, "bob")->status == run_status::interrupted);
+  // The stored status and error say what the event says.
+  for (const auto& [run, events] :
+       {std::pair{running, alice_events}, std::pair{queued, bob_events}}) {
+    const auto record = runs.find_run(run.run_id, run.user_id);
+    REQUIRE(record);
+    CHECK(record->status == run_status::interrupted);
+    REQUIRE(record->error);
+    CHECK(record->error->at("error_type") == "interrupted");
+    CHECK(record->error->at("message") == events.back().payload.at("message"));
+    CHECK(record->finished_at.has_value());
+  }
   CHECK(runs.find_run(done.run_id, "alice")->status == run_status::completed);
   CHECK(runs.events_after(done.run_id, "alice", 0).size() == 1);
   // A second start finds nothing left to recover.

@@ -147,32 +147,3 @@ TEST_CASE("runs of a thread come oldest first", "[database][run_store]") {
   CHECK(store.runs_of_thread("t", "other-user", 2, "a").empty());
 }
 
-TEST_CASE("crash recovery marks unfinished runs interrupted", "[database][run_store]") {
-  auto backend = GENERATE(from_range(backends_under_test()));
-  CAPTURE(backend);
-  TestDatabase db(backend);
-  auto manager = db.open_migrated();
-  RunStore store(*manager);
-  store.create_thread("t", "u");
-  store.insert_run(make_run("queued-run", "t", "u", 1));
-  store.insert_run(make_run("running-run", "t", "u", 2));
-  store.insert_run(make_run("done-run", "t", "u", 3));
-  store.mark_running("running-run", at_ms(10));
-  store.mark_running("done-run", at_ms(10));
-  store.mark_finished("done-run", "completed", json::value(1), std::nullopt, at_ms(20));
-
-  auto ids = store.mark_unfinished_interrupted(at_ms(99'000));
-  CHECK(ids == std::vector<std::string>{"queued-run", "running-run"});
-  for (const auto& id : ids) {
-    auto run = store.find_run(id, "u");
-    REQUIRE(run);
-    CHECK(run->status == "interrupted");
-    CHECK(run->finished_at == at_ms(99'000));
-    REQUIRE(run->error);
-    CHECK(run->error->at("code") == "interrupted");
-  }
-  auto done = store.find_run("done-run", "u");
-  CHECK(done->status == "completed");
-  CHECK(done->finished_at == at_ms(20));
-  CHECK(store.mark_unfinished_interrupted(at_ms(100'000)).empty());
-}

@@ -42,6 +42,8 @@ const std::vector<std::string> kFamilies = {
     "agenthost_connections_open",
     "agenthost_slow_client_disconnects_total",
     "agenthost_auth_failures_total",
+    "agenthost_run_status_write_failures_total",
+    "agenthost_runs_status_unrecorded",
     "agenthost_plugin_load_errors_total",
     "agenthost_database_pool_sessions",
     "agenthost_database_pool_sessions_in_use",
@@ -152,8 +154,12 @@ TEST_CASE("agent names must be distinct and not empty") {
 TEST_CASE("the host-wide counters and gauges move") {
   HostMetrics m({"echo"}, kBuild);
   m.set_run_counts(3, 7);
-  m.set_totals(
-      {.events_emitted = 5, .events_dropped = 2, .slow_client_disconnects = 1, .auth_failures = 2});
+  m.set_totals({.events_emitted = 5,
+                .events_dropped = 2,
+                .slow_client_disconnects = 1,
+                .auth_failures = 2,
+                .run_status_write_failures = 3});
+  m.set_unrecorded_run_statuses(1);
   m.set_connections_open(12);
   m.record_plugin_load_error();
   m.set_database_pool(DatabasePool::agent, {.size = 8,
@@ -168,6 +174,8 @@ TEST_CASE("the host-wide counters and gauges move") {
   CHECK(value(e, "agenthost_events_dropped_total") == 2);
   CHECK(value(e, "agenthost_connections_open") == 12);
   CHECK(value(e, "agenthost_slow_client_disconnects_total") == 1);
+  CHECK(value(e, "agenthost_run_status_write_failures_total") == 3);
+  CHECK(value(e, "agenthost_runs_status_unrecorded") == 1);
   CHECK(value(e, "agenthost_auth_failures_total") == 2);
   CHECK(value(e, "agenthost_plugin_load_errors_total") == 1);
   CHECK(value(e, "agenthost_database_pool_sessions", {{"pool", "agent"}}) == 8);

@@ -6,6 +6,7 @@
 
 #include "server/test_client.hpp"
 #include "server/test_host.hpp"
+#include "support/wait_until.hpp"
 
 using namespace agenthost::server::test;
 namespace json = boost::json;
@@ -23,6 +24,39 @@ TEST_CASE("healthz answers without credentials - readyz follows the ready flag")
   CHECK(draining.error_code() == "not_ready");
   CHECK(draining.header("retry-after") == "1");
   CHECK(http_get(host.port(), "/healthz", std::nullopt).status == 200);
+}
+
+TEST_CASE("readyz says degraded while ended runs' statuses are unrecorded") {
+  TestHost host([](TestHostSettings& s) {
+    s.engine.status_write_attempts = 1;
+    s.engine.status_write_backoff = std::chrono::milliseconds(1);
+  });
+  auto sql = [&](const char* statement) {
+    auto lease = host.database->acquire();
+    lease.session() << statement;
+  };
+  // The database refuses every final status 'completed' (a real SQLite trigger).
+  sql("CREATE TRIGGER refuse_completed BEFORE UPDATE ON runs WHEN NEW.status = 'completed'"
+      " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  const auto token = TestHost::token("alice");
+  auto start_run = [&] {
+    const auto created =
+        http_post(host.port(), "/v1/runs", R"({"agent":"echo","input":{"text":"hi"}})", token);
+    REQUIRE(created.status == 202);
+    return std::string(created.json().at("run_id").as_string());
+  };
+  const auto first = start_run();
+  REQUIRE(agenthost::testing::wait_until([&] { return host.engine->unrecorded_statuses() == 1; }));
+  const auto degraded = http_get(host.port(), "/readyz", std::nullopt);
+  CHECK(degraded.status == 200);  // it still takes runs
+  CHECK(degraded.json().at("status") == "degraded");
+  CHECK(degraded.json().at("unrecorded_run_statuses") == 1);
+  CHECK(host.run(first, "alice")->status == "running");
+
+  sql("DROP TRIGGER refuse_completed");
+  host.wait_final(start_run(), "alice");
+  CHECK(host.wait_status(first, "alice", "completed"));
+  CHECK(http_get(host.port(), "/readyz", std::nullopt).json().at("status") == "ready");
 }
 
 TEST_CASE("GET /v1/agents lists every registered agent with its plugin and version") {

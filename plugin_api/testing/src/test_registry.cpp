@@ -14,6 +14,7 @@
 #include "plugin_loader/manifest_check.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "plugin_loader/staging_registrar.hpp"
+#include "registry/plugin_failure.hpp"
 
 namespace agenthost::testing {
 
@@ -99,11 +100,9 @@ RegisteredPlugin TestRegistry::register_plugin(
                                           plugin_config);
   try {
     register_fn(staging);
-  } catch (const std::exception& e) {
-    throw PluginRefused(refusal(who, std::string("its registration function threw: ") + e.what()));
   } catch (...) {
     throw PluginRefused(refusal(
-        who, "its registration function threw an exception not derived from std::exception"));
+        who, agenthost::registry::current_plugin_failure("its registration function").message));
   }
   if (const auto& error = staging.first_error())
     throw PluginRefused(refusal(who, "its registration failed: " + *error));
