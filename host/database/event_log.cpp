@@ -46,6 +46,7 @@ void EventLog::append(const events::EventPtr& event) {
     if (stopping_)
       throw DatabaseError("event log is stopping; " + describe(*event) + " was not stored");
     queue_.push_back(Pending{event, ++appended_});
+    unsettled_runs_[event->run_id] = appended_;
   }
   work_.notify_one();
 }
@@ -58,20 +59,41 @@ std::uint64_t EventLog::appended() const {
 void EventLog::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = appended_;
+  wait_settled(lock, target, [&](const Refusal& r) { return r.ticket <= target; });
+}
+
+void EventLog::flush_run(const std::string& run_id) {
+  std::unique_lock lock(mutex_);
+  wait_settled(lock, last_ticket_locked(run_id),
+               [&](const Refusal& r) { return r.run_id == run_id; });
+}
+
+void EventLog::await_run_settled(const std::string& run_id) {
+  std::unique_lock lock(mutex_);
+  wait_settled(lock, last_ticket_locked(run_id), [](const Refusal&) { return false; });
+}
+
+std::uint64_t EventLog::last_ticket_locked(const std::string& run_id) const {
+  const auto it = unsettled_runs_.find(run_id);
+  return it == unsettled_runs_.end() ? 0 : it->second;
+}
+
+void EventLog::wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t target,
+                            const std::function<bool(const Refusal&)>& mine) {
   const std::uint64_t failures_before = storage_failures_;
   done_.wait(
       lock, [&] { return settled_ >= target || storage_failures_ != failures_before || stopped_; });
-  // Refusals of events up to `target` are reported once, by this call.
-  std::vector<Refusal> mine;
+  // Each refusal is reported once, to the first caller it belongs to.
   auto split = std::stable_partition(refusals_.begin(), refusals_.end(),
-                                     [&](const Refusal& r) { return r.ticket > target; });
-  mine.assign(std::make_move_iterator(split), std::make_move_iterator(refusals_.end()));
+                                     [&](const Refusal& r) { return !mine(r); });
+  std::vector<Refusal> reported(std::make_move_iterator(split),
+                                std::make_move_iterator(refusals_.end()));
   refusals_.erase(split, refusals_.end());
-  if (!mine.empty()) {
-    std::string message = "event log: " + std::to_string(mine.size()) +
+  if (!reported.empty()) {
+    std::string message = "event log: " + std::to_string(reported.size()) +
                           " event(s) could not be stored in '" + manager_.masked_url() +
-                          "' and were dropped: " + mine.front().reason;
-    if (mine.size() > 1) message += " (and " + std::to_string(mine.size() - 1) + " more)";
+                          "' and were dropped: " + reported.front().reason;
+    if (reported.size() > 1) message += " (and " + std::to_string(reported.size() - 1) + " more)";
     throw DatabaseError(message);
   }
   if (settled_ >= target) return;
@@ -106,6 +128,10 @@ void EventLog::writer_loop() {
     written_ += stored;
     if (ok) {
       settled_ = batch.back().ticket;
+      for (const auto& p : batch) {
+        const auto it = unsettled_runs_.find(p.event->run_id);
+        if (it != unsettled_runs_.end() && it->second == p.ticket) unsettled_runs_.erase(it);
+      }
       for (auto& r : refused) {
         spdlog::error("event log: {}; the event is dropped", r.reason);
         refusals_.push_back(std::move(r));
@@ -121,9 +147,12 @@ void EventLog::writer_loop() {
       const auto lost = batch.size() + queue_.size();
       spdlog::error("event log: stopping with {} event(s) not stored in '{}': {}", lost,
                     manager_.masked_url(), error);
-      refusals_.push_back(
-          Refusal{appended_, std::to_string(lost) + " event(s) not stored at shutdown: " + error});
+      // Reported to each run that lost events (and to a global flush).
+      for (const auto& [run_id, ticket] : unsettled_runs_)
+        refusals_.push_back(
+            Refusal{ticket, run_id, "its events were not stored at shutdown: " + error});
       queue_.clear();
+      unsettled_runs_.clear();
       settled_ = appended_;
       done_.notify_all();
       break;
@@ -184,7 +213,8 @@ bool EventLog::store_batch(const std::vector<Pending>& batch, std::vector<Refusa
         return false;  // the database itself fails: keep the whole batch queued
       }
       any_refused = true;
-      found.push_back(Refusal{batch[i].ticket, describe(*rows[i]) + ": " + driver_message(e)});
+      found.push_back(
+          Refusal{batch[i].ticket, rows[i]->run_id, describe(*rows[i]) + ": " + driver_message(e)});
     }
   }
   if (!any_refused) return true;  // the failure went away while going row by row

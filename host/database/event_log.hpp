@@ -8,10 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "database/database_session_manager.hpp"
@@ -41,6 +43,10 @@ class EventLog final : public events::EventStore {
   /// succeed) or it refused particular events (each is logged with its run and
   /// seq and dropped: only one flush() reports a given refusal).
   void flush() override;
+  /// The same for run `run_id` alone: waits for that run's events appended before
+  /// the call (not for a global flush) and reports only that run's refusals.
+  void flush_run(const std::string& run_id) override;
+  void await_run_settled(const std::string& run_id) override;
 
   /// Events committed so far (a copy of an already stored (run_id, seq) is not
   /// counted: writes are idempotent so a retried batch cannot store twice).
@@ -55,10 +61,17 @@ class EventLog final : public events::EventStore {
   };
   struct Refusal {
     std::uint64_t ticket;
+    std::string run_id;  ///< the run whose event it was
     std::string reason;
   };
 
   void writer_loop();
+  /// Waits (holding `lock`) until every ticket up to `target` is settled or storage
+  /// failed meanwhile; throws the refusals `mine` picks (removing them), or the
+  /// storage error when `target` is still not settled.
+  void wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t target,
+                    const std::function<bool(const Refusal&)>& mine);
+  std::uint64_t last_ticket_locked(const std::string& run_id) const;
   /// Stores `batch` (with retries); returns the refusals, or sets `error` and
   /// returns false when storage failed and the whole batch must be kept.
   bool store_batch(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
@@ -77,6 +90,8 @@ class EventLog final : public events::EventStore {
   std::uint64_t storage_failures_ = 0;
   std::string last_error_;
   std::vector<Refusal> refusals_;  // not yet reported by a flush()
+  // Runs with events not settled yet: the ticket of each one's last append.
+  std::unordered_map<std::string, std::uint64_t> unsettled_runs_;
   std::uint64_t written_ = 0;
   bool stopping_ = false;
   bool stopped_ = false;

@@ -187,7 +187,7 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
   if (outcome.event_count > 0) {
     run->waiter->run_blocking([&] {
       try {
-        store_.flush();
+        store_.flush_run(run->run_id());
       } catch (const std::exception& e) {
         spdlog::error("[{}] the run's events could not be stored ({}); writing its status anyway",
                       corr, e.what());

@@ -134,7 +134,7 @@ std::variant<std::vector<events::EventPtr>, ApiError> RunService::stored_events(
   return guarded("stored_events", [&]() -> Result {
     // Whatever was delivered before this call was appended before it: after the
     // flush it is in the log.
-    deps_.event_store.flush();
+    deps_.event_store.await_run_settled(run_id);
     auto rows = deps_.runs.events_after(run_id, user_id, after, limit);
     std::vector<events::EventPtr> out;
     out.reserve(rows.size());

@@ -163,3 +163,38 @@ TEST_CASE("an event the database refuses does not hold back the others", "[datab
   log.flush();  // the refusal was reported once
   CHECK(stored_events(*manager) == 3);
 }
+
+TEST_CASE("an event the database refuses is reported to its own run, never to another or a reader",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  {
+    // A real refusal on either backend: a trigger rejecting one payload.
+    auto lease = manager->acquire();
+    auto& sql = lease.session();
+    if (backend == "sqlite3") {
+      sql << "CREATE TRIGGER refuse_poison BEFORE INSERT ON events"
+             " WHEN NEW.payload LIKE '%poison%' BEGIN SELECT RAISE(ABORT, 'poison refused'); END";
+    } else {
+      sql << "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN"
+             " RAISE EXCEPTION 'poison refused' USING ERRCODE = 'check_violation'; END $$"
+             " LANGUAGE plpgsql";
+      sql << "CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW"
+             " WHEN (NEW.payload LIKE '%poison%') EXECUTE FUNCTION refuse_poison()";
+    }
+  }
+  EventLog log(*manager);
+  log.flush_run("run-quiet");  // nothing pending for it: returns at once
+  log.append(make_event("run-a", 1));
+  log.append(make_event("run-b", 1, json::object{{"text", "poison"}}));
+  log.append(make_event("run-a", 2));
+  log.flush_run("run-a");          // run-a's events are stored; run-b's refusal is not its
+  log.await_run_settled("run-b");  // a reader of run-b waits, but does not take the refusal
+  CHECK(stored_events(*manager) == 2);
+  CHECK_THROWS_WITH(log.flush_run("run-b"),
+                    Catch::Contains("dropped") && Catch::Contains("of run 'run-b'"));
+  log.flush_run("run-b");  // reported once
+  log.flush();             // and not to a global flush afterwards either
+}
