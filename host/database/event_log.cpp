@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "database/driver_message.hpp"
-#include "database/event_rows.hpp"
+#include "database/write_transaction.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -21,6 +22,12 @@ constexpr std::chrono::milliseconds kFailedBatchPause{1000};
 std::string describe(const events::Event& event) {
   return "event " + std::to_string(event.seq) + " (" + event.type + ") of run '" + event.run_id +
          "'";
+}
+
+using Finished = std::vector<std::pair<EventLog::StatusDone, StatusResult>>;
+
+void call_all(Finished& finished) {
+  for (auto& [done, result] : finished) done(std::move(result));
 }
 
 }  // namespace
@@ -45,47 +52,61 @@ void EventLog::append(const events::EventPtr& event) {
     std::lock_guard lock(mutex_);
     if (stopping_)
       throw DatabaseError("event log is stopping; " + describe(*event) + " was not stored");
-    queue_.push_back(Pending{event, ++appended_});
+    queue_.push_back(Pending{event, nullptr, ++appended_});
+    ++events_appended_;
     unsettled_runs_[event->run_id] = appended_;
   }
   work_.notify_one();
 }
 
+std::uint64_t EventLog::write_status(StatusWrite write, StatusDone done) {
+  auto op = std::make_shared<StatusOp>();
+  op->write = std::move(write);
+  op->done = std::move(done);
+  std::uint64_t ticket = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+      throw DatabaseError("event log is stopping; the status of run '" + op->write.run_id +
+                          "' was not written");
+    ticket = ++appended_;
+    queue_.push_back(Pending{nullptr, op, ticket});
+    waiting_status_.emplace(ticket, op);
+  }
+  work_.notify_one();
+  return ticket;
+}
+
+bool EventLog::abandon_status(std::uint64_t ticket) {
+  std::lock_guard lock(mutex_);
+  return waiting_status_.erase(ticket) > 0;
+}
+
+std::vector<std::string> EventLog::take_refusals(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> reasons;
+  std::erase_if(refusals_, [&](Refusal& r) {
+    if (r.run_id != run_id) return false;
+    reasons.push_back(std::move(r.reason));
+    return true;
+  });
+  return reasons;
+}
+
 std::uint64_t EventLog::appended() const {
   std::lock_guard lock(mutex_);
-  return appended_;
+  return events_appended_;
 }
 
 void EventLog::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = appended_;
-  wait_settled(lock, target, [&](const Refusal& r) { return r.ticket <= target; });
-}
-
-void EventLog::flush_run(const std::string& run_id) {
-  std::unique_lock lock(mutex_);
-  wait_settled(lock, last_ticket_locked(run_id),
-               [&](const Refusal& r) { return r.run_id == run_id; });
-}
-
-void EventLog::await_run_settled(const std::string& run_id) {
-  std::unique_lock lock(mutex_);
-  wait_settled(lock, last_ticket_locked(run_id), [](const Refusal&) { return false; });
-}
-
-std::uint64_t EventLog::last_ticket_locked(const std::string& run_id) const {
-  const auto it = unsettled_runs_.find(run_id);
-  return it == unsettled_runs_.end() ? 0 : it->second;
-}
-
-void EventLog::wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t target,
-                            const std::function<bool(const Refusal&)>& mine) {
   const std::uint64_t failures_before = storage_failures_;
   done_.wait(
       lock, [&] { return settled_ >= target || storage_failures_ != failures_before || stopped_; });
-  // Each refusal is reported once, to the first caller it belongs to.
+  // Refusals up to `target` are reported once, by this call.
   auto split = std::stable_partition(refusals_.begin(), refusals_.end(),
-                                     [&](const Refusal& r) { return !mine(r); });
+                                     [&](const Refusal& r) { return r.ticket > target; });
   std::vector<Refusal> reported(std::make_move_iterator(split),
                                 std::make_move_iterator(refusals_.end()));
   refusals_.erase(split, refusals_.end());
@@ -96,6 +117,21 @@ void EventLog::wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t ta
     if (reported.size() > 1) message += " (and " + std::to_string(reported.size() - 1) + " more)";
     throw DatabaseError(message);
   }
+  check_settled_locked(target);
+}
+
+void EventLog::await_run_settled(const std::string& run_id) {
+  std::unique_lock lock(mutex_);
+  const auto it = unsettled_runs_.find(run_id);
+  if (it == unsettled_runs_.end()) return;
+  const std::uint64_t target = it->second;
+  const std::uint64_t failures_before = storage_failures_;
+  done_.wait(
+      lock, [&] { return settled_ >= target || storage_failures_ != failures_before || stopped_; });
+  check_settled_locked(target);
+}
+
+void EventLog::check_settled_locked(std::uint64_t target) const {
   if (settled_ >= target) return;
   throw DatabaseError("event log: events are not yet stored in '" + manager_.masked_url() +
                       "': " + last_error_ +
@@ -105,6 +141,18 @@ void EventLog::wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t ta
 std::uint64_t EventLog::written() const {
   std::lock_guard lock(mutex_);
   return written_;
+}
+
+Finished EventLog::take_finished_locked(const std::vector<Pending>& batch) {
+  Finished finished;
+  for (const auto& p : batch) {
+    if (!p.status || !p.status->applied) continue;
+    const auto it = waiting_status_.find(p.ticket);
+    if (it == waiting_status_.end()) continue;  // abandoned, or told already
+    finished.emplace_back(std::move(it->second->done), p.status->result);
+    waiting_status_.erase(it);
+  }
+  return finished;
 }
 
 void EventLog::writer_loop() {
@@ -126,9 +174,11 @@ void EventLog::writer_loop() {
 
     lock.lock();
     written_ += stored;
+    auto finished = take_finished_locked(batch);
     if (ok) {
       settled_ = batch.back().ticket;
       for (const auto& p : batch) {
+        if (!p.event) continue;
         const auto it = unsettled_runs_.find(p.event->run_id);
         if (it != unsettled_runs_.end() && it->second == p.ticket) unsettled_runs_.erase(it);
       }
@@ -137,6 +187,9 @@ void EventLog::writer_loop() {
         refusals_.push_back(std::move(r));
       }
       done_.notify_all();
+      lock.unlock();
+      call_all(finished);  // outside the lock: a `done` may append or write again
+      lock.lock();
       continue;
     }
 
@@ -145,79 +198,154 @@ void EventLog::writer_loop() {
     if (stopping_) {
       // Shutting down and the database still fails: nothing more can be done.
       const auto lost = batch.size() + queue_.size();
-      spdlog::error("event log: stopping with {} event(s) not stored in '{}': {}", lost,
-                    manager_.masked_url(), error);
+      spdlog::error(
+          "event log: stopping with {} event(s) and status change(s) not stored in "
+          "'{}': {}",
+          lost, manager_.masked_url(), error);
       // Reported to each run that lost events (and to a global flush).
       for (const auto& [run_id, ticket] : unsettled_runs_)
         refusals_.push_back(
             Refusal{ticket, run_id, "its events were not stored at shutdown: " + error});
+      for (auto& [ticket, op] : waiting_status_)
+        finished.emplace_back(std::move(op->done),
+                              StatusResult{false, "not written before shutdown: " + error});
+      waiting_status_.clear();
       queue_.clear();
       unsettled_runs_.clear();
       settled_ = appended_;
       done_.notify_all();
+      lock.unlock();
+      call_all(finished);
+      lock.lock();
       break;
     }
     spdlog::error(
-        "event log: storing {} event(s) in '{}' failed after {} attempts: {}; "
-        "keeping them queued and retrying",
+        "event log: storing {} event(s) and status change(s) in '{}' failed after {} attempts: "
+        "{}; keeping them queued and retrying",
         batch.size(), manager_.masked_url(), kAttemptsPerBatch, error);
     // Put the batch back in front so each run's events stay in seq order.
     queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
                   std::make_move_iterator(batch.end()));
     done_.notify_all();
+    lock.unlock();
+    call_all(finished);  // status changes applied one by one before the failure
+    lock.lock();
     work_.wait_for(lock, kFailedBatchPause, [&] { return stopping_; });
   }
   stopped_ = true;
   done_.notify_all();
 }
 
-bool EventLog::store_batch(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
-                           std::uint64_t& stored, std::string& error) {
+WriterStatements& EventLog::statements() {
+  if (!*lease_) lease_.emplace(manager_.acquire());
+  if (!statements_) statements_ = std::make_unique<WriterStatements>(lease_->session());
+  return *statements_;
+}
+
+void EventLog::drop_session() noexcept {
+  statements_.reset();  // before the session they were prepared on
+  if (*lease_ && !lease_->session().is_connected()) {
+    lease_->discard();
+    lease_->release();
+  }
+}
+
+std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
   std::vector<const events::Event*> rows;
   rows.reserve(batch.size());
-  for (const auto& p : batch) rows.push_back(p.event.get());
+  for (const auto& p : batch)
+    if (p.event) rows.push_back(p.event.get());
+  auto& st = statements();
+  WriteTransaction tx(lease_->session());
+  const auto stored = st.insert_events(rows);
+  // Results are kept aside: the transaction may still fail at commit.
+  std::vector<StatusResult> results;
+  for (const auto& p : batch) {
+    if (!p.status || p.status->applied) continue;
+    try {
+      results.push_back({st.write_status(p.status->write), ""});
+    } catch (const DatabaseError& e) {  // no such run: the write's own failure
+      results.push_back({false, e.what()});
+    }
+  }
+  tx.commit();
+  auto result = results.begin();
+  for (const auto& p : batch) {
+    if (!p.status || p.status->applied) continue;
+    p.status->result = std::move(*result++);
+    p.status->applied = true;
+  }
+  return stored;
+}
 
+bool EventLog::store_batch(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
+                           std::uint64_t& stored, std::string& error) {
   auto delay = kFirstRetryDelay;
   bool refused = false;
   for (int attempt = 1; attempt <= kAttemptsPerBatch && !refused; ++attempt) {
     try {
-      if (!*lease_) lease_.emplace(manager_.acquire());
-      stored += insert_events(lease_->session(), rows);
+      stored += store_together(batch);
       return true;
     } catch (const std::exception& e) {
       error = driver_message(e);
       refused = is_refused_row_error(e);
       if (refused) break;
-      if (*lease_ && !lease_->session().is_connected()) {
-        lease_->discard();
-        lease_->release();
-      }
+      drop_session();
     }
     if (attempt < kAttemptsPerBatch) {
       std::this_thread::sleep_for(delay);
       delay *= 5;
     }
   }
-  if (!refused) return false;
+  // A status change the database keeps failing (a trigger, a lock) must not hold
+  // back every run's events: item by item, it fails alone and its run is told.
+  const bool has_status =
+      std::any_of(batch.begin(), batch.end(), [](const Pending& p) { return p.status != nullptr; });
+  if (!refused && !has_status) return false;
+  return store_one_by_one(batch, refusals, stored, error);
+}
 
-  // The database refuses some rows: store the rows one by one so one bad event
-  // cannot hold back everyone else's.
-  bool any_refused = false;
+bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
+                                std::uint64_t& stored, std::string& error) {
   std::vector<Refusal> found;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
+  for (const auto& p : batch) {
+    if (p.status && p.status->applied) continue;
     try {
-      stored += insert_events(lease_->session(), {rows[i]});
-    } catch (const std::exception& e) {
-      if (!is_refused_row_error(e)) {
-        error = driver_message(e);
-        return false;  // the database itself fails: keep the whole batch queued
+      auto& st = statements();
+      WriteTransaction tx(lease_->session());
+      if (p.event) {
+        stored += st.insert_events({p.event.get()});
+        tx.commit();
+        continue;
       }
-      any_refused = true;
-      found.push_back(
-          Refusal{batch[i].ticket, rows[i]->run_id, describe(*rows[i]) + ": " + driver_message(e)});
+      StatusResult result;
+      try {
+        result.moved = st.write_status(p.status->write);
+      } catch (const DatabaseError& e) {  // no such run
+        result.error = e.what();
+      }
+      tx.commit();
+      p.status->result = std::move(result);
+      p.status->applied = true;
+    } catch (const std::exception& e) {
+      const bool refused = is_refused_row_error(e);
+      const bool connected = *lease_ && lease_->session().is_connected();
+      // An event the database cannot take now, or a lost connection: the database
+      // itself fails, and the batch is kept queued (in order) and retried.
+      if ((p.event && !refused) || !connected) {
+        error = driver_message(e);
+        drop_session();
+        return false;
+      }
+      if (p.event) {
+        found.push_back(
+            Refusal{p.ticket, p.event->run_id, describe(*p.event) + ": " + driver_message(e)});
+      } else {
+        p.status->result = StatusResult{false, "the database refused it: " + driver_message(e)};
+        p.status->applied = true;
+      }
     }
   }
-  if (!any_refused) return true;  // the failure went away while going row by row
   refusals = std::move(found);
   return true;
 }

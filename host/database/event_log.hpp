@@ -1,14 +1,17 @@
 #pragma once
 /// \file
-/// EventLog: the durable, batched writer behind events::EventStore. Emitting
-/// threads append without waiting; one writer thread stores everything queued in
-/// one transaction per batch, in append order.
+/// EventLog: the durable, batched writer behind events::EventStore, and of runs'
+/// status changes. Emitting threads append without waiting; one writer thread stores
+/// everything queued (events and status changes of many runs) in one transaction per
+/// batch, in append order, with statements prepared once for its session: a run's
+/// start and end cost a share of a group commit, not transactions of their own.
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,19 +20,33 @@
 #include <vector>
 
 #include "database/database_session_manager.hpp"
+#include "database/writer_statements.hpp"
 #include "events/event_store.hpp"
 
 namespace agenthost::database {
 
+/// What became of a StatusWrite.
+struct StatusResult {
+  /// Written: true when the run moved, false when it was no longer in a state the
+  /// write applies to (see WriterStatements::write_status).
+  bool moved = false;
+  /// Empty when written; otherwise why not (refused by the database, no such run,
+  /// the log stopped before it could be written).
+  std::string error;
+};
+
 class EventLog final : public events::EventStore {
  public:
+  using StatusDone = std::function<void(StatusResult)>;
+
   /// Leases one pooled session for its writer thread for its whole life (so event
   /// storage never waits behind runs for a session) and starts the writer. Throws
   /// DatabaseError when no session can be leased. Batches hold up to `max_batch`
-  /// events.
+  /// events and status changes.
   explicit EventLog(DatabaseSessionManager& manager, std::size_t max_batch = 512);
   /// Stores what is still queued (retrying as usual), then stops the writer. Never
-  /// throws: events that still cannot be stored are counted in an error log line.
+  /// throws: what still cannot be stored is named in an error log line, and status
+  /// changes still queued are told so through their `done`.
   ~EventLog() override;
 
   /// Queues the event; never waits for the database. Thread-safe. The queue is
@@ -41,12 +58,26 @@ class EventLog final : public events::EventStore {
   /// DatabaseError when a write failed after retries: either the database is
   /// unavailable (the events stay queued and are retried, so a later flush may
   /// succeed) or it refused particular events (each is logged with its run and
-  /// seq and dropped: only one flush() reports a given refusal).
+  /// seq and dropped; each refusal is reported once, here or by take_refusals()).
   void flush() override;
-  /// The same for run `run_id` alone: waits for that run's events appended before
-  /// the call (not for a global flush) and reports only that run's refusals.
-  void flush_run(const std::string& run_id) override;
+  /// For a reader of one run: waits for that run's events appended so far only.
   void await_run_settled(const std::string& run_id) override;
+
+  /// Queues a change of a run's stored status behind every event appended before it,
+  /// to be committed in the same transaction as the batch it falls in (so a run's
+  /// terminal event is durable no later than its final status). `done` is called
+  /// once, on the writer thread, when the write is committed, refused, or the log
+  /// stops first; while storage fails it stays queued and is retried with its batch.
+  /// Returns a ticket for abandon_status(). Throws DatabaseError once the log is
+  /// being destroyed.
+  std::uint64_t write_status(StatusWrite write, StatusDone done);
+  /// The caller stops waiting for write `ticket`: true when its `done` will not be
+  /// called; false when it is being or has been called. The write stays queued.
+  bool abandon_status(std::uint64_t ticket);
+
+  /// Takes (and so reports once) what the database refused of run `run_id`'s
+  /// events: one line per refused event. Does not wait.
+  std::vector<std::string> take_refusals(const std::string& run_id);
 
   /// Events committed so far (a copy of an already stored (run_id, seq) is not
   /// counted: writes are idempotent so a retried batch cannot store twice).
@@ -55,8 +86,18 @@ class EventLog final : public events::EventStore {
   std::uint64_t appended() const;
 
  private:
+  /// A status change in the queue. `applied` and `result` belong to the writer
+  /// thread; `done` is guarded by mutex_ (abandon_status clears it).
+  struct StatusOp {
+    StatusWrite write;
+    bool applied = false;
+    StatusResult result;
+    StatusDone done;
+  };
+  /// An event or a status change, in append order.
   struct Pending {
-    events::EventPtr event;
+    events::EventPtr event;  ///< or null for a status change
+    std::shared_ptr<StatusOp> status;
     std::uint64_t ticket;  ///< 1-based append order
   };
   struct Refusal {
@@ -66,32 +107,47 @@ class EventLog final : public events::EventStore {
   };
 
   void writer_loop();
-  /// Waits (holding `lock`) until every ticket up to `target` is settled or storage
-  /// failed meanwhile; throws the refusals `mine` picks (removing them), or the
-  /// storage error when `target` is still not settled.
-  void wait_settled(std::unique_lock<std::mutex>& lock, std::uint64_t target,
-                    const std::function<bool(const Refusal&)>& mine);
-  std::uint64_t last_ticket_locked(const std::string& run_id) const;
+  /// Under mutex_, after a wait: throws the storage error when `target` is still not
+  /// settled.
+  void check_settled_locked(std::uint64_t target) const;
+  /// Under mutex_: takes the `done` of every applied status change of `batch`.
+  std::vector<std::pair<StatusDone, StatusResult>> take_finished_locked(
+      const std::vector<Pending>& batch);
   /// Stores `batch` (with retries); returns the refusals, or sets `error` and
-  /// returns false when storage failed and the whole batch must be kept.
+  /// returns false when storage failed and the batch must be kept (its status
+  /// changes already applied stay applied).
   bool store_batch(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
                    std::uint64_t& stored, std::string& error);
+  /// The whole batch in one transaction.
+  std::uint64_t store_together(const std::vector<Pending>& batch);
+  /// Item by item, each in its own transaction, so that a refused event or status
+  /// change cannot hold back the others.
+  bool store_one_by_one(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
+                        std::uint64_t& stored, std::string& error);
+  /// The writer's session and its prepared statements, (re)opened when needed.
+  WriterStatements& statements();
+  void drop_session() noexcept;
 
   DatabaseSessionManager& manager_;
   const std::size_t max_batch_;
-  std::optional<DatabaseSessionManager::Lease> lease_;  // used by the writer thread only
+  // The writer thread's alone.
+  std::optional<DatabaseSessionManager::Lease> lease_;
+  std::unique_ptr<WriterStatements> statements_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_;  // writer: something queued, or stopping
   std::condition_variable done_;  // flush(): a batch settled or failed
   std::deque<Pending> queue_;
-  std::uint64_t appended_ = 0;  // tickets handed out
-  std::uint64_t settled_ = 0;   // every ticket <= settled_ is stored or refused
+  std::uint64_t appended_ = 0;  // tickets handed out (events and status changes)
+  std::uint64_t events_appended_ = 0;
+  std::uint64_t settled_ = 0;  // every ticket <= settled_ is stored or refused
   std::uint64_t storage_failures_ = 0;
   std::string last_error_;
-  std::vector<Refusal> refusals_;  // not yet reported by a flush()
+  std::vector<Refusal> refusals_;  // not yet reported
   // Runs with events not settled yet: the ticket of each one's last append.
   std::unordered_map<std::string, std::uint64_t> unsettled_runs_;
+  // Status changes whose `done` is still to be called, by ticket.
+  std::unordered_map<std::uint64_t, std::shared_ptr<StatusOp>> waiting_status_;
   std::uint64_t written_ = 0;
   bool stopping_ = false;
   bool stopped_ = false;

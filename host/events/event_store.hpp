@@ -27,21 +27,14 @@ class EventStore {
   /// events as stored.
   virtual void flush() = 0;
 
-  /// Blocks until every event of run `run_id` appended so far is durable, without
-  /// waiting for other runs' events appended later. Throws with the storage error of
-  /// this run's events (an event of another run the database refused is reported to
-  /// that run, never here). A store without batching has nothing more to do than
-  /// flush().
-  virtual void flush_run(const std::string& run_id) {
+  /// For a reader of run `run_id` (a replay, GET .../events): blocks until that run's
+  /// events appended so far are settled, so that whatever was delivered is found.
+  /// Refusals are left for the run itself to hear of; throws only when storage is
+  /// failing. A store without batching has nothing more to do than flush().
+  virtual void await_run_settled(const std::string& run_id) {
     (void)run_id;
     flush();
   }
-
-  /// For a reader of run `run_id` (a replay, GET .../events): blocks until that run's
-  /// events appended so far are settled, so that whatever was delivered is found.
-  /// Refusals are left for the run itself to hear of (flush_run); throws only when
-  /// storage is failing.
-  virtual void await_run_settled(const std::string& run_id) { flush_run(run_id); }
 
  protected:
   EventStore() = default;

@@ -4,7 +4,10 @@
 #include <exception>
 #include <utility>
 
+#include <boost/json/serialize.hpp>
+
 #include "database/run_record.hpp"
+#include "database/time_columns.hpp"
 #include "events/user_event_emitter.hpp"
 #include "execution/execution_engine.hpp"
 
@@ -70,18 +73,14 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
-  try {
-    bool marked = false;  // the host's record write waits off this worker thread
-    run->waiter->run_blocking([&] {
-      marked = runs_store_.mark_running(run->run_id(), std::chrono::system_clock::now());
-    });
-    if (!marked)
-      outcome = host_failure(context, "the run's record was no longer queued when it started",
-                             store_, router_);
-  } catch (const std::exception& e) {
-    outcome = host_failure(context, std::string("could not record the run's start: ") + e.what(),
-                           store_, router_);
-  }
+  const auto marked = write_status(*run, {run->run_id(), "running", std::nullopt, std::nullopt,
+                                          database::to_epoch_ms(std::chrono::system_clock::now())});
+  if (!marked.error.empty())
+    outcome =
+        host_failure(context, "could not record the run's start: " + marked.error, store_, router_);
+  else if (!marked.moved)
+    outcome = host_failure(context, "the run's record was no longer queued when it started", store_,
+                           router_);
   if (!outcome) {
     std::unique_ptr<RunScope> scope;
     try {
@@ -114,38 +113,54 @@ void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   finalize(run, std::move(outcome), false);
 }
 
+database::StatusResult ExecutionEngine::write_status(RunEntry& run, database::StatusWrite write) {
+  database::StatusResult result;
+  std::uint64_t ticket = 0;
+  const bool written = run.waiter->await(
+      [&](std::function<void()> wake) {
+        ticket = store_.write_status(std::move(write),
+                                     [&result, wake = std::move(wake)](database::StatusResult r) {
+                                       result = std::move(r);
+                                       wake();
+                                     });
+      },
+      [&] { return store_.abandon_status(ticket); }, abandon_status_waits_.get_token());
+  if (!written)
+    result.error =
+        "not confirmed before shutdown (the database did not answer); the write stays "
+        "queued in the event log";
+  return result;
+}
+
+namespace {
+
+database::StatusWrite final_status_write(const std::string& run_id, const RunOutcome& outcome) {
+  auto json_text = [](const std::optional<boost::json::value>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return boost::json::serialize(*v);
+  };
+  return {run_id, outcome.status, json_text(outcome.result), json_text(outcome.error),
+          database::to_epoch_ms(std::chrono::system_clock::now())};
+}
+
+}  // namespace
+
 void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outcome) {
-  const auto attempts = options_.status_write_attempts;
-  auto backoff = options_.status_write_backoff;
-  std::string error;
-  for (std::uint32_t attempt = 1;; ++attempt) {
-    bool recorded = false;
-    run.waiter->run_blocking([&] {
-      try {
-        runs_store_.mark_finished(run.run_id(), outcome.status, outcome.result, outcome.error,
-                                  std::chrono::system_clock::now());
-        recorded = true;
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
-    });
-    if (recorded) {
-      retry_unrecorded_statuses(run);  // the database takes writes again
-      return;
-    }
-    if (attempt >= attempts) break;
-    spdlog::warn("[{}] could not record the run's final status {} (attempt {} of {}): {}",
-                 run.context.correlation_id(), outcome.status, attempt, attempts, error);
-    run.waiter->sleep_until(std::chrono::steady_clock::now() + backoff, std::stop_token{});
-    backoff *= 2;
+  const auto& corr = run.context.correlation_id();
+  const auto result = write_status(run, final_status_write(run.run_id(), outcome));
+  for (const auto& refusal : store_.take_refusals(run.run_id()))
+    spdlog::error("[{}] an event of the run was not stored: {}", corr, refusal);
+  if (result.error.empty()) {
+    retry_unrecorded_statuses(run);  // the database takes writes: any kept ones too
+    return;
   }
   status_write_failures_.fetch_add(1, std::memory_order_relaxed);
   spdlog::error(
-      "[{}] the run's final status {} could not be recorded after {} attempts ({}); kept, and "
-      "written again once another run's status is (a restart marks it interrupted)",
-      run.context.correlation_id(), outcome.status, attempts, error);
+      "[{}] the run's final status {} could not be recorded ({}); kept, and written again once "
+      "another run's status is (a restart marks it interrupted)",
+      corr, outcome.status, result.error);
   std::lock_guard lock(unrecorded_mutex_);
-  unrecorded_.push_back({run.run_id(), run.context.correlation_id(), outcome});
+  unrecorded_.push_back({run.run_id(), corr, outcome});
 }
 
 void ExecutionEngine::retry_unrecorded_statuses(RunEntry& run) {
@@ -156,18 +171,15 @@ void ExecutionEngine::retry_unrecorded_statuses(RunEntry& run) {
     pending.swap(unrecorded_);
   }
   std::vector<UnrecordedStatus> failed;
-  run.waiter->run_blocking([&] {
-    for (auto& u : pending) {
-      try {
-        runs_store_.mark_finished(u.run_id, u.outcome.status, u.outcome.result, u.outcome.error,
-                                  std::chrono::system_clock::now());
-        spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
-                     u.outcome.status);
-      } catch (const std::exception&) {
-        failed.push_back(std::move(u));
-      }
-    }
-  });
+  for (auto& u : pending) {
+    // Not applying any more (moved false) means it was written meanwhile: the event
+    // log kept a write the database had not answered and applied it later.
+    if (write_status(run, final_status_write(u.run_id, u.outcome)).error.empty())
+      spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
+                   u.outcome.status);
+    else
+      failed.push_back(std::move(u));
+  }
   if (failed.empty()) return;
   std::lock_guard lock(unrecorded_mutex_);
   for (auto& u : failed) unrecorded_.push_back(std::move(u));
@@ -181,23 +193,14 @@ std::size_t ExecutionEngine::unrecorded_statuses() const {
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,
                                bool started) {
   const auto& corr = run->context.correlation_id();
-  // 1 and 2 wait for the database: on the blocking pool when called on the run's
-  // fiber (its worker thread carries other runs meanwhile), inline otherwise.
-  // 1. The terminal event is durable before anyone can see the run as final.
-  if (outcome.event_count > 0) {
-    run->waiter->run_blocking([&] {
-      try {
-        store_.flush_run(run->run_id());
-      } catch (const std::exception& e) {
-        spdlog::error("[{}] the run's events could not be stored ({}); writing its status anyway",
-                      corr, e.what());
-      }
-    });
-  }
-  // 2. The final status, retried: a run left "running" in the store could be neither
-  // cancelled nor resumed until the next restart.
+  // 1. The final status, after the run's events (the terminal one included) in the
+  // event log's writer, so one commit makes both durable: the terminal event is never
+  // seen stored after the status. Retried: a run left "running" in the store could
+  // be neither cancelled nor resumed until the next restart. Waits on the blocking
+  // pool when called on the run's fiber (its worker thread carries other runs
+  // meanwhile), inline otherwise.
   record_final_status(*run, outcome);
-  // 3. Monitoring, the subscription, and the engine's own maps.
+  // 2. Monitoring, the subscription, and the engine's own maps.
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};
   const auto duration = duration_cast<microseconds>(elapsed);
@@ -226,7 +229,7 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
     run_gone_.notify_all();
   }
   start(startable);
-  // 4. Final for everyone.
+  // 3. Final for everyone.
   run->finished.set_value(std::move(outcome));
 }
 

@@ -34,7 +34,6 @@ void check_options(const EngineOptions& options) {
   positive(options.max_concurrent_runs_per_user > 0, "max_concurrent_runs_per_user");
   positive(options.run_timeout.count() > 0, "run_timeout");
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
-  positive(options.status_write_attempts > 0, "status_write_attempts");
 }
 
 void check_limits(const RunLimits& limits) {

@@ -111,11 +111,6 @@ struct EngineOptions {
   std::size_t max_result_bytes = events::kDefaultMaxResultBytes;
   /// How long the monitoring figures of an idle user are kept.
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
-  /// Writing a run's final status: attempts while the run waits, the first pause
-  /// between them (doubling): 8 from 50 ms is about 13 s. A status still unwritten is
-  /// kept and written again after the next status write that succeeds.
-  std::uint32_t status_write_attempts = 8;
-  std::chrono::milliseconds status_write_backoff{50};
 };
 
 /// Throws std::invalid_argument naming the first option that is 0 or negative

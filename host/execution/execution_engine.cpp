@@ -6,7 +6,11 @@
 #include <stdexcept>
 
 namespace agenthost::execution {
+
 namespace {
+
+// After the drain, how long stopped runs may take to get their final status written.
+constexpr std::chrono::seconds kStatusWaitAtShutdown{5};
 
 const EngineOptions& checked(const EngineOptions& options) {
   check_options(options);
@@ -22,7 +26,7 @@ bool unstarted(const RunEntry& run) {
 ExecutionEngine::ExecutionEngine(EngineOptions options,
                                  const registry::AgentClassRegistry& registry,
                                  database::DatabaseSessionManager& database,
-                                 database::RunStore& runs, events::EventStore& store,
+                                 database::RunStore& runs, database::EventLog& store,
                                  events::EventRouter& router, RunObserver* observer)
     : options_(checked(options)),
       registry_(registry),
@@ -125,7 +129,16 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
   for (const auto& run : unstarted_runs) end_unstarted(run);
   {
     std::unique_lock lock(mutex_);
-    run_gone_.wait(lock, [&] { return runs_.empty(); });
+    // A run ends once its final status is written; a database that does not answer
+    // must not hold the shutdown forever.
+    if (!run_gone_.wait_for(lock, kStatusWaitAtShutdown, [&] { return runs_.empty(); })) {
+      spdlog::warn(
+          "execution engine: {} runs still wait for their final status to be written; "
+          "giving up waiting (the event log keeps the writes queued)",
+          runs_.size());
+      abandon_status_waits_.request_stop();
+      run_gone_.wait(lock, [&] { return runs_.empty(); });
+    }
   }
   scheduler_.stop();  // the last fibers return from their final step
   shut_down_ = true;

@@ -66,6 +66,7 @@
 #include <vector>
 
 #include "database/database_session_manager.hpp"
+#include "database/event_log.hpp"
 #include "database/run_store.hpp"
 #include "events/event_router.hpp"
 #include "events/event_sink.hpp"
@@ -91,7 +92,7 @@ class ExecutionEngine {
   /// that is not frozen.
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
-                  events::EventStore& store, events::EventRouter& router,
+                  database::EventLog& store, events::EventRouter& router,
                   RunObserver* observer = nullptr);
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
@@ -197,8 +198,11 @@ class ExecutionEngine {
   void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
-  /// RunStore::mark_finished, retried with backoff (the run waits, suspended); when
-  /// it still fails the status joins unrecorded_.
+  /// Writes the run's status change through the event log (after its events, one
+  /// group commit), the run waiting suspended. At shutdown, a write the database does
+  /// not answer within a few seconds after the drain is given up (the error says so).
+  database::StatusResult write_status(RunEntry& run, database::StatusWrite write);
+  /// The final status; when it fails, it joins unrecorded_.
   void record_final_status(RunEntry& run, const RunOutcome& outcome);
   /// Writes the unrecorded statuses again, on `run`'s blocking pool.
   void retry_unrecorded_statuses(RunEntry& run);
@@ -214,7 +218,8 @@ class ExecutionEngine {
   const EngineOptions options_;
   const registry::AgentClassRegistry& registry_;
   database::RunStore& runs_store_;
-  events::EventStore& store_;
+  /// Events and the runs' status changes, through one writer (group commit).
+  database::EventLog& store_;
   events::EventRouter& router_;
   const AgentInstanceFactory factory_;
   ExecutionStateStore state_;
@@ -227,6 +232,8 @@ class ExecutionEngine {
     std::string correlation_id;
     RunOutcome outcome;
   };
+  /// Fired at shutdown when runs still wait for their status after the drain.
+  std::stop_source abandon_status_waits_;
   mutable std::mutex unrecorded_mutex_;
   std::vector<UnrecordedStatus> unrecorded_;  // guarded by unrecorded_mutex_
 

@@ -3,6 +3,8 @@
 #include <soci/soci.h>
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <future>
 #include <thread>
 
 #include "database/event_log.hpp"
@@ -186,15 +188,108 @@ TEST_CASE("an event the database refuses is reported to its own run, never to an
     }
   }
   EventLog log(*manager);
-  log.flush_run("run-quiet");  // nothing pending for it: returns at once
+  log.await_run_settled("run-quiet");  // nothing pending for it: returns at once
   log.append(make_event("run-a", 1));
   log.append(make_event("run-b", 1, json::object{{"text", "poison"}}));
   log.append(make_event("run-a", 2));
-  log.flush_run("run-a");          // run-a's events are stored; run-b's refusal is not its
+  log.await_run_settled("run-a");
   log.await_run_settled("run-b");  // a reader of run-b waits, but does not take the refusal
   CHECK(stored_events(*manager) == 2);
-  CHECK_THROWS_WITH(log.flush_run("run-b"),
-                    Catch::Contains("dropped") && Catch::Contains("of run 'run-b'"));
-  log.flush_run("run-b");  // reported once
-  log.flush();             // and not to a global flush afterwards either
+  CHECK(log.take_refusals("run-a").empty());
+  const auto refused = log.take_refusals("run-b");
+  REQUIRE(refused.size() == 1);
+  CHECK_THAT(refused[0], Catch::Contains("event 1") && Catch::Contains("of run 'run-b'"));
+  CHECK(log.take_refusals("run-b").empty());  // reported once
+  log.flush();                                // and not to a global flush afterwards either
+}
+
+namespace {
+
+// A run "run-s" of user "u", queued, in `manager`'s database.
+void insert_queued_run(DatabaseSessionManager& manager) {
+  RunStore runs(manager);
+  runs.create_thread("thread-s", "u");
+  RunRecord run;
+  run.run_id = "run-s";
+  run.thread_id = "thread-s";
+  run.user_id = "u";
+  run.agent_name = "counter";
+  run.input = json::object{};
+  run.created_at = std::chrono::system_clock::now();
+  runs.insert_run(run);
+}
+
+// write_status, waited for.
+StatusResult write_and_wait(EventLog& log, StatusWrite write) {
+  std::promise<StatusResult> told;
+  log.write_status(std::move(write), [&](StatusResult r) { told.set_value(std::move(r)); });
+  auto result = told.get_future();
+  REQUIRE(result.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  return result.get();
+}
+
+}  // namespace
+
+TEST_CASE("a run's status changes are committed after the events appended before them",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  insert_queued_run(*manager);
+  EventLog log(*manager);
+  RunStore runs(*manager);
+
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) log.append(make_event("run-s", seq));
+  auto started = write_and_wait(log, {"run-s", "running", std::nullopt, std::nullopt, 1000});
+  CHECK(started.error.empty());
+  CHECK(started.moved);
+  CHECK(stored_events(*manager) == 3);  // committed with it, or before
+  CHECK(runs.find_run("run-s", "u")->status == "running");
+  // Not queued any more: the same change does not apply twice.
+  CHECK_FALSE(write_and_wait(log, {"run-s", "running", std::nullopt, std::nullopt, 1001}).moved);
+
+  log.append(make_event("run-s", 4));
+  auto finished = write_and_wait(
+      log, {"run-s", "completed", std::string(R"({"answer":42})"), std::nullopt, 2000});
+  CHECK(finished.error.empty());
+  CHECK(finished.moved);
+  CHECK(stored_events(*manager) == 4);
+  const auto record = runs.find_run("run-s", "u");
+  CHECK(record->status == "completed");
+  CHECK(record->result->at("answer") == 42);
+
+  auto missing = write_and_wait(log, {"no-such-run", "failed", std::nullopt, std::nullopt, 1});
+  CHECK_THAT(missing.error, Catch::Contains("no such run"));
+}
+
+TEST_CASE("a status write waits out an outage in the queue and can be abandoned meanwhile",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  insert_queued_run(*manager);
+  EventLog log(*manager);
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events RENAME TO events_away";
+  }
+  log.append(make_event("run-s", 1));
+  std::atomic<bool> told{false};
+  const auto ticket = log.write_status({"run-s", "running", std::nullopt, std::nullopt, 5},
+                                       [&](StatusResult) { told = true; });
+  CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
+  CHECK_FALSE(told.load());  // behind the event, which cannot be stored
+  CHECK(log.abandon_status(ticket));
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events_away RENAME TO events";
+  }
+  log.flush();
+  // Written all the same, after its event; its waiter, gone, is not called.
+  CHECK(stored_events(*manager) == 1);
+  CHECK(RunStore(*manager).find_run("run-s", "u")->status == "running");
+  CHECK_FALSE(told.load());
+  CHECK_FALSE(log.abandon_status(ticket));
 }

@@ -27,10 +27,7 @@ TEST_CASE("healthz answers without credentials - readyz follows the ready flag")
 }
 
 TEST_CASE("readyz says degraded while ended runs' statuses are unrecorded") {
-  TestHost host([](TestHostSettings& s) {
-    s.engine.status_write_attempts = 1;
-    s.engine.status_write_backoff = std::chrono::milliseconds(1);
-  });
+  TestHost host;
   auto sql = [&](const char* statement) {
     auto lease = host.database->acquire();
     lease.session() << statement;
