@@ -1,5 +1,5 @@
-// sanitize_payload: one recursive walk that moves every kept value from the input to
-// the output, applying the rules listed in sanitizer.hpp.
+// sanitize_payload: one recursive walk over the payload, cleaning it in place by the
+// rules listed in sanitizer.hpp.
 
 #include "events/sanitizer.hpp"
 
@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,9 +35,33 @@ class PayloadSanitizer {
   explicit PayloadSanitizer(const SanitizerLimits& limits)
       : limits_(limits), budget_(limits.max_values) {}
 
-  // `depth` is the depth of the members of `in` (1 for the payload's own members).
-  json::object object(json::object in, std::size_t depth) {
+  // Cleans `obj` in place; `depth` is the depth of its members (1 for the payload's
+  // own). In place, because nearly every payload has nothing to cut: its members keep
+  // their storage and order, and only what a rule changes is replaced.
+  void object(json::object& obj, std::size_t depth) {
+    if (needs_rebuild(obj)) {
+      obj = rebuilt(std::move(obj), depth);
+      return;
+    }
+    std::size_t i = 0;
+    for (auto& member : obj) {
+      if (i == limits_.max_members || !take()) return omit_from(obj, i);
+      clean_member(member.key(), member.value(), depth);
+      ++i;
+    }
+  }
+
+ private:
+  // A dropped key or one to shorten: the object is built anew (rare).
+  bool needs_rebuild(const json::object& obj) const {
+    return std::any_of(obj.begin(), obj.end(), [&](const json::key_value_pair& m) {
+      return m.key().size() > limits_.max_key || is_dropped_key(m.key());
+    });
+  }
+
+  json::object rebuilt(json::object in, std::size_t depth) {
     json::object out;
+    out.reserve(std::min(in.size(), limits_.max_members) + 1);
     std::size_t kept = 0;
     std::size_t omitted = 0;
     for (auto& member : in) {
@@ -47,56 +72,63 @@ class PayloadSanitizer {
         continue;
       }
       ++kept;
-      json::value& value = member.value();
-      const KeyKind kind = classify_key(key);
-      const bool count = value.is_number() || value.is_bool();
-      json::value clean;
-      if (kind == KeyKind::secret || (kind == KeyKind::token && !count)) {
-        clean = kRedacted;
-      } else if (key == "error_message" && value.is_string()) {
-        clean = sanitize_error_message(value.get_string(), limits_.max_error_message);
-      } else {
-        clean = this->value(std::move(value), depth);
-      }
+      clean_member(key, member.value(), depth);
       if (key.size() > limits_.max_key)
-        out[truncate_utf8(key, limits_.max_key)] = std::move(clean);
+        out[truncate_utf8(key, limits_.max_key)] = std::move(member.value());
       else
-        out[key] = std::move(clean);
+        out[key] = std::move(member.value());
     }
     if (omitted > 0) out[kTruncatedMarker] = omitted;
     return out;
   }
 
- private:
-  json::value value(json::value in, std::size_t depth) {
-    if (depth > limits_.max_depth) return json::value(kTooDeepMarker);
-    switch (in.kind()) {
+  // Members from `first` on are omitted: erased from the back (which moves no other
+  // member) and counted.
+  void omit_from(json::object& obj, std::size_t first) {
+    const std::size_t omitted = obj.size() - first;
+    while (obj.size() > first) obj.erase(std::prev(obj.end()));
+    obj[kTruncatedMarker] = omitted;
+  }
+
+  void clean_member(std::string_view key, json::value& value, std::size_t depth) {
+    const KeyKind kind = classify_key(key);
+    const bool count = value.is_number() || value.is_bool();
+    if (kind == KeyKind::secret || (kind == KeyKind::token && !count))
+      value = kRedacted;
+    else if (key == "error_message" && value.is_string())
+      value = sanitize_error_message(value.get_string(), limits_.max_error_message);
+    else
+      clean_value(value, depth);
+  }
+
+  void clean_value(json::value& value, std::size_t depth) {
+    if (depth > limits_.max_depth) {
+      value = kTooDeepMarker;
+      return;
+    }
+    switch (value.kind()) {
       case json::kind::string:
-        if (in.get_string().size() > limits_.max_string)
-          return json::value(truncate_utf8(in.get_string(), limits_.max_string));
-        return in;
+        if (value.get_string().size() > limits_.max_string)
+          value = truncate_utf8(value.get_string(), limits_.max_string);
+        return;
       case json::kind::array:
-        return array(std::move(in.get_array()), depth + 1);
+        return clean_array(value.get_array(), depth + 1);
       case json::kind::object:
-        return object(std::move(in.get_object()), depth + 1);
+        return object(value.get_object(), depth + 1);
       default:
-        return in;
+        return;
     }
   }
 
-  json::array array(json::array in, std::size_t depth) {
-    json::array out;
-    out.reserve(std::min(in.size(), limits_.max_list) + 1);
-    bool cut = false;
-    for (std::size_t i = 0; i < in.size(); ++i) {
+  void clean_array(json::array& arr, std::size_t depth) {
+    for (std::size_t i = 0; i < arr.size(); ++i) {
       if (i == limits_.max_list || !take()) {
-        cut = true;
-        break;
+        arr.resize(i);
+        arr.push_back(json::value(kTruncatedMarker));
+        return;
       }
-      out.push_back(value(std::move(in[i]), depth));
+      clean_value(arr[i], depth);
     }
-    if (cut) out.push_back(json::value(kTruncatedMarker));
-    return out;
   }
 
   // Counts one more kept value against max_values; false once the budget is spent.
@@ -135,7 +167,8 @@ void check_limits(const SanitizerLimits& limits) {
 }
 
 json::object sanitize_payload(json::object payload, const SanitizerLimits& limits) {
-  return PayloadSanitizer(limits).object(std::move(payload), 1);
+  PayloadSanitizer(limits).object(payload, 1);
+  return payload;
 }
 
 }  // namespace agenthost::events

@@ -3,22 +3,23 @@
 // "token", which hid keywords, key_points and token counts while letting a plural
 // "access_tokens" through only by luck.
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "events/sanitizer.hpp"
+#include "text/ascii.hpp"
 
 namespace agenthost::events {
 namespace {
 
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool is_upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
-bool is_lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+// ASCII classes (keys are compared with ASCII words; other bytes separate words).
+constexpr bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_alnum(char c) { return is_upper(c) || is_lower(c) || is_digit(c); }
 
 // A new word starts at `i` when the character class changes in a way that separates
 // words in identifiers: aB, a1, 1a, and the last capital of an acronym before a
@@ -31,25 +32,46 @@ bool starts_word(std::string_view s, std::size_t i) {
   return is_upper(prev) && is_upper(cur) && i + 1 < s.size() && is_lower(s[i + 1]);
 }
 
-std::vector<std::string> split_words(std::string_view key) {
-  std::vector<std::string> words;
-  std::string word;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    if (!is_alnum(c)) {
-      if (!word.empty()) words.push_back(std::move(word));
-      word.clear();
-      continue;
+// A key's words, lower-cased: views over one lower-cased copy of the key. Every
+// event's every key is split, so nothing is allocated for keys of up to 64 bytes
+// and 8 words (nearly all of them).
+class KeyWords {
+ public:
+  explicit KeyWords(std::string_view key) : lowered_(key.size()) {
+    std::size_t start = 0;
+    bool open = false;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      const char c = key[i];
+      if (!is_alnum(c)) {
+        if (open) close(start, i);
+        open = false;
+        continue;
+      }
+      if (!open) {
+        start = i;
+        open = true;
+      } else if (starts_word(key, i)) {
+        close(start, i);
+        start = i;
+      }
+      lowered_[i] = text::ascii_lower(c);
     }
-    if (!word.empty() && starts_word(key, i)) {
-      words.push_back(std::move(word));
-      word.clear();
-    }
-    word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (open) close(start, key.size());
   }
-  if (!word.empty()) words.push_back(std::move(word));
-  return words;
-}
+  KeyWords(const KeyWords&) = delete;
+  KeyWords& operator=(const KeyWords&) = delete;
+
+  std::size_t size() const noexcept { return words_.size(); }
+  std::string_view operator[](std::size_t i) const noexcept { return words_[i]; }
+
+ private:
+  void close(std::size_t start, std::size_t end) {
+    words_.emplace_back(lowered_.data() + start, end - start);
+  }
+
+  boost::container::small_vector<char, 64> lowered_;
+  boost::container::small_vector<std::string_view, 8> words_;
+};
 
 template <std::size_t N>
 bool one_of(std::string_view word, const std::array<std::string_view, N>& list) {
@@ -74,7 +96,7 @@ constexpr std::array<std::string_view, 16> kQualifiers = {
 }  // namespace
 
 KeyKind classify_key(std::string_view key) {
-  const std::vector<std::string> words = split_words(key);
+  const KeyWords words(key);
   // A trailing number does not change what a key names: key2 is still a key.
   std::size_t last_word = words.size();
   while (last_word > 0 && is_digit(words[last_word - 1].front())) --last_word;
