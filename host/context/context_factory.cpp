@@ -17,6 +17,7 @@ ExecutionContext make_run_context(RunContextRequest request) {
   fields.limits = request.limits;
   fields.stop = std::move(request.stop);
   fields.waiter = std::move(request.waiter);
+  fields.user_input = std::move(request.user_input);
   return ExecutionContext::create(std::move(fields));
 }
 

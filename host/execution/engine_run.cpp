@@ -61,7 +61,8 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   state_.record_started(run->user_id(), duration_cast<microseconds>(queue_wait));
   if (observer_) observer_->run_started(context.agent_name(), queue_wait);
   // The timeout the run was given when it was accepted (a reload may change it since).
-  const auto timer = timer_.schedule(run->started_at + context.limits().run_timeout, run->control);
+  run->deadline = run->started_at + context.limits().run_timeout;
+  run->run_timer = timer_.schedule(run->deadline, run->control);
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
@@ -86,6 +87,7 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
                              router_);
     }
     if (scope) {
+      run->user_input->attach(scope->emitter());
       try {
         outcome = scope->execute(run->input, *run->control);
       } catch (const std::exception& e) {
@@ -98,10 +100,11 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
                                            {"message", "the run's events could not be stored"}};
         outcome = std::move(failed);
       }
+      run->user_input->detach();
       scope.reset();  // everything the run owned is released here, in reverse order
     }
   }
-  timer_.cancel(timer);
+  timer_.cancel(run->run_timer);
   finalize(run, std::move(*outcome), true);
 }
 

@@ -155,15 +155,18 @@ RunTicket ExecutionEngine::submit(RunRequest request,
 
   auto control = std::make_shared<RunControl>();
   auto waiter = std::make_shared<fiber::FiberWaiter>(request.user_id, blocking_);
+  auto user_input = std::make_shared<RunInput>(waiter, static_cast<InputWaits&>(*this));
   std::optional<agenthost::ExecutionContext> context;
   try {
     agenthost::ResourceLimits limits;
     limits.max_concurrent_runs = current.max_concurrent_runs_per_user;
     limits.max_queued_runs = current.max_queued_runs_per_user;
     limits.run_timeout = current.run_timeout;
-    context =
-        context::make_run_context({request.user_id, thread_id, request.agent,
-                                   std::move(request.metadata), limits, control->token(), waiter});
+    limits.input_timeout = current.input_timeout;
+    limits.max_waiting_runs = current.max_waiting_runs_per_user;
+    context = context::make_run_context({request.user_id, thread_id, request.agent,
+                                         std::move(request.metadata), limits, control->token(),
+                                         waiter, user_input});
   } catch (const agenthost::ContextError& e) {
     throw RunRefused(refusal::invalid, e.what());
   }
@@ -184,6 +187,8 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   auto run = std::make_shared<RunEntry>(ticket, *agent_class, control, std::move(waiter),
                                         std::move(*context), std::move(request.input));
   run->finished = std::move(promise);
+  user_input->bind(run->run_id());
+  run->user_input = std::move(user_input);
   if (subscriber) {
     run->subscription = router_.subscribe(run->user_id(), run->run_id(), subscriber);
     run->subscriber = std::move(subscriber);

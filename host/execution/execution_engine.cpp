@@ -34,7 +34,7 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
                                           options.max_concurrent_runs_per_user}),
       observer_(observer),
       limits_{options.max_concurrent_runs_per_user, options.max_queued_runs_per_user,
-              options.run_timeout},
+              options.run_timeout, options.input_timeout, options.max_waiting_runs_per_user},
       blocking_(options_.blocking_threads),
       scheduler_(
           fiber::FiberScheduler::Options{options_.worker_threads, options_.fiber_stack_size}) {}

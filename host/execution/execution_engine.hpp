@@ -74,6 +74,7 @@
 #include "execution/engine_types.hpp"
 #include "execution/execution_state_store.hpp"
 #include "execution/run_entry.hpp"
+#include "execution/run_input.hpp"
 #include "execution/run_observer.hpp"
 #include "execution/run_timer.hpp"
 #include "execution/user_execution_engine.hpp"
@@ -83,7 +84,7 @@
 
 namespace agenthost::execution {
 
-class ExecutionEngine {
+class ExecutionEngine : private InputWaits {
  public:
   /// Starts the worker threads, the blocking pool and the timeout timer. Everything
   /// passed by reference must outlive the engine; `database` is the agents' pool.
@@ -95,7 +96,7 @@ class ExecutionEngine {
                   RunObserver* observer = nullptr);
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
-  ~ExecutionEngine();
+  ~ExecutionEngine() override;
   ExecutionEngine(const ExecutionEngine&) = delete;
   ExecutionEngine& operator=(const ExecutionEngine&) = delete;
 
@@ -124,6 +125,15 @@ class ExecutionEngine {
   /// database::DatabaseError only when the lookup of a run no longer in memory fails.
   bool cancel(std::string_view user_id, std::string_view run_id);
 
+  /// Delivers `user_id`'s answer to run `run_id`, which waits in
+  /// ExecutionContext::ask: accepted (the run continues; its input_received event
+  /// follows), not_found (no such run of this user: another user's looks absent),
+  /// not_waiting (the run exists but asks nothing now), invalid (the answer does not
+  /// fit the question's schema; the run keeps waiting). Any thread; may read the
+  /// database (a run no longer in memory). Throws database::DatabaseError when that
+  /// read fails.
+  AnswerResult answer(std::string_view user_id, std::string_view run_id, boost::json::value input);
+
   /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)
   /// go on until `drain_timeout`, then stops the rest with agent_death cause
   /// shutdown (status interrupted), waits until every run is final and every scope
@@ -146,11 +156,12 @@ class ExecutionEngine {
 
   /// Sizes of the engine's internal maps, to check that nothing grows when idle.
   struct Occupancy {
-    std::size_t runs = 0;     ///< accepted and not final
-    std::size_t users = 0;    ///< UserExecutionEngines
-    std::size_t threads = 0;  ///< threads with a current or waiting run
-    std::size_t timers = 0;   ///< pending run deadlines
-    std::size_t active = 0;   ///< started and not ended (running or waiting)
+    std::size_t runs = 0;           ///< accepted and not final
+    std::size_t users = 0;          ///< UserExecutionEngines
+    std::size_t threads = 0;        ///< threads with a current or waiting run
+    std::size_t timers = 0;         ///< pending run deadlines
+    std::size_t active = 0;         ///< started and not ended, not waiting for input
+    std::size_t waiting_input = 0;  ///< started and waiting for their user's answer
   };
   Occupancy occupancy() const;
 
@@ -196,6 +207,14 @@ class ExecutionEngine {
   /// RunStore::mark_finished, retried with backoff (the run waits, suspended).
   void record_final_status(RunEntry& run, const RunOutcome& outcome);
 
+  // InputWaits, in engine_input.cpp: a run waiting for its user's answer.
+  void begin_input_wait(const std::string& run_id) override;
+  void end_input_wait(const std::string& run_id) override;
+  void record_question(const std::string& run_id,
+                       const std::optional<boost::json::object>& question) override;
+  void record_checkpoint(const std::string& run_id, const boost::json::value& state) override;
+  std::shared_ptr<RunEntry> running_entry(const std::string& run_id) const;
+
   // Queue bookkeeping, under mutex_, in engine_queues.cpp.
   UserExecutionEngine& user_locked(const std::string& user_id);
   void make_ready_locked(const std::shared_ptr<RunEntry>& run);
@@ -223,7 +242,8 @@ class ExecutionEngine {
   std::unordered_map<std::string, UserExecutionEngine> users_;
   std::unordered_map<std::string, ThreadSlot> threads_;
   std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
-  std::uint32_t active_runs_ = 0;              // started and not ended
+  std::uint32_t active_runs_ = 0;              // started and not ended, not waiting input
+  std::uint32_t waiting_input_runs_ = 0;       // started and waiting for their user
   bool accepting_ = true;                      // until shutdown()
   std::uint32_t submits_in_flight_ = 0;        // admitted, not yet queued or refused
   RunLimits limits_;

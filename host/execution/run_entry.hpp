@@ -15,6 +15,7 @@
 #include "events/event_sink.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/run_control.hpp"
+#include "execution/run_input.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 
@@ -58,6 +59,16 @@ struct RunEntry {
   std::shared_ptr<events::EventSink> subscriber;
   events::EventRouter::Subscription subscription;
   std::promise<RunOutcome> finished;
+
+  /// How the run asks its user (also in context); set before the run is queued.
+  std::shared_ptr<RunInput> user_input;
+  /// The run's timers; touched only on its fiber. run_timeout counts working time
+  /// only: the deadline is put off by the time the run waits for its user.
+  std::uint64_t run_timer = 0;
+  std::chrono::steady_clock::time_point deadline;
+  std::chrono::steady_clock::duration left_when_waiting{};
+  std::uint64_t input_timer = 0;
+  bool holds_waiting_slot = false;  // guarded by the engine's lock
 };
 
 }  // namespace agenthost::execution
