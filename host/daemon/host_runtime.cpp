@@ -46,6 +46,8 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
+  o.input_timeout = c.limits.input_timeout;
+  o.max_waiting_runs_per_user = c.limits.max_waiting_runs_per_user;
   o.max_result_bytes = c.limits.max_result_bytes;
   return o;
 }
@@ -151,8 +153,8 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
   // The only part that can refuse: first, so that a refusal changes nothing.
   authenticator_.reload(checked_auth_options(next.auth));
   const auto& l = next.limits;
-  engine_.update_limits(
-      {l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout});
+  engine_.update_limits({l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout,
+                         l.input_timeout, l.max_waiting_runs_per_user});
   server_.update_limits(next.server.runs_per_second_per_user, next.server.max_connections_per_user);
   config_ = with_live_settings(config_, next);
   return plan;
