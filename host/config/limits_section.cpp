@@ -30,6 +30,12 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 "slot); a run that asks beyond it fails with agent_error.",
                 range(1, 100000))
               .live(),
+          field("max_run_resumes", &LimitsSettings::max_run_resumes,
+                "Restarts a resumable run found working survives: at the next one it ends "
+                "agent_death, as it may be what stops the host (restarts while it waits for "
+                "its user's answer do not count).",
+                range(0, 100))
+              .restart(),
           field("worker_threads", &LimitsSettings::worker_threads,
                 "Threads that run agent code; each carries many runs (a waiting run holds no "
                 "thread), so this is not a cap on runs in flight.",

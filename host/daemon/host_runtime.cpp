@@ -12,6 +12,7 @@
 #include "daemon/auth_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/run_recovery.hpp"
+#include "daemon/run_resumption.hpp"
 
 namespace agenthost::daemon {
 
@@ -175,8 +176,13 @@ std::uint16_t HostRuntime::start() {
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-  if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
+  std::vector<database::RunStore::UnfinishedRun> resumed;
+  if (const auto n = recover_interrupted_runs(
+          run_store_, event_log_, &run_metrics_,
+          resumption_policy(registry_, config_.limits.max_run_resumes), &resumed);
+      n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
+  resume_runs(engine_, resumed);
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
                agent_database_.masked_url());
   const auto port = server_.start();

@@ -337,17 +337,33 @@ std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " + kRunColumns +
                             ", (SELECT COALESCE(MAX(e.seq), 0) FROM events e"
-                            " WHERE e.run_id = runs.run_id)"
+                            " WHERE e.run_id = runs.run_id), resume_count, checkpoint"
                             " FROM runs WHERE status IN " +
                             kUnfinished + " ORDER BY created_at, run_id");
     for (const auto& row : rows) {
       UnfinishedRun u;
       u.run = run_from_row(row);
       u.last_seq = static_cast<std::uint64_t>(int64_column(row, 12));
+      u.resume_count = static_cast<std::uint64_t>(int64_column(row, 13));
+      if (auto text = optional_text_column(row, 14))
+        u.checkpoint = parse_json_column(*text, u.run.run_id, "checkpoint");
       runs.push_back(std::move(u));
     }
     return runs;
   });
+}
+
+bool RunStore::requeue_for_resume(const std::string& run_id, bool count) {
+  return with_leased_session(
+      manager_, "queueing run '" + run_id + "' to resume", [&](soci::session& sql) {
+        const long long increment = count ? 1 : 0;
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = 'queued', resume_count = resume_count + :i"
+                            " WHERE run_id = :r AND status IN " +
+                                kUnfinished,
+             soci::use(increment), soci::use(run_id));
+        return update_guarded(sql, st, run_id, "queue to resume");
+      });
 }
 
 std::vector<std::string> RunStore::mark_unfinished_interrupted(TimePoint now) {

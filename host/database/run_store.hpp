@@ -92,10 +92,18 @@ class RunStore {
   struct UnfinishedRun {
     RunRecord run;
     std::uint64_t last_seq = 0;
+    /// Restarts that found the run working and resumed it (requeue_for_resume).
+    std::uint64_t resume_count = 0;
+    std::optional<boost::json::value> checkpoint;
   };
   /// Crash recovery at startup: the runs left queued, running or waiting_input,
   /// oldest first.
   std::vector<UnfinishedRun> unfinished_runs();
+
+  /// Resuming at startup: the unfinished run becomes queued again (its question, if
+  /// it was waiting, is kept), counting one more resume when `count` (it was found
+  /// working). Returns false when the run was not unfinished.
+  bool requeue_for_resume(const std::string& run_id, bool count);
 
   /// Crash recovery at startup: every queued, running or waiting run becomes interrupted
   /// (finished_at = `now`, error {"code":"interrupted",...} unless one is set).

@@ -59,10 +59,13 @@ void ExecutionEngine::record_question(const std::string& run_id,
                                       const std::optional<boost::json::object>& question) {
   auto run = running_entry(run_id);
   run->waiter->run_blocking([&] {
-    if (question)
+    if (question) {
+      // The question (input_required) is stored before the status says the run waits.
+      store_.flush();
       runs_store_.mark_waiting(run_id, *question);
-    else
+    } else {
       runs_store_.mark_answered(run_id);
+    }
   });
 }
 

@@ -89,11 +89,17 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
     if (scope) {
       run->user_input->attach(scope->emitter());
       try {
+        if (run->resumed_after_seq > 0) announce_resumed(*run, scope->emitter());
         outcome = scope->execute(run->input, *run->control);
       } catch (const std::exception& e) {
         // The event store refused an event: the run cannot get a stored terminal event.
-        spdlog::error("[{}] the run ended without a stored terminal event: {}",
-                      context.correlation_id(), e.what());
+        // (Or shutdown parked the run: its emitter was closed on purpose.)
+        if (run->parked)
+          spdlog::info("[{}] run left unfinished, to resume at the next start",
+                       context.correlation_id());
+        else
+          spdlog::error("[{}] the run ended without a stored terminal event: {}",
+                        context.correlation_id(), e.what());
         RunOutcome failed;
         failed.status = std::string(database::run_status::failed);
         failed.error = boost::json::object{{"error_type", error_type::host},
@@ -108,11 +114,24 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   finalize(run, std::move(*outcome), true);
 }
 
+void ExecutionEngine::announce_resumed(RunEntry& run, events::UserEventEmitter& emitter) {
+  emitter.continue_after(run.resumed_after_seq);
+  const bool from_checkpoint = run.user_input->last_checkpoint().has_value();
+  emitter.emit_host("agent_resumed",
+                    boost::json::object{{"message",
+                                         "the host restarted; the run continues in a new "
+                                         "instance of its agent"},
+                                        {"after_seq", run.resumed_after_seq},
+                                        {"from_checkpoint", from_checkpoint}});
+  spdlog::info("[{}] run resumed after seq {} (checkpoint: {})", run.context.correlation_id(),
+               run.resumed_after_seq, from_checkpoint);
+}
+
 void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   const auto cause = run->control->stop_cause().value_or(events::DeathCause::cancelled);
   RunOutcome outcome;
   try {
-    outcome = end_unstarted_run(run->context, cause, store_, router_);
+    outcome = end_unstarted_run(run->context, cause, store_, router_, run->resumed_after_seq);
   } catch (const std::exception& e) {
     spdlog::error("[{}] the run's agent_death event could not be stored: {}",
                   run->context.correlation_id(), e.what());
@@ -155,10 +174,17 @@ void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outco
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,
                                bool started) {
   const auto& corr = run->context.correlation_id();
+  // A run shutdown parked, without a terminal event: left unfinished in the store.
+  const bool parked = run->parked && outcome.event_count == 0;
+  if (parked) {
+    outcome.status = std::string(database::run_status::interrupted);
+    outcome.error = boost::json::object{
+        {"error_type", "shutdown"}, {"message", "left unfinished, to resume at the next start"}};
+  }
   // 1 and 2 wait for the database: on the blocking pool when called on the run's
   // fiber (its worker thread carries other runs meanwhile), inline otherwise.
   // 1. The terminal event is durable before anyone can see the run as final.
-  if (outcome.event_count > 0) {
+  if (outcome.event_count > 0 && !parked) {
     run->waiter->run_blocking([&] {
       try {
         store_.flush();
@@ -170,7 +196,7 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
   }
   // 2. The final status, retried: a run left "running" in the store could be neither
   // cancelled nor resumed until the next restart.
-  record_final_status(*run, outcome);
+  if (!parked) record_final_status(*run, outcome);
   // 3. Monitoring, the subscription, and the engine's own maps.
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};

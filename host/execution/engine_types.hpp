@@ -74,6 +74,14 @@ inline constexpr std::string_view not_found = "not_found";      ///< another use
 inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
 }  // namespace refusal
 
+/// Where a resumed run continues (ExecutionEngine::resume).
+struct ResumePoint {
+  std::string run_id;                            ///< the run's own id (empty: a new run)
+  std::uint64_t last_seq = 0;                    ///< seq of its last stored event
+  std::optional<boost::json::value> checkpoint;  ///< its latest checkpoint
+  std::optional<boost::json::object> question;   ///< the question it was waiting on
+};
+
 /// What ExecutionEngine::answer did with a user's answer.
 struct AnswerResult {
   enum class Outcome {

@@ -98,6 +98,7 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
   if (shut_down_) return;
   const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
   EntryList unstarted_runs;
+  EntryList parked_unstarted;  // resumable: left queued in the store for the next start
   EntryList all;
   {
     std::unique_lock lock(mutex_);
@@ -112,17 +113,25 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
                    runs_.size());
     for (const auto& [id, run] : runs_) {
       all.push_back(run);
+      const bool resumable = run->agent_class.info.resumable;
+      if (resumable) run->parked = true;
       if (unstarted(*run)) {
         detach_unstarted_locked(run);
-        unstarted_runs.push_back(run);
+        (resumable ? parked_unstarted : unstarted_runs).push_back(run);
       }
     }
-    for (const auto& run : unstarted_runs) drop_if_idle_locked(run->user_id(), run->thread_id());
+    for (const auto& list : {&unstarted_runs, &parked_unstarted})
+      for (const auto& run : *list) drop_if_idle_locked(run->user_id(), run->thread_id());
   }
+  // A resumable run stays unfinished in the store: no event of it may be stored from
+  // here on (not even its agent_death), so that the next start resumes it.
+  for (const auto& run : all)
+    if (run->parked) run->user_input->close_emitter();
   // Outside the lock: stop callbacks may do I/O.
   for (const auto& run : all) run->control->request_stop(events::DeathCause::shutdown);
   all.clear();
   for (const auto& run : unstarted_runs) end_unstarted(run);
+  for (const auto& run : parked_unstarted) finalize(run, RunOutcome{}, false);
   {
     std::unique_lock lock(mutex_);
     run_gone_.wait(lock, [&] { return runs_.empty(); });

@@ -58,6 +58,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +71,7 @@
 #include "events/event_router.hpp"
 #include "events/event_sink.hpp"
 #include "events/event_store.hpp"
+#include "events/user_event_emitter.hpp"
 #include "execution/agent_instance_factory.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/execution_state_store.hpp"
@@ -124,6 +126,15 @@ class ExecutionEngine : private InputWaits {
   /// run's terminal event and status when it was queued). Throws
   /// database::DatabaseError only when the lookup of a run no longer in memory fails.
   bool cancel(std::string_view user_id, std::string_view run_id);
+
+  /// Queues again a resumable run a previous process left unfinished (it was found
+  /// queued, running or waiting at startup and requeued in the store): a fresh
+  /// instance of its agent whose events continue after `resume.last_seq`, starting
+  /// with agent_resumed, whose context().last_checkpoint() is `resume.checkpoint` and
+  /// whose first ask() waits again for `resume.question` when it has one. Refuses
+  /// (RunRefused) as submit() does; the run's record is not written again.
+  RunTicket resume(const database::RunRecord& record, ResumePoint resume,
+                   std::shared_ptr<events::EventSink> subscriber = nullptr);
 
   /// Delivers `user_id`'s answer to run `run_id`, which waits in
   /// ExecutionContext::ask: accepted (the run continues; its input_received event
@@ -184,7 +195,23 @@ class ExecutionEngine : private InputWaits {
   };
   using EntryList = std::vector<std::shared_ptr<RunEntry>>;
 
-  // submit(), in engine_submit.cpp.
+  // submit() and resume(), in engine_submit.cpp.
+  /// A place reserved by admit_locked, given back on destruction unless the run was
+  /// queued (held false).
+  struct Admission {
+    ExecutionEngine& engine;
+    const std::string& user_id;
+    const std::string& thread_id;
+    RunLimits limits;
+    bool held = true;
+    ~Admission();
+  };
+  /// Creates an admitted run's context and entry, has `store` write its record, and
+  /// queues it.
+  RunTicket accept(RunRequest& request, const registry::AgentClass& agent_class,
+                   Admission& admission, std::shared_ptr<events::EventSink> subscriber,
+                   const std::function<void(const agenthost::ExecutionContext&)>& store,
+                   const ResumePoint& resume = {});
   /// Refuses the run (RunRefused) or reserves its place (the user's queue, the
   /// thread's turn) and returns the limits it is admitted under.
   RunLimits admit_locked(const RunRequest& request, const std::string& thread_id);
@@ -203,6 +230,8 @@ class ExecutionEngine : private InputWaits {
   void start(const EntryList& runs);
   void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
+  /// A resumed run's first event: agent_resumed, seq after its last stored one.
+  void announce_resumed(RunEntry& run, events::UserEventEmitter& emitter);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
   /// RunStore::mark_finished, retried with backoff (the run waits, suspended).
   void record_final_status(RunEntry& run, const RunOutcome& outcome);

@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -69,6 +70,11 @@ struct RunEntry {
   std::chrono::steady_clock::duration left_when_waiting{};
   std::uint64_t input_timer = 0;
   bool holds_waiting_slot = false;  // guarded by the engine's lock
+  /// A resumed run: seq of its last event stored before the restart (0: a new run).
+  std::uint64_t resumed_after_seq = 0;
+  /// Set by shutdown() for a resumable run it stops: the run is left unfinished in
+  /// the store (no terminal event, no final status) for the next start to resume.
+  std::atomic<bool> parked{false};
 };
 
 }  // namespace agenthost::execution

@@ -33,6 +33,13 @@ void RunInput::detach() noexcept {
   emitter_ = nullptr;
 }
 
+bool RunInput::close_emitter() {
+  std::lock_guard lock(mutex_);
+  if (!emitter_) return false;
+  emitter_->close();
+  return true;
+}
+
 boost::json::value RunInput::ask(std::string_view prompt, const boost::json::object& schema,
                                  const std::stop_token& stop) {
   if (stop.stop_requested())

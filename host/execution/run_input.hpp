@@ -57,6 +57,9 @@ class RunInput final : public agenthost::UserInput {
   /// The run's emitter, while its scope exists (ask() throws RunEnded otherwise).
   void attach(events::UserEventEmitter& emitter);
   void detach() noexcept;
+  /// Closes the attached emitter (no event of the run can be stored from now on);
+  /// false when none is attached. Any thread.
+  bool close_emitter();
 
   boost::json::value ask(std::string_view prompt, const boost::json::object& schema,
                          const std::stop_token& stop) override;

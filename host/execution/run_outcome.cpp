@@ -30,9 +30,11 @@ std::string death_message(events::DeathCause cause, const agenthost::ExecutionCo
 }
 
 RunOutcome end_unstarted_run(const agenthost::ExecutionContext& context, events::DeathCause cause,
-                             events::EventStore& store, events::EventRouter& router) {
+                             events::EventStore& store, events::EventRouter& router,
+                             std::uint64_t after_seq) {
   const auto message = death_message(cause, context);
   events::UserEventEmitter emitter(context, store, router);
+  emitter.continue_after(after_seq);
   auto event = emitter.emit_terminal("agent_death", events::death_payload(cause, message));
   RunOutcome outcome;
   outcome.status = std::string(status_for(cause));

@@ -46,8 +46,10 @@ std::string death_message(events::DeathCause cause, const agenthost::ExecutionCo
 /// stopped just before it started): emits its only event, agent_death with `cause`
 /// (seq 1, no agent_started), through a fresh emitter of the run. Throws what the
 /// emitter throws (the store refused the event).
+/// `after_seq`: a resumed run's last stored seq (its events continue after it).
 RunOutcome end_unstarted_run(const agenthost::ExecutionContext& context, events::DeathCause cause,
-                             events::EventStore& store, events::EventRouter& router);
+                             events::EventStore& store, events::EventRouter& router,
+                             std::uint64_t after_seq = 0);
 
 /// Ends a run whose scope could not be built (no database session, ...): emits its
 /// only event, agent_error with error_type host_error, through a fresh emitter.
