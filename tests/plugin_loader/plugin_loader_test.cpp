@@ -44,7 +44,7 @@ TEST_CASE("each broken plugin is refused with its own message and changes nothin
   };
   const auto c = GENERATE(values<Case>({
       {"bad_abi_major",
-       {"abi_major is 99, this host needs 2 (rebuild the plugin against agenthost SDK 2.0)"}},
+       {"abi_major is 99, this host needs 3 (rebuild the plugin against agenthost SDK 3.0)"}},
       {"bad_abi_minor", {"abi_minor is 1, this host needs at most 0", "upgrade agenthost"}},
       {"no_manifest",
        {"does not export agenthost_plugin_manifest: was it built with AGENTHOST_PLUGIN?"}},
