@@ -35,7 +35,7 @@ struct FollowSettings {
   /// answer it returns is sent (resume_run); nullopt (no input left) ends the command
   /// with CommandError(waiting), the run waiting on. Empty: questions are only shown.
   std::function<std::optional<boost::json::value>(const boost::json::object& question)>
-      answer_question;
+      answer_question = {};
 };
 
 class RunFollower {

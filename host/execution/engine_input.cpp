@@ -32,6 +32,7 @@ void ExecutionEngine::begin_input_wait(const std::string& run_id) {
     ++waiting_input_runs_;
     rotate_in_locked(user);
     startable = take_startable_locked();
+    run_gone_.notify_all();  // a shutdown's drain does not wait for waiting runs
   }
   start(startable);
   // Waiting time is not working time: the run's deadline is put off until it resumes.

@@ -105,7 +105,9 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
     accepting_ = false;
     spdlog::info("execution engine shutting down: {} runs unfinished, draining for up to {} ms",
                  runs_.size(), drain_timeout.count());
-    run_gone_.wait_until(lock, deadline, [&] { return runs_.empty(); });
+    // Runs waiting for their user's answer would not end by themselves: the drain
+    // waits for the others only.
+    run_gone_.wait_until(lock, deadline, [&] { return runs_.size() == waiting_input_runs_; });
     // A submit admitted before accepting_ fell is about to queue its run: let it.
     run_gone_.wait(lock, [&] { return submits_in_flight_ == 0; });
     if (!runs_.empty())

@@ -47,6 +47,12 @@
 /// requests (cancel, interrupt, shutdown) are decided under the lock and made after
 /// it is released.
 ///
+/// Asking the user (ExecutionContext::ask, RunInput): the run emits input_required,
+/// its status becomes waiting_input, and it gives back its concurrency slot (it counts
+/// against max_waiting_runs_per_user instead), its run_timeout pauses and its
+/// input_timeout starts; answer() wakes it (an answer that does not fit the schema is
+/// refused, the run waits on). Cancel and the input timeout stop it like any wait.
+///
 /// Stopping: cancel, timeout, interrupt and shutdown trigger the run's stop token;
 /// a run suspended in a wait is woken at once (its wait returns or throws), and a
 /// statement its agent runs is interrupted. An agent that ignores its token keeps its
@@ -146,9 +152,12 @@ class ExecutionEngine : private InputWaits {
   AnswerResult answer(std::string_view user_id, std::string_view run_id, boost::json::value input);
 
   /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)
-  /// go on until `drain_timeout`, then stops the rest with agent_death cause
-  /// shutdown (status interrupted), waits until every run is final and every scope
-  /// released, and stops the worker threads, the blocking pool and the timer.
+  /// go on until `drain_timeout` (or until only runs waiting for their user's answer
+  /// are left), then stops the rest with agent_death cause shutdown (status
+  /// interrupted), except runs of resumable agents, which are left unfinished in the
+  /// store without a terminal event (the next start resumes them); waits until every
+  /// run is final and every scope released, and stops the worker threads, the
+  /// blocking pool and the timer.
   /// Idempotent; any thread except a worker (an agent) or a sink.
   void shutdown(std::chrono::milliseconds drain_timeout);
 

@@ -123,7 +123,8 @@ TEST_CASE("over HTTP: POST /v1/runs/{id}/input with the answer as body") {
   const auto events =
       http_get(host.port(), "/v1/runs/" + run_id + "/events", TestHost::token("bob"));
   std::vector<std::string> types;
-  for (const auto& e : events.json().at("events").as_array()) types.push_back(str(e.at("type")));
+  const auto listed = events.json();
+  for (const auto& e : listed.at("events").as_array()) types.push_back(str(e.at("type")));
   CHECK(types == std::vector<std::string>{"agent_started", "input_required", "input_received",
                                           "agent_completed"});
 }
