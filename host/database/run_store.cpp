@@ -161,9 +161,10 @@ bool RunStore::mark_running(const std::string& run_id, TimePoint started_at) {
   return with_leased_session(
       manager_, "marking run '" + run_id + "' running", [&](soci::session& sql) {
         const long long started = to_epoch_ms(started_at);
-        soci::statement st = (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t"
-                                             " WHERE run_id = :r AND status = 'queued'",
-                              soci::use(started), soci::use(run_id));
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t, question = NULL"
+                            " WHERE run_id = :r AND status = 'queued'",
+             soci::use(started), soci::use(run_id));
         return update_guarded(sql, st, run_id, "mark running");
       });
 }

@@ -11,6 +11,7 @@
 #include "daemon_harness.hpp"
 
 using namespace agenthost::daemon::test;
+using agenthost::database::test::backends_under_test;
 
 namespace {
 
