@@ -6,6 +6,7 @@
 
 #include "agentctl/command_error.hpp"
 #include "agentctl/event_format.hpp"
+#include "agentctl/question_prompt.hpp"
 #include "agentctl/resource_format.hpp"
 #include "agentctl/run_input.hpp"
 
@@ -35,11 +36,21 @@ struct Context {
     out << agenthost::json::display_text(body) << '\n';
   }
 
-  RunFollower follower() const {
+  RunFollower follower(bool answer_questions = false) const {
     const auto& host = options.host;
     const auto& token = options.token;
+    FollowSettings settings{options.json, 5, {}, {}};
+    if (answer_questions)
+      settings.answer_question = [this](const json::object& question) {
+        // With --json, stdout carries frames only: the dialogue goes to stderr.
+        auto& terminal = options.json ? err : out;
+        terminal << format_question(question);
+        const auto* schema = question.if_contains("schema");
+        return read_answer(schema && schema->is_object() ? schema->get_object() : json::object{},
+                           in, terminal);
+      };
     return RunFollower([&host, &token] { return open_event_socket(host, token); }, out, err,
-                       FollowSettings{options.json, 5, {}});
+                       std::move(settings));
   }
 };
 
@@ -79,7 +90,18 @@ ExitCode start_run(const Context& c, const StartRun& command) {
                      {"input", std::move(input)}};
   if (command.thread_id) frame["thread_id"] = *command.thread_id;
   if (command.strategy) frame["multitask_strategy"] = *command.strategy;
-  return c.follower().start(frame, command.agent);
+  return c.follower(true).start(frame, command.agent);
+}
+
+ExitCode answer_run(const Context& c, const AnswerRun& command) {
+  const auto input = load_run_input(command.input, c.in);
+  const auto body = c.http.call("POST", run_path(command.run_id) + "/input",
+                                agenthost::json::display_text(input));
+  if (c.options.json)
+    c.print_body(body);
+  else
+    c.out << "answer accepted by run " << command.run_id << '\n';
+  return ExitCode::ok;
 }
 
 // Pages through GET /v1/runs/{id}/events; returns the type of the terminal event
@@ -151,6 +173,7 @@ ExitCode execute(const Invocation& invocation, std::istream& in, std::ostream& o
         if constexpr (std::is_same_v<T, StartRun>) return start_run(c, command);
         if constexpr (std::is_same_v<T, ShowRun>) return show_run(c, command);
         if constexpr (std::is_same_v<T, CancelRun>) return cancel_run(c, command);
+        if constexpr (std::is_same_v<T, AnswerRun>) return answer_run(c, command);
         if constexpr (std::is_same_v<T, ListEvents>) return list_events(c, command);
         return ExitCode::ok;
       },

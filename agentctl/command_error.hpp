@@ -14,6 +14,7 @@ enum class ExitCode : int {
   failed = 1,         ///< the run failed or died, or the host refused the request
   usage = 2,          ///< bad command line or --input
   unreachable = 3,    ///< the host could not be reached or the connection broke
+  waiting = 4,        ///< run: the run asks a question and stdin has no answer (it waits on)
   interrupted = 130,  ///< SIGINT/SIGTERM while streaming (the run goes on)
 };
 

@@ -18,6 +18,7 @@ constexpr std::string_view kSynopsis =
     "enqueue|reject|interrupt]\n"
     "  agentctl runs show RUN_ID\n"
     "  agentctl cancel RUN_ID\n"
+    "  agentctl answer RUN_ID --input JSON|@FILE|@-\n"
     "  agentctl events RUN_ID [--after SEQ] [--follow]\n"
     "  agentctl --help\n";
 
@@ -34,6 +35,7 @@ constexpr std::string_view kHelp =
     "      --strategy S            when T is busy: enqueue (wait, default), reject, interrupt\n"
     "  runs show RUN_ID            a run's status, input, result or error\n"
     "  cancel RUN_ID               ask a run to stop (idempotent)\n"
+    "  answer RUN_ID --input JSON  answer the question a run waits on (its input_required)\n"
     "  events RUN_ID               the run's stored events\n"
     "      --after SEQ             only events with seq > SEQ (default 0)\n"
     "      --follow                then stream live events until the run ends\n"
@@ -45,11 +47,13 @@ constexpr std::string_view kHelp =
     "  -h, --help     this text\n"
     "\n"
     "Events print as: TIME (UTC)  #SEQ  TYPE  SUMMARY. A run that loses its connection\n"
-    "resumes where it stopped; Ctrl-C stops watching but not the run.\n"
+    "resumes where it stopped; Ctrl-C stops watching but not the run. When the run asks\n"
+    "its user (input_required), run shows the question and reads the answer from the\n"
+    "terminal: y or n for a yes/no question, else one line of JSON.\n"
     "\n"
     "exit status: 0 done (run/--follow: the run completed), 1 the run failed or died or\n"
     "the host refused the request, 2 usage error, 3 host unreachable or connection lost,\n"
-    "130 interrupted.\n";
+    "4 the run waits for an answer and stdin has none, 130 interrupted.\n";
 
 enum class Scope { global, run, events };
 
@@ -70,7 +74,8 @@ constexpr std::array<OptionSpec, 8> kOptions{{
     {"follow", false, Scope::events},
 }};
 
-constexpr std::array<std::string_view, 5> kCommands{"agents", "run", "runs", "cancel", "events"};
+constexpr std::array<std::string_view, 6> kCommands{"agents", "run",    "runs",
+                                                    "cancel", "answer", "events"};
 constexpr std::array<std::string_view, 3> kStrategies{"enqueue", "reject", "interrupt"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -161,10 +166,11 @@ const std::string* option(const RawArguments& raw, std::string_view name) {
 
 // Options of another command are refused rather than ignored: `agentctl events X
 // --input ...` is a mistake worth hearing about.
-void check_scope(const RawArguments& raw, std::string_view command, Scope allowed) {
+void check_scope(const RawArguments& raw, std::string_view command, Scope allowed,
+                 std::string_view also_allowed = {}) {
   for (const auto& [name, value] : raw.values) {
     const auto scope = find_option(name)->scope;
-    if (scope != Scope::global && scope != allowed)
+    if (scope != Scope::global && scope != allowed && name != also_allowed)
       throw usage_error("option '--" + name + "' does not apply to '" + std::string(command) + "'");
   }
 }
@@ -230,6 +236,13 @@ Command parse_command(const RawArguments& raw) {
     check_scope(raw, name, Scope::global);
     expect_positionals(raw, 2, "a run id", "cancel RUN_ID");
     return CancelRun{raw.positionals[1]};
+  }
+  if (name == "answer") {
+    check_scope(raw, name, Scope::global, "input");
+    expect_positionals(raw, 2, "a run id", "answer RUN_ID --input JSON");
+    const auto* input = option(raw, "input");
+    if (!input) throw usage_error("'answer' needs the answer: agentctl answer RUN_ID --input JSON");
+    return AnswerRun{raw.positionals[1], *input};
   }
   if (name == "events") {
     check_scope(raw, name, Scope::events);

@@ -41,6 +41,11 @@ struct ShowRun {
 struct CancelRun {
   std::string run_id;
 };
+/// agentctl answer ID --input JSON|@FILE|@-
+struct AnswerRun {
+  std::string run_id;
+  std::string input;  ///< as written (inline JSON, @FILE or @-)
+};
 /// agentctl events ID [--after N] [--follow]
 struct ListEvents {
   std::string run_id;
@@ -48,7 +53,8 @@ struct ListEvents {
   bool follow = false;
 };
 
-using Command = std::variant<ShowHelp, ListAgents, StartRun, ShowRun, CancelRun, ListEvents>;
+using Command =
+    std::variant<ShowHelp, ListAgents, StartRun, ShowRun, CancelRun, AnswerRun, ListEvents>;
 
 struct Invocation {
   Command command;

@@ -75,6 +75,8 @@ std::string summary_of(std::string_view type, const json::object& p) {
     return joined({string_field(p, "tool_name"), failed ? "failed" : "ok",
                    string_field(p, "result_summary")});
   }
+  if (type == "input_required" && has(p, "prompt")) return string_field(p, "prompt");
+  if (type == "input_received" && has(p, "input")) return "answer " + string_field(p, "input");
   if (type == "agent_completed" && has(p, "result")) return "result " + string_field(p, "result");
   if (type == "agent_error" && has(p, "error_type"))
     return string_field(p, "error_type") + ": " + string_field(p, "error_message");

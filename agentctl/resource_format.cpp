@@ -84,6 +84,13 @@ std::string format_run(const json::value& body) {
     const auto message = text_of(error->get_object(), "message");
     line("error", type.empty() ? message : type + ": " + message);
   }
+  if (const auto* question = run.if_contains("question"); question && question->is_object()) {
+    const auto& q = question->get_object();
+    line("question", text_of(q, "prompt"));
+    if (const auto* schema = q.if_contains("schema"))
+      line("expects", agenthost::json::display_text(*schema));
+    line("answer", "agentctl answer " + text_of(run, "run_id") + " --input JSON");
+  }
   return out;
 }
 

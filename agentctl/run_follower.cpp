@@ -95,6 +95,33 @@ ExitCode RunFollower::follow(const std::string& run_id, std::uint64_t after) {
   return stream(std::move(connection));
 }
 
+void RunFollower::answer(const json::object& question, FrameConnection& connection) {
+  auto answer = settings_.answer_question(question);
+  if (!answer)
+    throw CommandError(ExitCode::waiting,
+                       "run " + run_id_ +
+                           " waits for its user's answer and there is no more input to read it "
+                           "from; answer with 'agentctl answer " +
+                           run_id_ + " --input JSON', follow with 'agentctl events " + run_id_ +
+                           " --after " + std::to_string(last_seq_) + " --follow'");
+  question_ = question;
+  answer_request_id_ = next_request_id("answer");
+  answer_frame_ = json::serialize(json::object{{"type", "resume_run"},
+                                               {"request_id", answer_request_id_},
+                                               {"run_id", run_id_},
+                                               {"input", std::move(*answer)}});
+  connection.send(answer_frame_);
+}
+
+void RunFollower::on_answer_refused(const json::object& error, FrameConnection& connection) {
+  err_ << "agentctl: the answer was not accepted: " << describe_error_frame(error) << '\n'
+       << std::flush;
+  // A late resend after a reconnect (409: already answered) needs nothing more.
+  if (string_of(error, "code") != "invalid_field" || !question_) return;
+  const auto question = *question_;
+  answer(question, connection);
+}
+
 void RunFollower::subscribe(FrameConnection& connection) {
   connection.send(json::serialize(json::object{{"type", "subscribe"},
                                                {"request_id", next_request_id("subscribe")},
@@ -115,6 +142,10 @@ ExitCode RunFollower::stream(std::unique_ptr<FrameConnection> connection) {
     const auto type = string_of(frame, "type");
     if (type == "error") {
       if (settings_.json) out_ << read.text << '\n' << std::flush;
+      if (!answer_request_id_.empty() && string_of(frame, "request_id") == answer_request_id_) {
+        on_answer_refused(frame, *connection);
+        continue;
+      }
       // Errors about our own frames (they all carry a request_id) end the command;
       // others are the host's business but worth showing.
       if (frame.contains("request_id"))
@@ -138,6 +169,12 @@ ExitCode RunFollower::stream(std::unique_ptr<FrameConnection> connection) {
     last_seq_ = number;
     failed_resumes_ = 0;
     out_ << (settings_.json ? read.text : format_event_line(frame)) << '\n';
+    if (type == "input_received") question_.reset();
+    if (type == "input_required" && settings_.answer_question) {
+      out_ << std::flush;
+      const auto* payload = frame.if_contains("payload");
+      if (payload && payload->is_object()) answer(payload->get_object(), *connection);
+    }
     if (is_terminal_event(type)) {
       if (!settings_.json) out_ << format_outcome(frame) << '\n';
       out_ << std::flush;
@@ -160,6 +197,7 @@ std::unique_ptr<FrameConnection> RunFollower::resume(const std::string& why) {
     try {
       auto connection = connect_();
       subscribe(*connection);
+      if (question_) connection->send(answer_frame_);  // the host refuses a second one: 409
       return connection;
     } catch (const CommandError& e) {
       if (e.exit_code() != ExitCode::unreachable) throw;  // refused (token expired, ...)

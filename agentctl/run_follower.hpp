@@ -6,10 +6,12 @@
 /// "Resuming a stream"). Single-threaded; writes only to the given streams.
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -29,6 +31,11 @@ struct FollowSettings {
   /// Called before reconnect attempt `attempt` (1, 2, ...); the default sleeps a
   /// little longer each time. Tests pass a no-op.
   std::function<void(int attempt)> pause_before_reconnect;
+  /// Answers the run's questions: called with an input_required event's payload; the
+  /// answer it returns is sent (resume_run); nullopt (no input left) ends the command
+  /// with CommandError(waiting), the run waiting on. Empty: questions are only shown.
+  std::function<std::optional<boost::json::value>(const boost::json::object& question)>
+      answer_question = {};
 };
 
 class RunFollower {
@@ -52,6 +59,11 @@ class RunFollower {
   ExitCode stream(std::unique_ptr<FrameConnection> connection);
   std::unique_ptr<FrameConnection> resume(const std::string& why);
   void subscribe(FrameConnection& connection);
+  /// Asks answer_question and sends its answer for `question` (an input_required
+  /// payload) on `connection`.
+  void answer(const boost::json::object& question, FrameConnection& connection);
+  /// An error frame about our answer: asks again when the answer did not fit.
+  void on_answer_refused(const boost::json::object& error, FrameConnection& connection);
   std::string next_request_id(std::string_view kind);
   [[noreturn]] void interrupted() const;
 
@@ -63,6 +75,11 @@ class RunFollower {
   std::uint64_t last_seq_ = 0;
   int requests_ = 0;
   int failed_resumes_ = 0;  ///< reconnects since the last new event
+  /// The question answered last and the resume_run frame sent for it, until its
+  /// input_received arrives: sent again after a reconnect (it may have been lost).
+  std::optional<boost::json::object> question_;
+  std::string answer_request_id_;
+  std::string answer_frame_;
 };
 
 }  // namespace agenthost::agentctl

@@ -16,9 +16,26 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 range(0, 100000))
               .live(),
           field("run_timeout", &LimitsSettings::run_timeout,
-                "A run still going after this long is cancelled.",
+                "A run still working after this long is cancelled (the time it waits for its "
+                "user's answer does not count).",
                 range(std::chrono::seconds(1), std::chrono::hours(24)))
               .live(),
+          field("input_timeout", &LimitsSettings::input_timeout,
+                "A run waiting for its user's answer longer than this ends timed_out (death "
+                "cause input_timeout).",
+                range(std::chrono::seconds(1), std::chrono::hours(24 * 30)))
+              .live(),
+          field("max_waiting_runs_per_user", &LimitsSettings::max_waiting_runs_per_user,
+                "Runs one user may have waiting for input at once (they hold no concurrency "
+                "slot); a run that asks beyond it fails with agent_error.",
+                range(1, 100000))
+              .live(),
+          field("max_run_resumes", &LimitsSettings::max_run_resumes,
+                "Restarts a resumable run found working survives: at the next one it ends "
+                "agent_death, as it may be what stops the host (restarts while it waits for "
+                "its user's answer do not count).",
+                range(0, 100))
+              .restart(),
           field("worker_threads", &LimitsSettings::worker_threads,
                 "Threads that run agent code; each carries many runs (a waiting run holds no "
                 "thread), so this is not a cap on runs in flight.",

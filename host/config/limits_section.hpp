@@ -14,8 +14,11 @@ namespace agenthost::config {
 /// The per-user defaults are the SDK's (agenthost::ResourceLimits), which agents see.
 struct LimitsSettings {
   std::uint32_t max_concurrent_runs_per_user = ResourceLimits{}.max_concurrent_runs;  ///< 1 .. 1000
-  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;  ///< 0 .. 100000
-  Duration run_timeout = ResourceLimits{}.run_timeout;                        ///< 1s .. 24h
+  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;    ///< 0 .. 100000
+  Duration run_timeout = ResourceLimits{}.run_timeout;                          ///< 1s .. 24h
+  Duration input_timeout = ResourceLimits{}.input_timeout;                      ///< 1s .. 30d
+  std::uint32_t max_waiting_runs_per_user = ResourceLimits{}.max_waiting_runs;  ///< 1 .. 100000
+  std::uint32_t max_run_resumes = 3;       ///< restarts a working resumable run survives, 0 .. 100
   std::uint32_t worker_threads = 4;        ///< threads carrying runs as fibers, 1 .. 1024
   std::uint32_t max_active_runs = 10000;   ///< runs started and not ended, 1 .. 30000
   std::uint32_t blocking_threads = 16;     ///< threads for blocking calls, 1 .. 1024

@@ -24,6 +24,8 @@ struct RunContextRequest {
   ResourceLimits limits;              ///< the user's limits, visible to the agent
   std::stop_token stop;               ///< the run's cancellation token
   std::shared_ptr<RunWaiter> waiter;  ///< how the run's waiting calls suspend it (or null)
+  std::shared_ptr<UserInput> user_input = nullptr;  ///< how the run asks its user (or null)
+  std::string run_id = {};  ///< a resumed run's own id; empty: a fresh random one
 };
 
 /// Creates the top-level context of a new run with a fresh run id and request id

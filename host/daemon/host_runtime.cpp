@@ -12,6 +12,7 @@
 #include "daemon/auth_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/run_recovery.hpp"
+#include "daemon/run_resumption.hpp"
 
 namespace agenthost::daemon {
 
@@ -46,6 +47,8 @@ execution::EngineOptions engine_options(const config::HostConfig& c) {
   o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
   o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
   o.run_timeout = c.limits.run_timeout;
+  o.input_timeout = c.limits.input_timeout;
+  o.max_waiting_runs_per_user = c.limits.max_waiting_runs_per_user;
   o.max_result_bytes = c.limits.max_result_bytes;
   return o;
 }
@@ -153,8 +156,8 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
   // The only part that can refuse: first, so that a refusal changes nothing.
   authenticator_.reload(checked_auth_options(next.auth));
   const auto& l = next.limits;
-  engine_.update_limits(
-      {l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout});
+  engine_.update_limits({l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout,
+                         l.input_timeout, l.max_waiting_runs_per_user});
   server_.update_limits(next.server.runs_per_second_per_user, next.server.max_connections_per_user);
   config_ = with_live_settings(config_, next);
   return plan;
@@ -175,8 +178,13 @@ std::uint16_t HostRuntime::start() {
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-  if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
+  std::vector<database::RunStore::UnfinishedRun> resumed;
+  if (const auto n = recover_interrupted_runs(
+          run_store_, event_log_, &run_metrics_,
+          resumption_policy(registry_, config_.limits.max_run_resumes), &resumed);
+      n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
+  resume_runs(engine_, resumed);
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
                agent_database_.masked_url());
   const auto port = server_.start();

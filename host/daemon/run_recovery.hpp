@@ -1,12 +1,17 @@
 #pragma once
 /// \file
 /// Crash recovery, at startup, before the engine takes runs: every run a previous
-/// process left queued or running (it was killed: kill -9, power loss) gets its
-/// terminal agent_death event (cause interrupted) and then the status interrupted,
-/// in the same order as a live run's end, so a client replaying the run's events
-/// sees it end. Nothing stored before the crash is touched.
+/// process left queued, running or waiting for input (it was stopped: kill -9, power
+/// loss, or a clean stop that left resumable runs unfinished) is either resumed
+/// (requeued in the store, for ExecutionEngine::resume) or ended: its terminal
+/// agent_death event (cause interrupted) and then the status interrupted, in the same
+/// order as a live run's end, so a client replaying the run's events sees it end.
+/// Nothing stored before the stop is touched.
 
 #include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "database/run_store.hpp"
 #include "events/event_store.hpp"
@@ -14,10 +19,22 @@
 
 namespace agenthost::daemon {
 
-/// Returns how many runs were recovered; each is reported to `observer` (if any) as
-/// finished interrupted. Throws database::DatabaseError when the database cannot be
-/// read or written (the host must not start half-recovered).
-std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store,
-                                     execution::RunObserver* observer = nullptr);
+/// What to do with one unfinished run: resume it, or end it with `message`.
+struct RecoveryDecision {
+  bool resume = false;
+  std::string message;  ///< for an ended run: why (its agent_death message)
+};
+using RecoveryPolicy =
+    std::function<RecoveryDecision(const database::RunStore::UnfinishedRun& run)>;
+
+/// Returns how many runs were ended; each is reported to `observer` (if any) as
+/// finished interrupted. Runs `policy` decides to resume are requeued in the store
+/// (counting one more resume when they were found working) and added to `resumed`.
+/// Without a policy every run is ended. Throws database::DatabaseError when the
+/// database cannot be read or written (the host must not start half-recovered).
+std::size_t recover_interrupted_runs(
+    database::RunStore& runs, events::EventStore& store, execution::RunObserver* observer = nullptr,
+    const RecoveryPolicy& policy = {},
+    std::vector<database::RunStore::UnfinishedRun>* resumed = nullptr);
 
 }  // namespace agenthost::daemon

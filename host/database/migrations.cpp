@@ -56,6 +56,37 @@ const std::vector<Migration>& migrations() {
        }},
       // Retention finds finished runs by age without a scan.
       {2, {"CREATE INDEX runs_by_finished_at ON runs (finished_at)"}},
+      // Runs that ask their user (status waiting_input, the pending question) and
+      // checkpoints. The status CHECK cannot be altered in place on SQLite: the table
+      // is rebuilt, by statements both backends accept.
+      {3,
+       {
+           "CREATE TABLE runs_v3 ("
+           " run_id TEXT PRIMARY KEY,"
+           " thread_id TEXT NOT NULL REFERENCES threads (thread_id),"
+           " user_id TEXT NOT NULL,"
+           " agent_name TEXT NOT NULL,"
+           " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'waiting_input',"
+           " 'completed', 'failed', 'cancelled', 'timed_out', 'interrupted')),"
+           " input TEXT NOT NULL,"
+           " result TEXT,"
+           " error TEXT,"
+           " created_at BIGINT NOT NULL,"
+           " started_at BIGINT,"
+           " finished_at BIGINT,"
+           " question TEXT,"
+           " checkpoint TEXT,"
+           " resume_count BIGINT NOT NULL DEFAULT 0)",
+           "INSERT INTO runs_v3 (run_id, thread_id, user_id, agent_name, status, input, result,"
+           " error, created_at, started_at, finished_at)"
+           " SELECT run_id, thread_id, user_id, agent_name, status, input, result, error,"
+           " created_at, started_at, finished_at FROM runs",
+           "DROP TABLE runs",
+           "ALTER TABLE runs_v3 RENAME TO runs",
+           "CREATE INDEX runs_by_thread ON runs (thread_id)",
+           "CREATE INDEX runs_by_user_status ON runs (user_id, status)",
+           "CREATE INDEX runs_by_finished_at ON runs (finished_at)",
+       }},
   };
   return all;
 }

@@ -10,7 +10,7 @@ bool is_terminal_run_status(std::string_view status) noexcept {
 
 bool is_known_run_status(std::string_view status) noexcept {
   return status == run_status::queued || status == run_status::running ||
-         is_terminal_run_status(status);
+         status == run_status::waiting_input || is_terminal_run_status(status);
 }
 
 }  // namespace agenthost::database

@@ -21,19 +21,21 @@ using TimePoint = std::chrono::system_clock::time_point;
 namespace run_status {
 inline constexpr std::string_view queued = "queued";
 inline constexpr std::string_view running = "running";
+/// Suspended in ExecutionContext::ask until its user answers (RunRecord::question).
+inline constexpr std::string_view waiting_input = "waiting_input";
 inline constexpr std::string_view completed = "completed";
 inline constexpr std::string_view failed = "failed";
 inline constexpr std::string_view cancelled = "cancelled";
 inline constexpr std::string_view timed_out = "timed_out";
 inline constexpr std::string_view interrupted = "interrupted";
 /// Every status, in the order above.
-inline constexpr std::array<std::string_view, 7> all = {queued,    running,   completed,  failed,
-                                                        cancelled, timed_out, interrupted};
+inline constexpr std::array<std::string_view, 8> all = {
+    queued, running, waiting_input, completed, failed, cancelled, timed_out, interrupted};
 }  // namespace run_status
 
 /// True for completed, failed, cancelled, timed_out and interrupted.
 bool is_terminal_run_status(std::string_view status) noexcept;
-/// True for queued, running and the terminal statuses.
+/// True for queued, running, waiting_input and the terminal statuses.
 bool is_known_run_status(std::string_view status) noexcept;
 
 struct RunRecord {
@@ -48,6 +50,8 @@ struct RunRecord {
   TimePoint created_at;
   std::optional<TimePoint> started_at;
   std::optional<TimePoint> finished_at;
+  /// While the status is waiting_input: {"question_id","prompt","schema"}.
+  std::optional<boost::json::value> question;
 };
 
 }  // namespace agenthost::database

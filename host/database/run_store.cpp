@@ -18,7 +18,10 @@ namespace {
 
 const std::string kRunColumns =
     "run_id, thread_id, user_id, agent_name, status, input, result, error, created_at, "
-    "started_at, finished_at";
+    "started_at, finished_at, question";
+
+// The statuses of a run that has not ended.
+const std::string kUnfinished = "('queued', 'running', 'waiting_input')";
 
 boost::json::value parse_json_column(const std::string& text, const std::string& run_id,
                                      const char* column) {
@@ -45,6 +48,8 @@ RunRecord run_from_row(const soci::row& row) {
   run.created_at = from_epoch_ms(int64_column(row, 8));
   if (auto ms = optional_int64_column(row, 9)) run.started_at = from_epoch_ms(*ms);
   if (auto ms = optional_int64_column(row, 10)) run.finished_at = from_epoch_ms(*ms);
+  if (auto text = optional_text_column(row, 11))
+    run.question = parse_json_column(*text, run.run_id, "question");
   return run;
 }
 
@@ -61,6 +66,17 @@ bool run_exists(soci::session& sql, const std::string& run_id) {
   int count = 0;
   sql << "SELECT COUNT(*) FROM runs WHERE run_id = :r", soci::use(run_id), soci::into(count);
   return count > 0;
+}
+
+// Executes an UPDATE of one run guarded by its status: true when it changed the run,
+// false when the run is in another status; throws for a run that does not exist.
+bool update_guarded(soci::session& sql, soci::statement& st, const std::string& run_id,
+                    const std::string& what) {
+  st.execute(true);
+  if (st.get_affected_rows() > 0) return true;
+  if (!run_exists(sql, run_id))
+    throw DatabaseError("cannot " + what + " run '" + run_id + "': no such run");
+  return false;
 }
 
 std::string owner_of_thread(soci::session& sql, const std::string& thread_id, bool& found) {
@@ -123,7 +139,7 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
       throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                            "', which belongs to another user");
     const std::string input = boost::json::serialize(run.input);
-    OptionalJson result(run.result), error(run.error);
+    OptionalJson result(run.result), error(run.error), question(run.question);
     const long long created = to_epoch_ms(run.created_at);
     long long started = run.started_at ? to_epoch_ms(*run.started_at) : 0;
     long long finished = run.finished_at ? to_epoch_ms(*run.finished_at) : 0;
@@ -131,11 +147,12 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
     soci::indicator finished_ind = run.finished_at ? soci::i_ok : soci::i_null;
     sql << "INSERT INTO runs (" + kRunColumns +
                ") VALUES (:run_id, :thread_id, :user_id, :agent_name, :status, :input, :result,"
-               " :error, :created_at, :started_at, :finished_at)",
+               " :error, :created_at, :started_at, :finished_at, :question)",
         soci::use(run.run_id), soci::use(run.thread_id), soci::use(run.user_id),
         soci::use(run.agent_name), soci::use(status), soci::use(input),
         soci::use(result.text, result.indicator), soci::use(error.text, error.indicator),
-        soci::use(created), soci::use(started, started_ind), soci::use(finished, finished_ind);
+        soci::use(created), soci::use(started, started_ind), soci::use(finished, finished_ind),
+        soci::use(question.text, question.indicator);
     tx.commit();
   });
 }
@@ -144,14 +161,11 @@ bool RunStore::mark_running(const std::string& run_id, TimePoint started_at) {
   return with_leased_session(
       manager_, "marking run '" + run_id + "' running", [&](soci::session& sql) {
         const long long started = to_epoch_ms(started_at);
-        soci::statement st = (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t"
-                                             " WHERE run_id = :r AND status = 'queued'",
-                              soci::use(started), soci::use(run_id));
-        st.execute(true);
-        if (st.get_affected_rows() > 0) return true;
-        if (!run_exists(sql, run_id))
-          throw DatabaseError("cannot mark run '" + run_id + "' running: no such run");
-        return false;
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t, question = NULL"
+                            " WHERE run_id = :r AND status = 'queued'",
+             soci::use(started), soci::use(run_id));
+        return update_guarded(sql, st, run_id, "mark running");
       });
 }
 
@@ -169,17 +183,60 @@ bool RunStore::mark_finished(const std::string& run_id, std::string_view status,
         const long long finished = to_epoch_ms(finished_at);
         soci::statement st =
             (sql.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
-                            " finished_at = :t"
-                            " WHERE run_id = :r AND status IN ('queued', 'running')",
+                            " finished_at = :t, question = NULL"
+                            " WHERE run_id = :r AND status IN " +
+                                kUnfinished,
              soci::use(status_text), soci::use(result_json.text, result_json.indicator),
              soci::use(error_json.text, error_json.indicator), soci::use(finished),
              soci::use(run_id));
-        st.execute(true);
-        if (st.get_affected_rows() > 0) return true;
-        if (!run_exists(sql, run_id))
-          throw DatabaseError("cannot mark run '" + run_id + "' " + status_text + ": no such run");
-        return false;
+        return update_guarded(sql, st, run_id, "mark " + status_text);
       });
+}
+
+bool RunStore::mark_waiting(const std::string& run_id, const boost::json::value& question) {
+  return with_leased_session(
+      manager_, "marking run '" + run_id + "' waiting for input", [&](soci::session& sql) {
+        const std::string text = boost::json::serialize(question);
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = 'waiting_input', question = :q"
+                            " WHERE run_id = :r AND status IN ('running', 'waiting_input')",
+             soci::use(text), soci::use(run_id));
+        return update_guarded(sql, st, run_id, "mark waiting for input");
+      });
+}
+
+bool RunStore::mark_answered(const std::string& run_id) {
+  return with_leased_session(
+      manager_, "marking run '" + run_id + "' answered", [&](soci::session& sql) {
+        soci::statement st = (sql.prepare << "UPDATE runs SET status = 'running', question = NULL"
+                                             " WHERE run_id = :r AND status = 'waiting_input'",
+                              soci::use(run_id));
+        return update_guarded(sql, st, run_id, "mark answered");
+      });
+}
+
+void RunStore::save_checkpoint(const std::string& run_id, const boost::json::value& state) {
+  with_leased_session(
+      manager_, "saving the checkpoint of run '" + run_id + "'", [&](soci::session& sql) {
+        const std::string text = boost::json::serialize(state);
+        soci::statement st = (sql.prepare << "UPDATE runs SET checkpoint = :c WHERE run_id = :r",
+                              soci::use(text), soci::use(run_id));
+        st.execute(true);
+        if (st.get_affected_rows() == 0)
+          throw DatabaseError("cannot save the checkpoint of run '" + run_id + "': no such run");
+      });
+}
+
+std::optional<boost::json::value> RunStore::checkpoint(const std::string& run_id) {
+  return with_leased_session(manager_, "reading the checkpoint of run '" + run_id + "'",
+                             [&](soci::session& sql) -> std::optional<boost::json::value> {
+                               std::string text;
+                               soci::indicator ind = soci::i_null;
+                               sql << "SELECT checkpoint FROM runs WHERE run_id = :r",
+                                   soci::use(run_id), soci::into(text, ind);
+                               if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+                               return parse_json_column(text, run_id, "checkpoint");
+                             });
 }
 
 std::optional<RunRecord> RunStore::find_run(const std::string& run_id, const std::string& user_id) {
@@ -281,17 +338,33 @@ std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " + kRunColumns +
                             ", (SELECT COALESCE(MAX(e.seq), 0) FROM events e"
-                            " WHERE e.run_id = runs.run_id)"
-                            " FROM runs WHERE status IN ('queued', 'running')"
-                            " ORDER BY created_at, run_id");
+                            " WHERE e.run_id = runs.run_id), resume_count, checkpoint"
+                            " FROM runs WHERE status IN " +
+                            kUnfinished + " ORDER BY created_at, run_id");
     for (const auto& row : rows) {
       UnfinishedRun u;
       u.run = run_from_row(row);
-      u.last_seq = static_cast<std::uint64_t>(int64_column(row, 11));
+      u.last_seq = static_cast<std::uint64_t>(int64_column(row, 12));
+      u.resume_count = static_cast<std::uint64_t>(int64_column(row, 13));
+      if (auto text = optional_text_column(row, 14))
+        u.checkpoint = parse_json_column(*text, u.run.run_id, "checkpoint");
       runs.push_back(std::move(u));
     }
     return runs;
   });
+}
+
+bool RunStore::requeue_for_resume(const std::string& run_id, bool count) {
+  return with_leased_session(
+      manager_, "queueing run '" + run_id + "' to resume", [&](soci::session& sql) {
+        const long long increment = count ? 1 : 0;
+        soci::statement st =
+            (sql.prepare << "UPDATE runs SET status = 'queued', resume_count = resume_count + :i"
+                            " WHERE run_id = :r AND status IN " +
+                                kUnfinished,
+             soci::use(increment), soci::use(run_id));
+        return update_guarded(sql, st, run_id, "queue to resume");
+      });
 }
 
 }  // namespace agenthost::database

@@ -47,13 +47,28 @@ class RunStore {
   /// queued (for example cancelled first); throws DatabaseError for an unknown run.
   bool mark_running(const std::string& run_id, TimePoint started_at);
 
-  /// queued/running -> `status` (completed, failed, cancelled, timed_out or
+  /// queued/running/waiting_input -> `status` (completed, failed, cancelled, timed_out or
   /// interrupted; anything else throws std::invalid_argument) with the result or
   /// error JSON and finished_at. Returns false, changing nothing, when the run had
   /// already finished; throws DatabaseError for an unknown run.
   bool mark_finished(const std::string& run_id, std::string_view status,
                      const std::optional<boost::json::value>& result,
                      const std::optional<boost::json::value>& error, TimePoint finished_at);
+
+  /// running -> waiting_input with the pending `question` ({"question_id", "prompt",
+  /// "schema"}). Returns false when the run is no longer running; throws
+  /// DatabaseError for an unknown run.
+  bool mark_waiting(const std::string& run_id, const boost::json::value& question);
+
+  /// waiting_input -> running, the question cleared (answered). Returns false when the
+  /// run was not waiting; throws DatabaseError for an unknown run.
+  bool mark_answered(const std::string& run_id);
+
+  /// Replaces the run's checkpoint (ExecutionContext::checkpoint). Throws
+  /// DatabaseError for an unknown run.
+  void save_checkpoint(const std::string& run_id, const boost::json::value& state);
+  /// The run's latest checkpoint; nullopt when it has none.
+  std::optional<boost::json::value> checkpoint(const std::string& run_id);
 
   /// The run if it belongs to `user_id`; nullopt when absent or another user's.
   std::optional<RunRecord> find_run(const std::string& run_id, const std::string& user_id);
@@ -77,9 +92,18 @@ class RunStore {
   struct UnfinishedRun {
     RunRecord run;
     std::uint64_t last_seq = 0;
+    /// Restarts that found the run working and resumed it (requeue_for_resume).
+    std::uint64_t resume_count = 0;
+    std::optional<boost::json::value> checkpoint;
   };
-  /// Crash recovery at startup: the runs left queued or running, oldest first.
+  /// Crash recovery at startup: the runs left queued, running or waiting_input,
+  /// oldest first.
   std::vector<UnfinishedRun> unfinished_runs();
+
+  /// Resuming at startup: the unfinished run becomes queued again (its question, if
+  /// it was waiting, is kept), counting one more resume when `count` (it was found
+  /// working). Returns false when the run was not unfinished.
+  bool requeue_for_resume(const std::string& run_id, bool count);
 
  private:
   DatabaseSessionManager& manager_;

@@ -29,12 +29,13 @@ WriterStatements::WriterStatements(soci::session& sql) : sql_(sql) {
     insert_events_.emplace((sql_.prepare << kInsertEvents, soci::use(run_ids_), soci::use(seqs_),
                             soci::use(user_ids_), soci::use(thread_ids_), soci::use(types_),
                             soci::use(agent_names_), soci::use(timestamps_), soci::use(payloads_)));
-  mark_running_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', started_at = :t"
-                                         " WHERE run_id = :r AND status = 'queued'",
+  mark_running_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', started_at = :t,"
+                                         " question = NULL WHERE run_id = :r AND status = 'queued'",
                          soci::use(at_ms_), soci::use(run_id_)));
   mark_finished_.emplace(
       (sql_.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
-                       " finished_at = :t WHERE run_id = :r AND status IN ('queued', 'running')",
+                       " finished_at = :t, question = NULL WHERE run_id = :r"
+                       " AND status IN ('queued', 'running', 'waiting_input')",
        soci::use(status_), soci::use(result_text_, result_ind_), soci::use(error_text_, error_ind_),
        soci::use(at_ms_), soci::use(run_id_)));
 }

@@ -23,7 +23,8 @@ namespace agenthost::database {
 /// transaction of the batch it falls in, after the events appended before it.
 struct StatusWrite {
   std::string run_id;
-  /// "running" (from queued) or a terminal status (from queued or running).
+  /// "running" (from queued) or a terminal status (from queued, running or
+  /// waiting_input); either clears the run's question.
   std::string status;
   std::optional<std::string> result_json;  ///< terminal only
   std::optional<std::string> error_json;   ///< terminal only
@@ -44,8 +45,7 @@ class WriterStatements {
   std::uint64_t insert_events(const std::vector<const events::Event*>& events);
 
   /// Applies `write`: true when the run moved, false when it was no longer in a state
-  /// the write applies to (queued for "running"; queued or running for a terminal
-  /// status). Throws DatabaseError when there is no such run.
+  /// the write applies to (see StatusWrite::status). Throws DatabaseError when there is no such run.
   bool write_status(const StatusWrite& write);
 
  private:

@@ -16,6 +16,8 @@ std::string_view to_string(DeathCause cause) noexcept {
       return "shutdown";
     case DeathCause::interrupted:
       return "interrupted";
+    case DeathCause::input_timeout:
+      return "input_timeout";
   }
   return "unknown";
 }
@@ -32,6 +34,8 @@ std::string_view recovery_action(DeathCause cause) noexcept {
       return "resubmit the run once the service is back";
     case DeathCause::interrupted:
       return "resubmit the run";
+    case DeathCause::input_timeout:
+      return "resubmit the run and answer its question within the input timeout";
   }
   return "resubmit the run";
 }

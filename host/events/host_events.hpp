@@ -14,13 +14,14 @@ namespace agenthost::events {
 
 /// Why a run died (agent_death.death_cause).
 enum class DeathCause {
-  timeout,     ///< the run exceeded its run_timeout
-  cancelled,   ///< the user (or an operator) cancelled it
-  shutdown,    ///< the host stopped before the run finished
-  interrupted  ///< found unfinished after a host restart
+  timeout,       ///< the run exceeded its run_timeout
+  cancelled,     ///< the user (or an operator) cancelled it
+  shutdown,      ///< the host stopped before the run finished
+  interrupted,   ///< found unfinished after a host restart
+  input_timeout  ///< the run waited for its user's answer longer than input_timeout
 };
 
-/// "timeout", "cancelled", "shutdown" or "interrupted".
+/// "timeout", "cancelled", "shutdown", "interrupted" or "input_timeout".
 std::string_view to_string(DeathCause cause) noexcept;
 
 /// agent_started: {status: "started", metadata, message}.

@@ -60,6 +60,12 @@ class UserEventEmitter final : public agenthost::EventEmitter {
 
   bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
+  /// For a run resumed after a host restart: its events continue after `seq`, the
+  /// last one stored before. Call before the first emit.
+  void continue_after(std::uint64_t seq) noexcept {
+    last_seq_.store(seq, std::memory_order_release);
+  }
+
   /// seq of the last event emitted (host or agent), 0 before the first: the number
   /// of events of the run so far.
   std::uint64_t last_seq() const noexcept { return last_seq_.load(std::memory_order_acquire); }

@@ -69,6 +69,7 @@ ExecutionEngine::Occupancy ExecutionEngine::occupancy() const {
     o.users = users_.size();
     o.threads = threads_.size();
     o.active = active_runs_;
+    o.waiting_input = waiting_input_runs_;
   }
   o.timers = timer_.pending();
   return o;

@@ -20,9 +20,12 @@ using std::chrono::microseconds;
 // Ends a run whose agent never ran, through a fresh emitter of the run (nothing was
 // emitted for it before). When not even its terminal event can be stored, the outcome
 // is recorded all the same.
+// `after_seq`: a resumed run's last stored seq (its events continue after it).
 RunOutcome end_without_agent(const agenthost::ExecutionContext& context, RunEnding ending,
-                             events::EventStore& store, events::EventRouter& router) {
+                             std::uint64_t after_seq, events::EventStore& store,
+                             events::EventRouter& router) {
   events::UserEventEmitter emitter(context, store, router);
+  emitter.continue_after(after_seq);
   try {
     return emit_ending(emitter, std::move(ending));
   } catch (const std::exception& e) {
@@ -33,11 +36,11 @@ RunOutcome end_without_agent(const agenthost::ExecutionContext& context, RunEndi
 }
 
 // A run the host itself could not carry out: agent_error host_error.
-RunOutcome host_failure(const agenthost::ExecutionContext& context, const std::string& message,
-                        events::EventStore& store, events::EventRouter& router) {
-  spdlog::error("[{}] {}", context.correlation_id(), message);
-  return end_without_agent(context, RunEnding::failed(error_type::host, message, true), store,
-                           router);
+RunOutcome host_failure(const RunEntry& run, const std::string& message, events::EventStore& store,
+                        events::EventRouter& router) {
+  spdlog::error("[{}] {}", run.context.correlation_id(), message);
+  return end_without_agent(run.context, RunEnding::failed(error_type::host, message, true),
+                           run.resumed_after_seq, store, router);
 }
 
 }  // namespace
@@ -69,7 +72,8 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   state_.record_started(run->user_id(), duration_cast<microseconds>(queue_wait));
   if (observer_) observer_->run_started(context.agent_name(), queue_wait);
   // The timeout the run was given when it was accepted (a reload may change it since).
-  const auto timer = timer_.schedule(run->started_at + context.limits().run_timeout, run->control);
+  run->deadline = run->started_at + context.limits().run_timeout;
+  run->run_timer = timer_.schedule(run->deadline, run->control);
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
@@ -77,39 +81,61 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
                                           database::to_epoch_ms(std::chrono::system_clock::now())});
   if (!marked.error.empty())
     outcome =
-        host_failure(context, "could not record the run's start: " + marked.error, store_, router_);
+        host_failure(*run, "could not record the run's start: " + marked.error, store_, router_);
   else if (!marked.moved)
-    outcome = host_failure(context, "the run's record was no longer queued when it started", store_,
+    outcome = host_failure(*run, "the run's record was no longer queued when it started", store_,
                            router_);
   if (!outcome) {
     std::unique_ptr<RunScope> scope;
     try {
       scope = factory_.open_scope(context, run->agent_class, *run->waiter);
     } catch (const std::exception& e) {
-      outcome = host_failure(context, std::string("could not prepare the run: ") + e.what(), store_,
+      outcome = host_failure(*run, std::string("could not prepare the run: ") + e.what(), store_,
                              router_);
     }
     if (scope) {
+      run->user_input->attach(scope->emitter());
       try {
+        if (run->resumed_after_seq > 0) announce_resumed(*run, scope->emitter());
         outcome = scope->execute(run->input, *run->control);
       } catch (const std::exception& e) {
         // The event store refused an event: the run cannot get a stored terminal event.
-        spdlog::error("[{}] the run ended without a stored terminal event: {}",
-                      context.correlation_id(), e.what());
+        // (Or shutdown parked the run: its emitter was closed on purpose.)
+        if (run->parked)
+          spdlog::info("[{}] run left unfinished, to resume at the next start",
+                       context.correlation_id());
+        else
+          spdlog::error("[{}] the run ended without a stored terminal event: {}",
+                        context.correlation_id(), e.what());
         outcome = RunEnding::failed(error_type::host, "the run's events could not be stored", true)
                       .unstored();
       }
+      run->user_input->detach();
       scope.reset();  // everything the run owned is released here, in reverse order
     }
   }
-  timer_.cancel(timer);
+  timer_.cancel(run->run_timer);
   finalize(run, std::move(*outcome), true);
+}
+
+void ExecutionEngine::announce_resumed(RunEntry& run, events::UserEventEmitter& emitter) {
+  emitter.continue_after(run.resumed_after_seq);
+  const bool from_checkpoint = run.user_input->last_checkpoint().has_value();
+  emitter.emit_host("agent_resumed",
+                    boost::json::object{{"message",
+                                         "the host restarted; the run continues in a new "
+                                         "instance of its agent"},
+                                        {"after_seq", run.resumed_after_seq},
+                                        {"from_checkpoint", from_checkpoint}});
+  spdlog::info("[{}] run resumed after seq {} (checkpoint: {})", run.context.correlation_id(),
+               run.resumed_after_seq, from_checkpoint);
 }
 
 void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   const auto cause = run->control->stop_cause().value_or(events::DeathCause::cancelled);
-  auto outcome = end_without_agent(
-      run->context, RunEnding::stopped(cause, death_message(cause, run->context)), store_, router_);
+  auto outcome =
+      end_without_agent(run->context, RunEnding::stopped(cause, death_message(cause, run->context)),
+                        run->resumed_after_seq, store_, router_);
   finalize(run, std::move(outcome), false);
 }
 
@@ -193,13 +219,19 @@ std::size_t ExecutionEngine::unrecorded_statuses() const {
 void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome,
                                bool started) {
   const auto& corr = run->context.correlation_id();
+  // A run shutdown parked, without a terminal event: it has not ended, and stays
+  // unfinished in the store, to resume at the next start (no status is written).
+  const bool parked = run->parked && outcome.event_count == 0;
+  if (parked) {
+    outcome.status = std::string(database::run_status::interrupted);  // for monitoring
+    outcome.error = boost::json::object{
+        {"error_type", "shutdown"}, {"message", "left unfinished, to resume at the next start"}};
+  }
   // 1. The final status, after the run's events (the terminal one included) in the
   // event log's writer, so one commit makes both durable: the terminal event is never
-  // seen stored after the status. Retried: a run left "running" in the store could
-  // be neither cancelled nor resumed until the next restart. Waits on the blocking
-  // pool when called on the run's fiber (its worker thread carries other runs
-  // meanwhile), inline otherwise.
-  record_final_status(*run, outcome);
+  // seen stored after the status. A run left "running" in the store could be neither
+  // cancelled nor resumed until the next restart: a failed write is kept and retried.
+  if (!parked) record_final_status(*run, outcome);
   // 2. Monitoring, the subscription, and the engine's own maps.
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};

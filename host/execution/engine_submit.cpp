@@ -141,49 +141,62 @@ RunTicket ExecutionEngine::submit(RunRequest request,
     current = admit_locked(request, thread_id);
   }
   // From here the reservation is given back on any failure before the run is queued.
-  struct Reservation {
-    ExecutionEngine& engine;
-    const std::string& user_id;
-    const std::string& thread_id;
-    bool held = true;
-    ~Reservation() {
-      if (!held) return;
-      std::lock_guard lock(engine.mutex_);
-      engine.cancel_reservation_locked(user_id, thread_id);
-    }
-  } reservation{*this, request.user_id, thread_id};
+  Admission admission{*this, request.user_id, thread_id, current};
+  return accept(request, *agent_class, admission, std::move(subscriber),
+                [&](const agenthost::ExecutionContext& context) {
+                  database::RunRecord record;
+                  record.run_id = context.run_id();
+                  record.thread_id = thread_id;
+                  record.user_id = context.user_id();
+                  record.agent_name = context.agent_name();
+                  record.status = std::string(database::run_status::queued);
+                  record.input = request.input;
+                  record.created_at = context.created_at();
+                  store_run(record, client_thread);
+                });
+}
 
+ExecutionEngine::Admission::~Admission() {
+  if (!held) return;
+  std::lock_guard lock(engine.mutex_);
+  engine.cancel_reservation_locked(user_id, thread_id);
+}
+
+RunTicket ExecutionEngine::accept(
+    RunRequest& request, const registry::AgentClass& agent_class, Admission& admission,
+    std::shared_ptr<events::EventSink> subscriber,
+    const std::function<void(const agenthost::ExecutionContext&)>& store,
+    const ResumePoint& resume) {
+  const auto& current = admission.limits;
   auto control = std::make_shared<RunControl>();
   auto waiter = std::make_shared<fiber::FiberWaiter>(request.user_id, blocking_);
+  auto user_input = std::make_shared<RunInput>(waiter, static_cast<InputWaits&>(*this));
   std::optional<agenthost::ExecutionContext> context;
   try {
     agenthost::ResourceLimits limits;
     limits.max_concurrent_runs = current.max_concurrent_runs_per_user;
     limits.max_queued_runs = current.max_queued_runs_per_user;
     limits.run_timeout = current.run_timeout;
-    context =
-        context::make_run_context({request.user_id, thread_id, request.agent,
-                                   std::move(request.metadata), limits, control->token(), waiter});
+    limits.input_timeout = current.input_timeout;
+    limits.max_waiting_runs = current.max_waiting_runs_per_user;
+    context = context::make_run_context({request.user_id, admission.thread_id, request.agent,
+                                         std::move(request.metadata), limits, control->token(),
+                                         waiter, user_input, resume.run_id});
   } catch (const agenthost::ContextError& e) {
     throw RunRefused(refusal::invalid, e.what());
   }
-
-  database::RunRecord record;
-  record.run_id = context->run_id();
-  record.thread_id = thread_id;
-  record.user_id = request.user_id;
-  record.agent_name = request.agent;
-  record.status = std::string(database::run_status::queued);
-  record.input = request.input;
-  record.created_at = context->created_at();
-  store_run(record, client_thread);
+  store(*context);
 
   std::promise<RunOutcome> promise;
-  RunTicket ticket{context->run_id(), thread_id, context->request_id(),
+  RunTicket ticket{context->run_id(), admission.thread_id, context->request_id(),
                    promise.get_future().share()};
-  auto run = std::make_shared<RunEntry>(ticket, *agent_class, control, std::move(waiter),
+  auto run = std::make_shared<RunEntry>(ticket, agent_class, control, std::move(waiter),
                                         std::move(*context), std::move(request.input));
   run->finished = std::move(promise);
+  user_input->bind(run->run_id(), resume.checkpoint);
+  if (resume.question) user_input->resume_question(*resume.question);
+  run->resumed_after_seq = resume.last_seq;
+  run->user_input = std::move(user_input);
   if (subscriber) {
     run->subscription = router_.subscribe(run->user_id(), run->run_id(), subscriber);
     run->subscriber = std::move(subscriber);
@@ -194,7 +207,7 @@ RunTicket ExecutionEngine::submit(RunRequest request,
   EntryList startable;
   {
     std::lock_guard lock(mutex_);
-    reservation.held = false;
+    admission.held = false;
     runs_.emplace(run->run_id(), run);
     state_.record_submitted(run->user_id());
     victims = enqueue_locked(run, request.strategy, stopped);
@@ -208,6 +221,32 @@ RunTicket ExecutionEngine::submit(RunRequest request,
                 request.agent, to_string(request.strategy));
   for (const auto& victim : victims) end_unstarted(victim);
   return ticket;
+}
+
+}  // namespace agenthost::execution
+
+namespace agenthost::execution {
+
+RunTicket ExecutionEngine::resume(const database::RunRecord& record, ResumePoint resume,
+                                  std::shared_ptr<events::EventSink> subscriber) {
+  const registry::AgentClass* agent_class = registry_.find_agent(record.agent_name);
+  if (!agent_class || !agent_class->info.resumable)
+    throw RunRefused(refusal::unknown_agent,
+                     fmt::format("run \"{}\" cannot be resumed: no resumable agent named \"{}\" "
+                                 "is registered",
+                                 record.run_id, record.agent_name));
+  RunRequest request{record.user_id, record.thread_id,           record.agent_name,
+                     record.input,   MultitaskStrategy::enqueue, {}};
+  RunLimits current;
+  {
+    std::lock_guard lock(mutex_);
+    current = admit_locked(request, record.thread_id);
+  }
+  Admission admission{*this, request.user_id, record.thread_id, current};
+  resume.run_id = record.run_id;
+  return accept(
+      request, *agent_class, admission, std::move(subscriber),
+      [](const agenthost::ExecutionContext&) {}, resume);
 }
 
 }  // namespace agenthost::execution

@@ -33,6 +33,8 @@ void check_options(const EngineOptions& options) {
     throw std::invalid_argument("EngineOptions.fiber_stack_size must be at least 64 KiB");
   positive(options.max_concurrent_runs_per_user > 0, "max_concurrent_runs_per_user");
   positive(options.run_timeout.count() > 0, "run_timeout");
+  positive(options.input_timeout.count() > 0, "input_timeout");
+  positive(options.max_waiting_runs_per_user > 0, "max_waiting_runs_per_user");
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
 }
 
@@ -41,6 +43,10 @@ void check_limits(const RunLimits& limits) {
     throw std::invalid_argument("RunLimits.max_concurrent_runs_per_user must be greater than 0");
   if (limits.run_timeout.count() <= 0)
     throw std::invalid_argument("RunLimits.run_timeout must be greater than 0");
+  if (limits.input_timeout.count() <= 0)
+    throw std::invalid_argument("RunLimits.input_timeout must be greater than 0");
+  if (limits.max_waiting_runs_per_user == 0)
+    throw std::invalid_argument("RunLimits.max_waiting_runs_per_user must be greater than 0");
 }
 
 }  // namespace agenthost::execution

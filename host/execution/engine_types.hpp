@@ -74,6 +74,26 @@ inline constexpr std::string_view not_found = "not_found";      ///< another use
 inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
 }  // namespace refusal
 
+/// Where a resumed run continues (ExecutionEngine::resume).
+struct ResumePoint {
+  std::string run_id;                            ///< the run's own id (empty: a new run)
+  std::uint64_t last_seq = 0;                    ///< seq of its last stored event
+  std::optional<boost::json::value> checkpoint;  ///< its latest checkpoint
+  std::optional<boost::json::object> question;   ///< the question it was waiting on
+};
+
+/// What ExecutionEngine::answer did with a user's answer.
+struct AnswerResult {
+  enum class Outcome {
+    accepted,     ///< the waiting run continues with it
+    not_found,    ///< no such run of this user
+    not_waiting,  ///< the run exists but waits for no answer (message says its status)
+    invalid       ///< the answer does not fit the question's schema (message names the field)
+  };
+  Outcome outcome = Outcome::not_found;
+  std::string message;
+};
+
 /// The per-user limits, which a reload may change while runs go on (see
 /// ExecutionEngine::update_limits). Defaults: the SDK's ResourceLimits.
 struct RunLimits {
@@ -82,8 +102,13 @@ struct RunLimits {
   /// Runs of one user that may wait beyond those its free slots will take (see
   /// EngineOptions).
   std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;
-  /// From the start of a run (not its submission) to the stop request.
+  /// From the start of a run (not its submission) to the stop request, counting only
+  /// the time it works (not the time it waits for its user's answer).
   std::chrono::milliseconds run_timeout = ResourceLimits{}.run_timeout;
+  /// How long a run may wait for its user's answer (cause input_timeout).
+  std::chrono::milliseconds input_timeout = ResourceLimits{}.input_timeout;
+  /// Runs of one user waiting for input at once; a run that asks beyond it fails.
+  std::uint32_t max_waiting_runs_per_user = ResourceLimits{}.max_waiting_runs;
 };
 
 struct EngineOptions {
@@ -104,8 +129,13 @@ struct EngineOptions {
   /// a worker) beyond those the user's free concurrency slots will take; one more is
   /// refused ("limit"). 0: a run is accepted only when a slot is free for it.
   std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;
-  /// From the start of a run (not its submission) to the stop request.
+  /// From the start of a run (not its submission) to the stop request, counting only
+  /// the time it works.
   std::chrono::milliseconds run_timeout = ResourceLimits{}.run_timeout;
+  /// How long a run may wait for its user's answer (ExecutionContext::ask).
+  std::chrono::milliseconds input_timeout = ResourceLimits{}.input_timeout;
+  /// Runs of one user waiting for input at once (not counted as concurrent runs).
+  std::uint32_t max_waiting_runs_per_user = ResourceLimits{}.max_waiting_runs;
   /// Largest result of a run, in bytes of JSON (limits.max_result_bytes); a larger
   /// one fails the run with agent_error.
   std::size_t max_result_bytes = events::kDefaultMaxResultBytes;

@@ -38,7 +38,7 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
                                           options.max_concurrent_runs_per_user}),
       observer_(observer),
       limits_{options.max_concurrent_runs_per_user, options.max_queued_runs_per_user,
-              options.run_timeout},
+              options.run_timeout, options.input_timeout, options.max_waiting_runs_per_user},
       blocking_(options_.blocking_threads),
       scheduler_(
           fiber::FiberScheduler::Options{options_.worker_threads, options_.fiber_stack_size}) {}
@@ -102,13 +102,16 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
   if (shut_down_) return;
   const auto deadline = std::chrono::steady_clock::now() + drain_timeout;
   EntryList unstarted_runs;
+  EntryList parked_unstarted;  // resumable: left queued in the store for the next start
   EntryList all;
   {
     std::unique_lock lock(mutex_);
     accepting_ = false;
     spdlog::info("execution engine shutting down: {} runs unfinished, draining for up to {} ms",
                  runs_.size(), drain_timeout.count());
-    run_gone_.wait_until(lock, deadline, [&] { return runs_.empty(); });
+    // Runs waiting for their user's answer would not end by themselves: the drain
+    // waits for the others only.
+    run_gone_.wait_until(lock, deadline, [&] { return runs_.size() == waiting_input_runs_; });
     // A submit admitted before accepting_ fell is about to queue its run: let it.
     run_gone_.wait(lock, [&] { return submits_in_flight_ == 0; });
     if (!runs_.empty())
@@ -116,17 +119,25 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
                    runs_.size());
     for (const auto& [id, run] : runs_) {
       all.push_back(run);
+      const bool resumable = run->agent_class.info.resumable;
+      if (resumable) run->parked = true;
       if (unstarted(*run)) {
         detach_unstarted_locked(run);
-        unstarted_runs.push_back(run);
+        (resumable ? parked_unstarted : unstarted_runs).push_back(run);
       }
     }
-    for (const auto& run : unstarted_runs) drop_if_idle_locked(run->user_id(), run->thread_id());
+    for (const auto& list : {&unstarted_runs, &parked_unstarted})
+      for (const auto& run : *list) drop_if_idle_locked(run->user_id(), run->thread_id());
   }
+  // A resumable run stays unfinished in the store: no event of it may be stored from
+  // here on (not even its agent_death), so that the next start resumes it.
+  for (const auto& run : all)
+    if (run->parked) run->user_input->close_emitter();
   // Outside the lock: stop callbacks may do I/O.
   for (const auto& run : all) run->control->request_stop(events::DeathCause::shutdown);
   all.clear();
   for (const auto& run : unstarted_runs) end_unstarted(run);
+  for (const auto& run : parked_unstarted) finalize(run, RunOutcome{}, false);
   {
     std::unique_lock lock(mutex_);
     // A run ends once its final status is written; a database that does not answer

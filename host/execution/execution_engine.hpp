@@ -22,8 +22,9 @@
 /// shrink back to empty when the host is idle.
 ///
 /// Ending a run. The run's fiber builds its RunScope, which runs the agent and emits
-/// its terminal event; then the engine flushes the event store (the terminal event is
-/// durable), writes the final status (RunStore::mark_finished), updates the
+/// its terminal event (a RunEnding, run_outcome.hpp); then the engine queues the final
+/// status in the event log behind the run's events (one group commit makes them
+/// durable, the terminal event first or with it), waits for it suspended, updates the
 /// monitoring figures and only then completes RunTicket::finished. A run stopped
 /// while still queued gets no agent: its only event is agent_death (seq 1).
 ///
@@ -47,6 +48,12 @@
 /// requests (cancel, interrupt, shutdown) are decided under the lock and made after
 /// it is released.
 ///
+/// Asking the user (ExecutionContext::ask, RunInput): the run emits input_required,
+/// its status becomes waiting_input, and it gives back its concurrency slot (it counts
+/// against max_waiting_runs_per_user instead), its run_timeout pauses and its
+/// input_timeout starts; answer() wakes it (an answer that does not fit the schema is
+/// refused, the run waits on). Cancel and the input timeout stop it like any wait.
+///
 /// Stopping: cancel, timeout, interrupt and shutdown trigger the run's stop token;
 /// a run suspended in a wait is woken at once (its wait returns or throws), and a
 /// statement its agent runs is interrupted. An agent that ignores its token keeps its
@@ -58,6 +65,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -71,10 +79,12 @@
 #include "events/event_router.hpp"
 #include "events/event_sink.hpp"
 #include "events/event_store.hpp"
+#include "events/user_event_emitter.hpp"
 #include "execution/agent_instance_factory.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/execution_state_store.hpp"
 #include "execution/run_entry.hpp"
+#include "execution/run_input.hpp"
 #include "execution/run_observer.hpp"
 #include "execution/run_timer.hpp"
 #include "execution/user_execution_engine.hpp"
@@ -84,7 +94,7 @@
 
 namespace agenthost::execution {
 
-class ExecutionEngine {
+class ExecutionEngine : private InputWaits {
  public:
   /// Starts the worker threads, the blocking pool and the timeout timer. Everything
   /// passed by reference must outlive the engine; `database` is the agents' pool.
@@ -96,7 +106,7 @@ class ExecutionEngine {
                   RunObserver* observer = nullptr);
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
-  ~ExecutionEngine();
+  ~ExecutionEngine() override;
   ExecutionEngine(const ExecutionEngine&) = delete;
   ExecutionEngine& operator=(const ExecutionEngine&) = delete;
 
@@ -125,10 +135,31 @@ class ExecutionEngine {
   /// database::DatabaseError only when the lookup of a run no longer in memory fails.
   bool cancel(std::string_view user_id, std::string_view run_id);
 
+  /// Queues again a resumable run a previous process left unfinished (it was found
+  /// queued, running or waiting at startup and requeued in the store): a fresh
+  /// instance of its agent whose events continue after `resume.last_seq`, starting
+  /// with agent_resumed, whose context().last_checkpoint() is `resume.checkpoint` and
+  /// whose first ask() waits again for `resume.question` when it has one. Refuses
+  /// (RunRefused) as submit() does; the run's record is not written again.
+  RunTicket resume(const database::RunRecord& record, ResumePoint resume,
+                   std::shared_ptr<events::EventSink> subscriber = nullptr);
+
+  /// Delivers `user_id`'s answer to run `run_id`, which waits in
+  /// ExecutionContext::ask: accepted (the run continues; its input_received event
+  /// follows), not_found (no such run of this user: another user's looks absent),
+  /// not_waiting (the run exists but asks nothing now), invalid (the answer does not
+  /// fit the question's schema; the run keeps waiting). Any thread; may read the
+  /// database (a run no longer in memory). Throws database::DatabaseError when that
+  /// read fails.
+  AnswerResult answer(std::string_view user_id, std::string_view run_id, boost::json::value input);
+
   /// Stops accepting runs (shutting_down), lets accepted runs (queued ones included)
-  /// go on until `drain_timeout`, then stops the rest with agent_death cause
-  /// shutdown (status interrupted), waits until every run is final and every scope
-  /// released, and stops the worker threads, the blocking pool and the timer.
+  /// go on until `drain_timeout` (or until only runs waiting for their user's answer
+  /// are left), then stops the rest with agent_death cause shutdown (status
+  /// interrupted), except runs of resumable agents, which are left unfinished in the
+  /// store without a terminal event (the next start resumes them); waits until every
+  /// run is final and every scope released, and stops the worker threads, the
+  /// blocking pool and the timer.
   /// Idempotent; any thread except a worker (an agent) or a sink.
   void shutdown(std::chrono::milliseconds drain_timeout);
 
@@ -147,11 +178,12 @@ class ExecutionEngine {
 
   /// Sizes of the engine's internal maps, to check that nothing grows when idle.
   struct Occupancy {
-    std::size_t runs = 0;     ///< accepted and not final
-    std::size_t users = 0;    ///< UserExecutionEngines
-    std::size_t threads = 0;  ///< threads with a current or waiting run
-    std::size_t timers = 0;   ///< pending run deadlines
-    std::size_t active = 0;   ///< started and not ended (running or waiting)
+    std::size_t runs = 0;           ///< accepted and not final
+    std::size_t users = 0;          ///< UserExecutionEngines
+    std::size_t threads = 0;        ///< threads with a current or waiting run
+    std::size_t timers = 0;         ///< pending run deadlines
+    std::size_t active = 0;         ///< started and not ended, not waiting for input
+    std::size_t waiting_input = 0;  ///< started and waiting for their user's answer
   };
   Occupancy occupancy() const;
 
@@ -178,7 +210,23 @@ class ExecutionEngine {
   };
   using EntryList = std::vector<std::shared_ptr<RunEntry>>;
 
-  // submit(), in engine_submit.cpp.
+  // submit() and resume(), in engine_submit.cpp.
+  /// A place reserved by admit_locked, given back on destruction unless the run was
+  /// queued (held false).
+  struct Admission {
+    ExecutionEngine& engine;
+    const std::string& user_id;
+    const std::string& thread_id;
+    RunLimits limits;
+    bool held = true;
+    ~Admission();
+  };
+  /// Creates an admitted run's context and entry, has `store` write its record, and
+  /// queues it.
+  RunTicket accept(RunRequest& request, const registry::AgentClass& agent_class,
+                   Admission& admission, std::shared_ptr<events::EventSink> subscriber,
+                   const std::function<void(const agenthost::ExecutionContext&)>& store,
+                   const ResumePoint& resume = {});
   /// Refuses the run (RunRefused) or reserves its place (the user's queue, the
   /// thread's turn) and returns the limits it is admitted under.
   RunLimits admit_locked(const RunRequest& request, const std::string& thread_id);
@@ -197,6 +245,8 @@ class ExecutionEngine {
   void start(const EntryList& runs);
   void execute(const std::shared_ptr<RunEntry>& run);  // on the run's fiber
   void end_unstarted(const std::shared_ptr<RunEntry>& run);
+  /// A resumed run's first event: agent_resumed, seq after its last stored one.
+  void announce_resumed(RunEntry& run, events::UserEventEmitter& emitter);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
   /// Writes the run's status change through the event log (after its events, one
   /// group commit), the run waiting suspended. At shutdown, a write the database does
@@ -206,6 +256,14 @@ class ExecutionEngine {
   void record_final_status(RunEntry& run, const RunOutcome& outcome);
   /// Writes the unrecorded statuses again, on `run`'s blocking pool.
   void retry_unrecorded_statuses(RunEntry& run);
+
+  // InputWaits, in engine_input.cpp: a run waiting for its user's answer.
+  void begin_input_wait(const std::string& run_id) override;
+  void end_input_wait(const std::string& run_id) override;
+  void record_question(const std::string& run_id,
+                       const std::optional<boost::json::object>& question) override;
+  void record_checkpoint(const std::string& run_id, const boost::json::value& state) override;
+  std::shared_ptr<RunEntry> running_entry(const std::string& run_id) const;
 
   // Queue bookkeeping, under mutex_, in engine_queues.cpp.
   UserExecutionEngine& user_locked(const std::string& user_id);
@@ -246,7 +304,8 @@ class ExecutionEngine {
   std::unordered_map<std::string, UserExecutionEngine> users_;
   std::unordered_map<std::string, ThreadSlot> threads_;
   std::deque<UserExecutionEngine*> rotation_;  // users that can start a run, round-robin
-  std::uint32_t active_runs_ = 0;              // started and not ended
+  std::uint32_t active_runs_ = 0;              // started and not ended, not waiting input
+  std::uint32_t waiting_input_runs_ = 0;       // started and waiting for their user
   bool accepting_ = true;                      // until shutdown()
   std::uint32_t submits_in_flight_ = 0;        // admitted, not yet queued or refused
   RunLimits limits_;

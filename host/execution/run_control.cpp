@@ -22,6 +22,7 @@ std::string_view status_for(events::DeathCause cause) noexcept {
   namespace rs = database::run_status;
   switch (cause) {
     case events::DeathCause::timeout:
+    case events::DeathCause::input_timeout:
       return rs::timed_out;
     case events::DeathCause::cancelled:
       return rs::cancelled;

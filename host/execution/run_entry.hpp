@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "events/event_sink.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/run_control.hpp"
+#include "execution/run_input.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "registry/agent_class_registry.hpp"
 
@@ -58,6 +60,21 @@ struct RunEntry {
   std::shared_ptr<events::EventSink> subscriber;
   events::EventRouter::Subscription subscription;
   std::promise<RunOutcome> finished;
+
+  /// How the run asks its user (also in context); set before the run is queued.
+  std::shared_ptr<RunInput> user_input;
+  /// The run's timers; touched only on its fiber. run_timeout counts working time
+  /// only: the deadline is put off by the time the run waits for its user.
+  std::uint64_t run_timer = 0;
+  std::chrono::steady_clock::time_point deadline;
+  std::chrono::steady_clock::duration left_when_waiting{};
+  std::uint64_t input_timer = 0;
+  bool holds_waiting_slot = false;  // guarded by the engine's lock
+  /// A resumed run: seq of its last event stored before the restart (0: a new run).
+  std::uint64_t resumed_after_seq = 0;
+  /// Set by shutdown() for a resumable run it stops: the run is left unfinished in
+  /// the store (no terminal event, no final status) for the next start to resume.
+  std::atomic<bool> parked{false};
 };
 
 }  // namespace agenthost::execution

@@ -11,6 +11,9 @@ std::string death_message(events::DeathCause cause, const agenthost::ExecutionCo
     case events::DeathCause::timeout:
       return "the run exceeded its timeout of " +
              std::to_string(context.limits().run_timeout.count()) + " ms";
+    case events::DeathCause::input_timeout:
+      return "the run waited for its user's answer longer than its input timeout of " +
+             std::to_string(context.limits().input_timeout.count()) + " ms";
     case events::DeathCause::cancelled:
       return "the run was cancelled on request";
     case events::DeathCause::interrupted:

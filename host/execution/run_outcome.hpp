@@ -3,7 +3,7 @@
 /// How a run ends, in one place. Every ending (the agent's result, a plugin or host
 /// failure, a stop) is built as a RunEnding, its terminal event and the outcome
 /// recorded with it, and stored by emit_ending(); the engine then records the outcome
-/// (RunStore::mark_finished) after that event is durable. Built once, the event a user
+/// (through the event log, committed with or after that event). Built once, the event a user
 /// reads and the status the store keeps cannot disagree.
 
 #include <boost/json/object.hpp>

@@ -16,13 +16,14 @@ RunTimer::~RunTimer() {
   thread_.join();
 }
 
-std::uint64_t RunTimer::schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control) {
+std::uint64_t RunTimer::schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control,
+                                 events::DeathCause cause) {
   std::uint64_t id;
   bool earliest;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
-    auto it = queue_.emplace(deadline, std::make_pair(id, std::move(control)));
+    auto it = queue_.emplace(deadline, Deadline{id, std::move(control), cause});
     by_id_.emplace(id, it);
     earliest = it == queue_.begin();
   }
@@ -55,18 +56,18 @@ void RunTimer::loop() {
       changed_.wait_until(lock, next);
       continue;
     }
-    std::vector<std::weak_ptr<RunControl>> due;
+    std::vector<Deadline> due;
     const auto now = Clock::now();
     while (!queue_.empty() && queue_.begin()->first <= now) {
       auto it = queue_.begin();
-      by_id_.erase(it->second.first);
-      due.push_back(std::move(it->second.second));
+      by_id_.erase(it->second.id);
+      due.push_back(std::move(it->second));
       queue_.erase(it);
     }
     // Stop requests run stop callbacks (an SQL interrupt): not under the lock.
     lock.unlock();
-    for (auto& weak : due)
-      if (auto control = weak.lock()) control->request_stop(events::DeathCause::timeout);
+    for (auto& deadline : due)
+      if (auto control = deadline.control.lock()) control->request_stop(deadline.cause);
     lock.lock();
   }
 }

@@ -27,9 +27,10 @@ class RunTimer {
   RunTimer(const RunTimer&) = delete;
   RunTimer& operator=(const RunTimer&) = delete;
 
-  /// At `deadline`, calls control->request_stop(DeathCause::timeout) on the timer
-  /// thread, unless cancel(id) came first or the control is gone. Thread-safe.
-  std::uint64_t schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control);
+  /// At `deadline`, calls control->request_stop(cause) on the timer thread, unless
+  /// cancel(id) came first or the control is gone. Thread-safe.
+  std::uint64_t schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control,
+                         events::DeathCause cause = events::DeathCause::timeout);
   /// Forgets deadline `id`; a no-op when it fired already. Thread-safe.
   void cancel(std::uint64_t id);
   /// Deadlines waiting (for tests: returns to 0 when no run is active).
@@ -38,8 +39,12 @@ class RunTimer {
  private:
   void loop();
 
-  using Queue =
-      std::multimap<Clock::time_point, std::pair<std::uint64_t, std::weak_ptr<RunControl>>>;
+  struct Deadline {
+    std::uint64_t id;
+    std::weak_ptr<RunControl> control;
+    events::DeathCause cause;
+  };
+  using Queue = std::multimap<Clock::time_point, Deadline>;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

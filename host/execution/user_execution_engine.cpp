@@ -36,6 +36,19 @@ std::shared_ptr<RunEntry> UserExecutionEngine::start_next() {
   return run;
 }
 
+bool UserExecutionEngine::begin_waiting(std::uint32_t max_waiting) noexcept {
+  if (waiting_ >= max_waiting) return false;
+  ++waiting_;
+  if (active_ > 0) --active_;
+  return true;
+}
+
+void UserExecutionEngine::end_waiting() noexcept {
+  assert(waiting_ > 0);
+  if (waiting_ > 0) --waiting_;
+  ++active_;
+}
+
 void UserExecutionEngine::finish_active() noexcept {
   assert(active_ > 0);
   if (active_ > 0) --active_;

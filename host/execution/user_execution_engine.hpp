@@ -44,8 +44,16 @@ class UserExecutionEngine {
   /// A started run has ended.
   void finish_active() noexcept;
 
+  /// A started run waits for its user's answer: it leaves the concurrency count for
+  /// the waiting count (false, changing nothing, when that is at `max_waiting`).
+  bool begin_waiting(std::uint32_t max_waiting) noexcept;
+  /// The wait is over: the run counts as active again (even above the cap, which
+  /// then lets no other run start until it is below).
+  void end_waiting() noexcept;
+  std::uint32_t waiting() const noexcept { return waiting_; }
+
   /// No run accepted and unfinished: the engine removes this user's engine.
-  bool idle() const noexcept { return queued_ == 0 && active_ == 0; }
+  bool idle() const noexcept { return queued_ == 0 && active_ == 0 && waiting_ == 0; }
   std::uint32_t active() const noexcept { return active_; }
   std::uint32_t queued() const noexcept { return queued_; }
 
@@ -65,6 +73,7 @@ class UserExecutionEngine {
   std::deque<std::shared_ptr<RunEntry>> ready_;
   std::uint32_t queued_ = 0;  // accepted, not started: ready_ + waiting for their thread
   std::uint32_t active_ = 0;
+  std::uint32_t waiting_ = 0;  // started runs waiting for their user's answer
 };
 
 }  // namespace agenthost::execution

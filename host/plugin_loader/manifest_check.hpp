@@ -18,7 +18,7 @@ struct ManifestMismatch {
   std::string expected;  ///< as shown to the operator, e.g. "1" or "\"release\""
   std::string found;
   std::string hint;  ///< what to do, e.g. "rebuild the plugin against agenthost SDK 1.0"
-  /// "abi_major is 99, this host needs 2 (rebuild the plugin against agenthost SDK 2.0)"
+  /// "abi_major is 99, this host needs 3 (rebuild the plugin against agenthost SDK 3.0)"
   std::string message() const;
 };
 

@@ -25,6 +25,7 @@ inline constexpr std::string_view not_found = "not_found";                    //
 inline constexpr std::string_view unknown_agent = "unknown_agent";            // 404
 inline constexpr std::string_view method_not_allowed = "method_not_allowed";  // 405
 inline constexpr std::string_view thread_busy = "thread_busy";                // 409
+inline constexpr std::string_view not_waiting = "not_waiting";                // 409
 inline constexpr std::string_view payload_too_large = "payload_too_large";    // 413
 inline constexpr std::string_view upgrade_required = "upgrade_required";      // 426
 // Limits.

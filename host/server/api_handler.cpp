@@ -8,6 +8,7 @@
 #include "agenthost/id_rules.hpp"
 #include "auth/authenticator.hpp"
 #include "execution/execution_engine.hpp"
+#include "json/parse.hpp"
 #include "metrics/text_format.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/api_json.hpp"
@@ -149,6 +150,8 @@ ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& us
       return get_run(user_id, route.id);
     case Endpoint::cancel_run:
       return cancel_run(user_id, route.id);
+    case Endpoint::answer_run:
+      return answer_run(user_id, route.id, request.body);
     case Endpoint::run_events:
       return run_events(user_id, route.id, route.target);
     case Endpoint::websocket:
@@ -262,6 +265,19 @@ ApiResponse ApiHandler::cancel_run(const std::string& user_id, const std::string
   if (auto error = path_id_problem("run", run_id)) return error_response(*error);
   if (auto error = service_.cancel_run(user_id, run_id)) return error_response(*error);
   return json_response(202, {{"run_id", run_id}, {"cancel_requested", true}});
+}
+
+ApiResponse ApiHandler::answer_run(const std::string& user_id, const std::string& run_id,
+                                   const std::string& body) const {
+  if (auto error = path_id_problem("run", run_id)) return error_response(*error);
+  auto parsed = json::parse(body, {.max_depth = 64});
+  if (auto* error = std::get_if<json::ParseError>(&parsed))
+    return error_response(make_error(400, error_code::invalid_json,
+                                     "request body (the answer): " + error->describe()));
+  if (auto error =
+          service_.answer_run(user_id, run_id, std::move(std::get<boost::json::value>(parsed))))
+    return error_response(*error);
+  return json_response(202, {{"run_id", run_id}, {"input_accepted", true}});
 }
 
 ApiResponse ApiHandler::run_events(const std::string& user_id, const std::string& run_id,

@@ -87,6 +87,8 @@ class ApiHandler {
   ApiResponse create_run(const std::string& user_id, const std::string& body) const;
   ApiResponse get_run(const std::string& user_id, const std::string& run_id) const;
   ApiResponse cancel_run(const std::string& user_id, const std::string& run_id) const;
+  ApiResponse answer_run(const std::string& user_id, const std::string& run_id,
+                         const std::string& body) const;
   ApiResponse run_events(const std::string& user_id, const std::string& run_id,
                          const RequestTarget& target) const;
 

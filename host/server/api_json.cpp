@@ -16,6 +16,7 @@ boost::json::object run_json(const database::RunRecord& run) {
   if (run.finished_at) out["finished_at"] = events::format_rfc3339(*run.finished_at);
   if (run.result) out["result"] = *run.result;
   if (run.error) out["error"] = *run.error;
+  if (run.question) out["question"] = *run.question;
   return out;
 }
 

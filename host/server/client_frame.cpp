@@ -28,6 +28,17 @@ ClientFrame parse_cancel_run(const JsonFields& fields, std::optional<std::string
   return frame;
 }
 
+ClientFrame parse_resume_run(const JsonFields& fields, std::optional<std::string> request_id) {
+  ResumeRunFrame frame{{}, nullptr, std::move(request_id)};
+  if (auto e = fields.refuse_unknown({"type", "request_id", "run_id", "input"}))
+    return frame_error(*e, frame.request_id);
+  if (auto e = fields.required_id("run_id", frame.run_id)) return frame_error(*e, frame.request_id);
+  const auto* input = fields.find("input");
+  if (!input) return frame_error(fields.missing("input"), frame.request_id);
+  frame.input = *input;
+  return frame;
+}
+
 ClientFrame parse_subscribe(const JsonFields& fields, std::optional<std::string> request_id) {
   SubscribeFrame frame{{}, 0, std::move(request_id)};
   if (auto e = fields.refuse_unknown({"type", "request_id", "run_id", "after"}))
@@ -60,16 +71,18 @@ ClientFrame parse_client_frame(std::string_view text) {
   std::optional<std::string> request_id;
   if (auto e = fields.optional_id("request_id", request_id)) return frame_error(*e, {});
   if (name == "cancel_run") return parse_cancel_run(fields, std::move(request_id));
+  if (name == "resume_run") return parse_resume_run(fields, std::move(request_id));
   if (name == "subscribe") return parse_subscribe(fields, std::move(request_id));
   if (name == "ping") {
     if (auto e = fields.refuse_unknown({"type", "request_id"})) return frame_error(*e, request_id);
     return PingFrame{std::move(request_id)};
   }
   const std::string shown = utf8_prefix(name, 32);
-  return frame_error(make_error(400, error_code::unknown_type,
-                                "unknown frame type \"" + shown +
-                                    "\" (expected start_run, cancel_run, subscribe or ping)"),
-                     request_id);
+  return frame_error(
+      make_error(400, error_code::unknown_type,
+                 "unknown frame type \"" + shown +
+                     "\" (expected start_run, cancel_run, resume_run, subscribe or ping)"),
+      request_id);
 }
 
 }  // namespace agenthost::server

@@ -4,6 +4,8 @@
 /// client asked for, or an error frame naming the problem. Pure: no sockets, any
 /// thread, fuzzable. docs/protocol.md describes every frame.
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +29,15 @@ struct CancelRunFrame {
   std::optional<std::string> request_id;
 };
 
+/// {"type":"resume_run","run_id","input","request_id"?}: the answer to the question the
+/// run waits on (its input_required event). No reply when accepted (the run's
+/// input_received event follows); an error frame otherwise.
+struct ResumeRunFrame {
+  std::string run_id;
+  boost::json::value input;
+  std::optional<std::string> request_id;
+};
+
 /// {"type":"subscribe","run_id","after"?,"request_id"?}: stored events with seq >
 /// after, then live ones.
 struct SubscribeFrame {
@@ -46,8 +57,8 @@ struct FrameError {
   std::optional<std::string> request_id;
 };
 
-using ClientFrame =
-    std::variant<StartRunFrame, CancelRunFrame, SubscribeFrame, PingFrame, FrameError>;
+using ClientFrame = std::variant<StartRunFrame, CancelRunFrame, ResumeRunFrame, SubscribeFrame,
+                                 PingFrame, FrameError>;
 
 /// Parses one text frame. Never throws for any input.
 ClientFrame parse_client_frame(std::string_view text);

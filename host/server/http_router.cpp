@@ -16,7 +16,7 @@ struct Route {
   Endpoint endpoint;
 };
 
-constexpr std::array<Route, 12> kRoutes = {{
+constexpr std::array<Route, 13> kRoutes = {{
     {"GET", {"healthz"}, 1, Endpoint::healthz},
     {"GET", {"readyz"}, 1, Endpoint::readyz},
     {"GET", {"metrics"}, 1, Endpoint::metrics},
@@ -27,6 +27,7 @@ constexpr std::array<Route, 12> kRoutes = {{
     {"POST", {"v1", "runs"}, 2, Endpoint::create_run},
     {"GET", {"v1", "runs", "{}"}, 3, Endpoint::get_run},
     {"POST", {"v1", "runs", "{}", "cancel"}, 4, Endpoint::cancel_run},
+    {"POST", {"v1", "runs", "{}", "input"}, 4, Endpoint::answer_run},
     {"GET", {"v1", "runs", "{}", "events"}, 4, Endpoint::run_events},
     {"GET", {"v1", "ws"}, 2, Endpoint::websocket},
 }};
@@ -72,6 +73,8 @@ std::string_view describe(Endpoint endpoint) noexcept {
       return "POST /v1/runs/{id}/cancel";
     case Endpoint::run_events:
       return "GET /v1/runs/{id}/events";
+    case Endpoint::answer_run:
+      return "POST /v1/runs/{id}/input";
     case Endpoint::websocket:
       return "GET /v1/ws";
   }

@@ -22,6 +22,7 @@ enum class Endpoint {
   create_run,        ///< POST /v1/runs
   get_run,           ///< GET /v1/runs/{id}
   cancel_run,        ///< POST /v1/runs/{id}/cancel
+  answer_run,        ///< POST /v1/runs/{id}/input
   run_events,        ///< GET /v1/runs/{id}/events
   websocket,         ///< GET /v1/ws (upgrade)
 };

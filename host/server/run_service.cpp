@@ -91,6 +91,26 @@ std::optional<ApiError> RunService::cancel_run(const std::string& user_id,
   });
 }
 
+std::optional<ApiError> RunService::answer_run(const std::string& user_id,
+                                               const std::string& run_id,
+                                               boost::json::value input) {
+  return guarded("answer_run", [&]() -> std::optional<ApiError> {
+    using Outcome = execution::AnswerResult::Outcome;
+    auto result = deps_.engine.answer(user_id, run_id, std::move(input));
+    switch (result.outcome) {
+      case Outcome::accepted:
+        return std::nullopt;
+      case Outcome::not_found:
+        return not_found("run", run_id);
+      case Outcome::not_waiting:
+        return make_error(409, error_code::not_waiting, result.message);
+      case Outcome::invalid:
+        return make_error(400, error_code::invalid_field, result.message);
+    }
+    return std::nullopt;
+  });
+}
+
 std::variant<database::RunRecord, ApiError> RunService::find_run(const std::string& user_id,
                                                                  const std::string& run_id) {
   return guarded("find_run", [&]() -> std::variant<database::RunRecord, ApiError> {

@@ -42,6 +42,13 @@ class RunService {
   /// Cancels the user's run (idempotent); 404 not_found when the user has no such run.
   std::optional<ApiError> cancel_run(const std::string& user_id, const std::string& run_id);
 
+  /// Delivers the user's answer to the run waiting in ask(): 404 not_found (no such
+  /// run of this user), 409 not_waiting (the run asks nothing now, or is over), 400
+  /// invalid_field naming the field of the answer that does not fit the question's
+  /// schema (the run keeps waiting).
+  std::optional<ApiError> answer_run(const std::string& user_id, const std::string& run_id,
+                                     boost::json::value input);
+
   /// The user's run; 404 not_found when absent or another user's.
   std::variant<database::RunRecord, ApiError> find_run(const std::string& user_id,
                                                        const std::string& run_id);

@@ -52,6 +52,18 @@ void WebSocketSession::cancel_run(CancelRunFrame frame) {
       });
 }
 
+void WebSocketSession::resume_run(ResumeRunFrame frame) {
+  offload(
+      [&service = state_.service, user = user_id_, run_id = frame.run_id,
+       input = std::move(frame.input)]() mutable {
+        return service.answer_run(user, run_id, std::move(input));
+      },
+      [self = shared_from_this(), request_id = frame.request_id](std::optional<ApiError> error) {
+        if (error) self->send(error_frame(error->code, error->message, request_id));
+        self->do_read();
+      });
+}
+
 void WebSocketSession::subscribe(SubscribeFrame frame) {
   if (!streams_.streaming(frame.run_id) &&
       streams_.size() >= state_.options.max_subscriptions_per_connection) {

@@ -190,6 +190,7 @@ void WebSocketSession::handle_frame(ClientFrame frame) {
                  },
                  [&](StartRunFrame& f) { start_run(std::move(f)); },
                  [&](CancelRunFrame& f) { cancel_run(std::move(f)); },
+                 [&](ResumeRunFrame& f) { resume_run(std::move(f)); },
                  [&](SubscribeFrame& f) { subscribe(std::move(f)); },
              },
              frame);

@@ -88,6 +88,7 @@ class WebSocketSession final : public Session,
   void handle_frame(ClientFrame frame);
   void start_run(StartRunFrame frame);
   void cancel_run(CancelRunFrame frame);
+  void resume_run(ResumeRunFrame frame);
   void subscribe(SubscribeFrame frame);
   void on_subscribed(SubscribeFrame frame, std::optional<ApiError> error);
 

@@ -10,6 +10,9 @@
 //   dbwriter       {"value": s, "fail": b}: inserts (run_id, s) into agent_notes,
 //                  then throws when fail is true (the insert must be rolled back)
 //   toolcaller     calls tool "testagents.record" with its input, returns the result
+//   durable        {"steps": n, "ms": m}: resumable; n steps of m ms each, a thinking
+//                  event and a checkpoint {"done": k} after each; a resumed run starts
+//                  at its checkpoint; returns {"steps": n, "resumed_at": k0}
 // and the tool testagents.record, which returns its input with the caller's ids.
 
 #include <soci/soci.h>
@@ -43,6 +46,23 @@ class Sleepy final : public agenthost::Agent {
     events().thinking("sleeping " + std::to_string(ms) + " ms");
     const bool slept = context().sleep_for(std::chrono::milliseconds(ms));
     return {{"slept_ms", ms}, {"cancelled", !slept}};
+  }
+};
+
+class Durable final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  boost::json::value run(const boost::json::value& input) override {
+    const auto steps = int_field(input, "steps");
+    const auto ms = int_field(input, "ms");
+    const auto saved = context().last_checkpoint();
+    const std::int64_t first = saved ? int_field(*saved, "done") : 0;
+    for (auto step = first; step < steps; ++step) {
+      events().thinking("step " + std::to_string(step + 1));
+      if (!context().sleep_for(std::chrono::milliseconds(ms))) return {{"cancelled", true}};
+      context().checkpoint({{"done", step + 1}});
+    }
+    return {{"steps", steps}, {"resumed_at", first}};
   }
 };
 
@@ -141,6 +161,10 @@ boost::json::value record(const agenthost::ExecutionContext& context,
 
 void register_testagents(agenthost::Registrar& r) {
   r.add_agent<Sleepy>({.name = "sleepy", .description = "Sleeps input.ms ms", .version = "1"});
+  r.add_agent<Durable>({.name = "durable",
+                        .description = "Works input.steps steps, checkpointing each",
+                        .version = "1",
+                        .resumable = true});
   r.add_agent<Failing>({.name = "failing", .description = "Throws input.message", .version = "1"});
   r.add_agent<ThrowingCtor>(
       {.name = "throwing_ctor", .description = "Throws in its constructor", .version = "1"});

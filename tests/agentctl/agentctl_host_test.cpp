@@ -331,3 +331,51 @@ TEST_CASE("events --follow streams a running run live until its end", "[agentctl
   CHECK_THAT(lines[2], Catch::Contains("#3    agent_death"));
   CHECK_THAT(lines[3], Catch::StartsWith("died (cancelled)"));
 }
+
+TEST_CASE("run shows the question and reads y/n from the terminal", "[agentctl][host]") {
+  TestHost host;
+  const auto run = agentctl(host.port(), {"run", "approval", "--input", R"({"refund":7})"},
+                            TestHost::token("alice"), "perhaps\ny\n");
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out, Catch::Contains("question: Approve this request? {\"refund\":7}\n"
+                                      "answer y or n\n") &&
+                          Catch::Contains("please answer y or n") &&
+                          Catch::Contains("input_received") &&
+                          Catch::Contains("result: {\"approved\":true}"));
+}
+
+TEST_CASE("answer RUN_ID --input answers a waiting run that runs show describes",
+          "[agentctl][host]") {
+  TestHost host;
+  // Started without a terminal to answer from: the run waits.
+  const auto started = agentctl(host.port(), {"run", "approval", "--input", "{}"});
+  CHECK(started.status == 4);
+  CHECK_THAT(started.err, Catch::Contains("agentctl answer "));
+  const auto run_id = accepted_ids(started.out).first;
+  REQUIRE(host.wait_status(run_id, "alice", "waiting_input"));
+
+  const auto shown = agentctl(host.port(), {"runs", "show", run_id});
+  CHECK(shown.status == 0);
+  CHECK_THAT(shown.out, Catch::Contains("status    waiting_input\n") &&
+                            Catch::Contains("question  Approve this request? {}\n") &&
+                            Catch::Contains("answer    agentctl answer " + run_id));
+
+  const auto wrong = agentctl(host.port(), {"answer", run_id, "--input", R"({"approve":"y"})"});
+  CHECK(wrong.status == 1);
+  CHECK_THAT(wrong.err, Catch::Contains("/approve"));
+  const auto foreign = agentctl(host.port(), {"answer", run_id, "--input", R"({"approve":true})"},
+                                TestHost::token("mallory"));
+  CHECK(foreign.status == 1);
+
+  const auto answered =
+      agentctl(host.port(), {"answer", run_id, "--input", R"({"approve":false})"});
+  INFO(answered.err);
+  CHECK(answered.status == 0);
+  CHECK(answered.out == "answer accepted by run " + run_id + "\n");
+  const auto done = host.wait_final(run_id, "alice");
+  CHECK(*done.result == json::object{{"approved", false}});
+  const auto again = agentctl(host.port(), {"answer", run_id, "--input", R"({"approve":true})"});
+  CHECK(again.status == 1);
+  CHECK_THAT(again.err, Catch::Contains("not waiting"));
+}

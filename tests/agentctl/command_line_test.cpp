@@ -42,6 +42,13 @@ TEST_CASE("agents with runs show and cancel and events parse with their ids",
   CHECK(std::holds_alternative<ListAgents>(parse({"agents"}).command));
   CHECK(std::get<ShowRun>(parse({"runs", "show", "r-1"}).command).run_id == "r-1");
   CHECK(std::get<CancelRun>(parse({"cancel", "r-2"}).command).run_id == "r-2");
+  const auto answer = std::get<AnswerRun>(parse({"answer", "r-4", "--input", "true"}).command);
+  CHECK(answer.run_id == "r-4");
+  CHECK(answer.input == "true");
+  CHECK(usage_error_of({"answer", "r-4"}) ==
+        "'answer' needs the answer: agentctl answer RUN_ID --input JSON");
+  CHECK(usage_error_of({"answer", "r-4", "--input", "1", "--follow"}) ==
+        "option '--follow' does not apply to 'answer'");
   const auto events = std::get<ListEvents>(parse({"events", "r-3"}).command);
   CHECK(events.run_id == "r-3");
   CHECK(events.after == 0);

@@ -290,3 +290,61 @@ TEST_CASE("a frame that is not JSON is a protocol failure rather than a crash",
     CHECK_THAT(e.what(), Catch::Contains("not a JSON object: 'not json'"));
   }
 }
+
+TEST_CASE("a question is answered with resume_run; a refused answer is asked again",
+          "[agentctl][follower]") {
+  Run run;
+  const auto asked =
+      event(2, "input_required",
+            R"({"question_id":"q1","prompt":"approve?","schema":{"type":"boolean"}})");
+  const std::string refused =
+      R"({"type":"error","request_id":"agentctl-answer-1","code":"invalid_field","message":"input does not fit"})";
+  run.host.scripts.push_back(std::deque<FrameRead>{
+      frame(kAccepted), frame(event(1, "agent_started")), frame(asked), frame(refused),
+      frame(event(3, "input_received", R"({"question_id":"q1","input":true})")),
+      frame(kCompleted)});
+  std::vector<json::object> questions;
+  std::deque<json::value> answers{json::value("wrong"), json::value(true)};
+  auto settings = FollowSettings{false, 3, [](int) {}};
+  settings.answer_question = [&](const json::object& question) -> std::optional<json::value> {
+    questions.push_back(question);
+    auto next = answers.front();
+    answers.pop_front();
+    return next;
+  };
+  RunFollower follower(run.host.connector(), run.out, run.err, std::move(settings));
+  CHECK(follower.start(kStartFrame, "echo") == ExitCode::ok);
+  REQUIRE(questions.size() == 2);
+  CHECK(questions[0].at("question_id") == "q1");
+  REQUIRE(run.host.sent[0].size() == 3);
+  CHECK(run.host.sent[0][1] == json::object{{"type", "resume_run"},
+                                            {"request_id", "agentctl-answer-1"},
+                                            {"run_id", "r1"},
+                                            {"input", "wrong"}});
+  CHECK(run.host.sent[0][2].at("input") == true);
+  CHECK(run.host.sent[0][2].at("request_id") == "agentctl-answer-2");
+  CHECK_THAT(run.err.str(), Catch::Contains("the answer was not accepted"));
+  CHECK_THAT(run.out.str(), Catch::Contains("input_required   approve?"));
+}
+
+TEST_CASE("an answer not yet confirmed is sent again after a reconnect", "[agentctl][follower]") {
+  Run run;
+  const auto asked = event(2, "input_required", R"({"question_id":"q1","prompt":"ok?"})");
+  run.host.scripts.push_back(std::deque<FrameRead>{
+      frame(kAccepted), frame(event(1, "agent_started")), frame(asked), closed("reset by peer")});
+  run.host.scripts.push_back(std::deque<FrameRead>{
+      frame(event(3, "input_received", R"({"question_id":"q1","input":1})")), frame(kCompleted)});
+  int asked_count = 0;
+  auto settings = FollowSettings{false, 3, [](int) {}};
+  settings.answer_question = [&](const json::object&) -> std::optional<json::value> {
+    ++asked_count;
+    return json::value(1);
+  };
+  RunFollower follower(run.host.connector(), run.out, run.err, std::move(settings));
+  CHECK(follower.start(kStartFrame, "echo") == ExitCode::ok);
+  CHECK(asked_count == 1);
+  REQUIRE(run.host.sent.size() == 2);
+  REQUIRE(run.host.sent[1].size() == 2);  // subscribe, then the answer again
+  CHECK(run.host.sent[1][0].at("type") == "subscribe");
+  CHECK(run.host.sent[1][1].at("type") == "resume_run");
+}

@@ -33,7 +33,8 @@ TEST_CASE("an unknown nested key is refused with a suggestion and the allowed ke
   CHECK(issue.message ==
         "unknown key 'max_queued_run_per_user'; did you mean 'max_queued_runs_per_user'? allowed "
         "keys here: max_concurrent_runs_per_user, max_queued_runs_per_user, run_timeout, "
-        "worker_threads, max_active_runs, blocking_threads, fiber_stack_kib, max_result_bytes");
+        "input_timeout, max_waiting_runs_per_user, max_run_resumes, worker_threads, "
+        "max_active_runs, blocking_threads, fiber_stack_kib, max_result_bytes");
 }
 
 TEST_CASE("an unknown key far from every allowed key gets no suggestion") {

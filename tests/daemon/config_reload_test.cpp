@@ -142,7 +142,8 @@ TEST_CASE("reload plan: the keys declared live are those HostRuntime::reload app
   CHECK(live == std::vector<std::string>{
                     "server.max_connections_per_user", "server.runs_per_second_per_user",
                     "limits.max_concurrent_runs_per_user", "limits.max_queued_runs_per_user",
-                    "limits.run_timeout", "logging.level", "logging.format",
+                    "limits.run_timeout", "limits.input_timeout",
+                    "limits.max_waiting_runs_per_user", "logging.level", "logging.format",
                     "auth.jwt.hs256_secret", "auth.jwt.issuer", "auth.jwt.audience",
                     "auth.jwt.leeway", "auth.api_keys"});
 }

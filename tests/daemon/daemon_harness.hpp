@@ -61,12 +61,15 @@ struct ConfigText {
   std::string database_url;
   std::vector<std::pair<std::string, std::string>> api_keys{{"alice", kAliceKey}};
   std::string extra;  ///< raw text appended at the end
+  std::vector<std::string> plugins{std::string(AGENTHOST_TEST_PLUGIN_DIR) + "/testagents.so"};
 
   std::string render(const fs::path& dir) const {
     std::string y =
         "server:\n  port: 0\n  data_dir: \"" + (dir / "data").string() + "\"\n" + server_extra;
     if (!database_url.empty()) y += "database:\n  url: \"" + database_url + "\"\n";
-    y += "plugins:\n  paths: [\"" + std::string(AGENTHOST_TEST_PLUGIN_DIR) + "/testagents.so\"]\n";
+    y += "plugins:\n  paths: [";
+    for (std::size_t i = 0; i < plugins.size(); ++i) y += (i ? ", \"" : "\"") + plugins[i] + "\"";
+    y += "]\n";
     if (!limits.empty()) y += "limits:\n" + limits;
     y += "auth:\n  api_keys:\n";
     for (const auto& [user, key] : api_keys)

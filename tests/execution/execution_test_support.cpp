@@ -265,6 +265,30 @@ class ScopedThrow final : public agenthost::Agent {
   }
 };
 
+// Asks input.prompt with input.schema ({} when absent), then works input.work_ms
+// (sleep_for, a stop ends it early), and returns {"answer", "worked"}. With
+// input.checkpoint it saves {"asked": true} first; with input.twice it asks again.
+class AskProbe final : public agenthost::Agent {
+ public:
+  using Agent::Agent;
+  boost::json::value run(const boost::json::value& input) override {
+    const auto& in = input.as_object();
+    const auto* schema = in.if_contains("schema");
+    const auto* prompt = in.if_contains("prompt");
+    if (in.contains("checkpoint")) context().checkpoint({{"asked", true}});
+    auto ask = [&] {
+      return context().ask(prompt ? std::string(prompt->as_string()) : "question?",
+                           schema ? schema->as_object() : boost::json::object{});
+    };
+    auto answer = ask();
+    if (in.contains("twice")) answer = boost::json::array{answer, ask()};
+    bool worked = true;
+    if (const auto* ms = in.if_contains("work_ms"))
+      worked = context().sleep_for(std::chrono::milliseconds(ms->to_number<std::int64_t>()));
+    return {{"answer", answer}, {"worked", worked}};
+  }
+};
+
 }  // namespace
 
 void register_probe_agents(registry::AgentClassRegistry& registry) {
@@ -290,6 +314,9 @@ void register_probe_agents(registry::AgentClassRegistry& registry) {
       [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
         return std::make_unique<ScopedThenWait>(s);
       });
+  add("probe.ask", [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
+    return std::make_unique<AskProbe>(s);
+  });
   add("probe.scoped_throw",
       [](const agenthost::AgentServices& s) -> std::unique_ptr<agenthost::Agent> {
         return std::make_unique<ScopedThrow>(s);

@@ -121,6 +121,8 @@ EngineOptions test_options();
 ///    leased), then waits until stopped;
 ///  - probe.scoped_then_wait {value, ms}: inserts in a scoped transaction, waits ms
 ///    (returning {"slept": false} when stopped), inserts value-after in another;
+///  - probe.ask {prompt?, schema?, work_ms?, checkpoint?, twice?}: asks its user
+///    (context().ask), then works work_ms; returns {"answer", "worked"};
 ///  - probe.scoped_throw: a scoped transaction whose block inserts then throws; the
 ///    agent returns {"caught": message}.
 struct ProbeLeftovers {

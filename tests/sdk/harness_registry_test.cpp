@@ -30,7 +30,7 @@ TEST_CASE("a plugin .so is loaded through its AGENTHOST_PLUGIN entry points") {
   CHECK(plugin.name == "testagents");
   CHECK(plugin.version == "1.0.0");
   CHECK(plugin.manifest.abi_major == agenthost::kSdkAbiMajor);
-  CHECK(plugin.agents == std::vector<std::string>{"sleepy", "failing", "throwing_ctor",
+  CHECK(plugin.agents == std::vector<std::string>{"sleepy", "durable", "failing", "throwing_ctor",
                                                   "throwing_dtor", "chatty", "dbwriter",
                                                   "toolcaller"});
   CHECK(plugin.tools == std::vector<std::string>{"testagents.record", "testagents.forecast"});

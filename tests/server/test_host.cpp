@@ -46,6 +46,7 @@ TestHost::TestHost(const std::function<void(TestHostSettings&)>& adjust)
     : settings(make_settings(adjust)), dir(make_temp_dir()) {
   plugin_loader::LoaderOptions loader;
   loader.sources = {{AGENTHOST_PLUGIN_DIR "/echo.so", "test"},
+                    {AGENTHOST_PLUGIN_DIR "/approval.so", "test"},
                     {AGENTHOST_TEST_PLUGIN_DIR "/testagents.so", "test"}};
   plugin_loader::load_plugins(loader, registry);
   registry.freeze();

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The real host's parts for one network test, in process: the echo and testagents
+/// The real host's parts for one network test, in process: the echo, approval and testagents
 /// plugins loaded from their .so files, a SQLite file in a fresh temp dir with the
 /// migrations applied, the real RunStore, EventLog, EventRouter and ExecutionEngine,
 /// an Authenticator (JWT + one API key), and the HttpServer on 127.0.0.1, port 0.

@@ -22,6 +22,7 @@
 
 #include "agenthost/id_rules.hpp"
 #include "agenthost/run_waiter.hpp"
+#include "agenthost/user_input.hpp"
 
 namespace agenthost {
 
@@ -32,6 +33,12 @@ struct ResourceLimits {
   std::uint32_t max_concurrent_runs = 5;
   std::uint32_t max_queued_runs = 100;
   std::chrono::milliseconds run_timeout{std::chrono::seconds(300)};
+  /// How long a run may wait for its user's answer (ExecutionContext::ask); the time
+  /// it waits does not count against run_timeout.
+  std::chrono::milliseconds input_timeout{std::chrono::hours(24)};
+  /// Runs of one user waiting for input at once (a cap of its own: they hold no
+  /// concurrency slot while they wait).
+  std::uint32_t max_waiting_runs = 1000;
 };
 
 /// Thrown when a context would be invalid; field() names the offending field.
@@ -61,6 +68,9 @@ struct ContextFields {
   /// How the run's waiting calls suspend it (the host's fiber scheduler); null: they
   /// block the calling thread (the SDK's test harness).
   std::shared_ptr<RunWaiter> waiter;
+  /// How the run asks its user and saves checkpoints; null: ask() and checkpoint()
+  /// throw std::logic_error.
+  std::shared_ptr<UserInput> user_input;
 };
 
 /// Metadata keys that name context fields and so cannot be set through metadata.
@@ -144,6 +154,27 @@ class ExecutionContext {
     }
   }
 
+  /// Asks the run's user: emits input_required (the prompt, `schema` and a question
+  /// id), sets the run's status to waiting_input and suspends the run until the user
+  /// answers with a value that fits `schema` (JSON Schema draft 7); returns that
+  /// answer (also recorded as input_received). Waiting is bounded by
+  /// limits().input_timeout, not run_timeout. Throws InputAbandoned when the run is
+  /// stopped (cancelled, input timeout) while it waits; see agenthost/user_input.hpp.
+  boost::json::value ask(std::string_view prompt, const boost::json::object& schema) const {
+    return user_input("ask").ask(prompt, schema, stop_);
+  }
+
+  /// Saves `state` as the run's checkpoint (see UserInput::checkpoint): a resumable
+  /// agent restarted after a host restart reads it back with last_checkpoint().
+  void checkpoint(const boost::json::value& state) const {
+    user_input("checkpoint").checkpoint(state);
+  }
+
+  /// The run's latest checkpoint, nullopt when none was saved.
+  std::optional<boost::json::value> last_checkpoint() const {
+    return data_->user_input ? data_->user_input->last_checkpoint() : std::nullopt;
+  }
+
   /// A context for a nested request of the same run: new request id, this request
   /// as parent, depth + 1 (at most 10). Throws ContextError when too deep or when
   /// `request_id` is not a valid id.
@@ -167,6 +198,14 @@ class ExecutionContext {
  private:
   ExecutionContext(std::shared_ptr<const ContextFields> d, std::stop_token s)
       : data_(std::move(d)), stop_(std::move(s)) {}
+
+  UserInput& user_input(const char* call) const {
+    if (!data_->user_input)
+      throw std::logic_error(std::string(call) +
+                             "() needs the host's user input service, which this context "
+                             "was created without");
+    return *data_->user_input;
+  }
 
   static void check_id(const char* field, const std::string& value) {
     if (auto problem = id_problem(value); !problem.empty()) throw ContextError(field, problem);

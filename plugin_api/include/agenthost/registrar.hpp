@@ -27,6 +27,12 @@ struct AgentInfo {
   /// refused before it starts, with the pointer and keyword at fault. Empty: any
   /// input. Checked and compiled once, when the plugin registers.
   boost::json::object input_schema = {};
+  /// True when a run of this class may be resumed after a host restart (clean or
+  /// kill -9): it is started again in a fresh instance whose context().last_checkpoint()
+  /// is the run's latest checkpoint (and, if it was waiting for its user, its first
+  /// ask() waits again for the same question). The agent's steps between two
+  /// checkpoints must then be safe to run twice. False: such a run ends agent_death.
+  bool resumable = false;
 };
 
 /// Creates one agent instance for one run. Called on a worker thread.

@@ -64,6 +64,16 @@ AgentHarness& AgentHarness::stop_grace(std::chrono::milliseconds grace) {
   return *this;
 }
 
+AgentHarness& AgentHarness::answer(boost::json::value answer) {
+  impl_->settings.answers.push_back(std::move(answer));
+  return *this;
+}
+
+AgentHarness& AgentHarness::resume_from(boost::json::value checkpoint) {
+  impl_->settings.checkpoint = std::move(checkpoint);
+  return *this;
+}
+
 RunResult AgentHarness::run(std::string_view agent_name, boost::json::value input) {
   return start(agent_name, std::move(input)).wait();
 }
@@ -82,9 +92,13 @@ RunningAgent AgentHarness::start(std::string_view agent_name, boost::json::value
   }
   TestContextBuilder context = impl_->context;
   context.agent_name(agent_class->info.name);
+  // Answers and a checkpoint are the next run's only.
+  RunSettings settings = impl_->settings;
+  impl_->settings.answers.clear();
+  impl_->settings.checkpoint.reset();
   auto state =
       std::make_shared<RunningAgent::State>(impl_->registry, *agent_class, context, ++impl_->runs,
-                                            impl_->database, impl_->settings, std::move(input));
+                                            impl_->database, std::move(settings), std::move(input));
   RunningAgent::State::launch(state);
   return RunningAgent(std::move(state));
 }
@@ -121,6 +135,10 @@ const RecordingEmitter& RunningAgent::events() const { return state_->emitter; }
 
 bool RunningAgent::wait_for_event(std::string_view type, std::chrono::milliseconds timeout) const {
   return state_->emitter.wait_for(type, timeout);
+}
+
+void RunningAgent::answer(boost::json::value answer) {
+  state_->user_input->answer(std::move(answer));
 }
 
 void RunningAgent::request_stop() { state_->stop(events::DeathCause::cancelled); }

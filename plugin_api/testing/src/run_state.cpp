@@ -17,6 +17,15 @@ namespace {
 // A run_timeout far beyond any test is treated as none (and cannot overflow).
 constexpr std::chrono::hours kLongestTimeout{24 * 365};
 
+agenthost::ExecutionContext build_context(const TestContextBuilder& builder, std::stop_token stop,
+                                          std::uint64_t run_number,
+                                          std::shared_ptr<agenthost::UserInput> user_input) {
+  auto fields = builder.fields(run_number);
+  fields.stop = std::move(stop);
+  fields.user_input = std::move(user_input);
+  return agenthost::ExecutionContext::create(std::move(fields));
+}
+
 }  // namespace
 
 RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& agent_class,
@@ -24,13 +33,15 @@ RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& a
                            TestDatabase& database, RunSettings settings, boost::json::value input)
     : registry_alive_(detail::Access::keep_alive(registry)),
       agent_class_(agent_class),
-      context(context_builder.build(control_.token(), run_number)),
+      user_input(std::make_shared<TestUserInput>(settings.answers, settings.checkpoint)),
+      context(build_context(context_builder, control_.token(), run_number, user_input)),
       emitter(context),
       db_(database, context),
       tools_(registry, context, emitter),
       sequence_(agent_class, context, emitter, db_, tools_),
       settings_(std::move(settings)),
       input_(std::move(input)) {
+  user_input->bind(emitter);
   if (settings_.cancel_on_event) {
     // Runs on the agent's thread before emit()/call() returns to it. `this` outlives
     // the observers: they belong to members of this object.
@@ -174,6 +185,7 @@ RunResult RunningAgent::State::result() const {
   out.events = emitter.events();
   out.tool_calls = tools_.calls();
   out.committed = committed_;
+  out.checkpoints = user_input->checkpoints();
   if (stop_at_ && returned_at_ && *returned_at_ >= *stop_at_)
     out.stop_latency =
         std::chrono::duration_cast<std::chrono::milliseconds>(*returned_at_ - *stop_at_);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "execution/run_outcome.hpp"
 #include "execution/run_sequence.hpp"
 #include "registry/agent_class_registry.hpp"
+#include "test_user_input.hpp"
 
 namespace agenthost::testing {
 
@@ -27,6 +29,8 @@ struct RunSettings {
   std::optional<std::chrono::milliseconds> cancel_after;
   std::optional<std::string> cancel_on_event;
   std::chrono::milliseconds stop_grace{5000};
+  std::deque<boost::json::value> answers;        ///< for the run's ask() calls, in order
+  std::optional<boost::json::value> checkpoint;  ///< the run starts as a resumed one
 };
 
 struct RunningAgent::State {
@@ -65,6 +69,7 @@ struct RunningAgent::State {
   execution::RunControl control_;
 
  public:
+  const std::shared_ptr<TestUserInput> user_input;
   const agenthost::ExecutionContext context;
   RecordingEmitter emitter;
 

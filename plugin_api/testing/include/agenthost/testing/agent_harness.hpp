@@ -102,6 +102,14 @@ class AgentHarness {
   /// RunResult::stop_latency for a tighter bound).
   AgentHarness& stop_grace(std::chrono::milliseconds grace);
 
+  /// Queues an answer for the next run's ask() calls (in order; consumed by that run).
+  /// An ask() with no answer queued waits for RunningAgent::answer or the run's stop
+  /// (then it throws InputAbandoned and the run ends as the host would end it).
+  AgentHarness& answer(boost::json::value answer);
+  /// The next run starts as a resumed one would: context().last_checkpoint() returns
+  /// `checkpoint` until the run saves its own.
+  AgentHarness& resume_from(boost::json::value checkpoint);
+
   /// Runs agent `agent_name` with `input` to its end: start(...).wait().
   RunResult run(std::string_view agent_name, boost::json::value input = nullptr);
   /// Starts the run on its own thread and returns at once. Throws std::invalid_argument
@@ -129,6 +137,8 @@ class RunningAgent {
   /// Waits until the run has an event of `type`; false after `timeout`.
   bool wait_for_event(std::string_view type,
                       std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+  /// Answers the run's current (or next) question, as its user would.
+  void answer(boost::json::value answer);
   /// Cancels the run, as a user's cancel does in the host (death cause cancelled).
   /// Any thread; only the first stop of a run counts.
   void request_stop();

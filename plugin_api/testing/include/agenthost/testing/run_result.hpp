@@ -35,6 +35,8 @@ struct RunResult {
   std::vector<RecordedEvent> events;
   /// Every tool call the agent made, in order.
   std::vector<ToolCallRecord> tool_calls;
+  /// Every checkpoint the agent saved (context().checkpoint), oldest first.
+  std::vector<boost::json::value> checkpoints;
   /// True when the run's transaction was committed (only when completed).
   bool committed = false;
   /// From the first stop request (cancel or timeout) to run() returning; empty when
