@@ -63,7 +63,7 @@ foreach(_agenthost_program IN ITEMS agenthostd agentctl)
             COMPONENT runtime)
   endif()
 endforeach()
-foreach(_agenthost_plugin IN ITEMS echo_plugin triage_plugin)
+foreach(_agenthost_plugin IN ITEMS echo_plugin triage_plugin approval_plugin)
   if(TARGET ${_agenthost_plugin})
     install(TARGETS ${_agenthost_plugin}
             LIBRARY DESTINATION ${AGENTHOST_INSTALL_PLUGINDIR} COMPONENT runtime)

@@ -49,6 +49,17 @@ TEST_CASE("well-formed frames parse into their types") {
   REQUIRE(std::holds_alternative<CancelRunFrame>(cancel));
   CHECK(std::get<CancelRunFrame>(cancel).run_id == "run-9");
 
+  auto resume = parse_client_frame(
+      R"({"type":"resume_run","run_id":"run-9","input":{"approve":true},"request_id":"a1"})");
+  REQUIRE(std::holds_alternative<ResumeRunFrame>(resume));
+  CHECK(std::get<ResumeRunFrame>(resume).run_id == "run-9");
+  CHECK(std::get<ResumeRunFrame>(resume).input == boost::json::value{{"approve", true}});
+  CHECK(std::get<ResumeRunFrame>(resume).request_id == std::optional<std::string>("a1"));
+  // Any JSON value is an answer, null included.
+  auto null_answer = parse_client_frame(R"({"type":"resume_run","run_id":"run-9","input":null})");
+  REQUIRE(std::holds_alternative<ResumeRunFrame>(null_answer));
+  CHECK(std::get<ResumeRunFrame>(null_answer).input.is_null());
+
   auto sub =
       parse_client_frame(R"({"type":"subscribe","run_id":"run-9","after":41,"request_id":"q"})");
   REQUIRE(std::holds_alternative<SubscribeFrame>(sub));
