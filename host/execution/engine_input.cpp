@@ -62,7 +62,7 @@ void ExecutionEngine::record_question(const std::string& run_id,
   run->waiter->run_blocking([&] {
     if (question) {
       // The question (input_required) is stored before the status says the run waits.
-      store_.flush();
+      store_.await_run_settled(run_id);
       runs_store_.mark_waiting(run_id, *question);
     } else {
       runs_store_.mark_answered(run_id);
@@ -74,7 +74,8 @@ void ExecutionEngine::record_checkpoint(const std::string& run_id,
                                         const boost::json::value& state) {
   auto run = running_entry(run_id);
   run->waiter->run_blocking([&] {
-    store_.flush();  // the events emitted before the checkpoint are stored before it
+    // The events emitted before the checkpoint are stored before it (this run's only).
+    store_.await_run_settled(run_id);
     runs_store_.save_checkpoint(run_id, state);
   });
 }
