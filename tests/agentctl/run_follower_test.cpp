@@ -291,7 +291,7 @@ TEST_CASE("a frame that is not JSON is a protocol failure rather than a crash",
   }
 }
 
-TEST_CASE("a question is answered with resume_run; a refused answer is asked again",
+TEST_CASE("a question is answered with resume_run - a refused answer is asked again",
           "[agentctl][follower]") {
   Run run;
   const auto asked =

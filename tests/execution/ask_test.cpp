@@ -94,7 +94,7 @@ TEST_CASE("a run asks, waits in waiting_input, and continues with the answer") {
   CHECK(engine->occupancy().waiting_input == 0);
 }
 
-TEST_CASE("a run that asks twice is answered twice; an answer while it works is refused") {
+TEST_CASE("a run that asks twice is answered twice - an answer while it works is refused") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto engine = host.make_engine(test_options());
@@ -135,7 +135,7 @@ TEST_CASE("cancel ends a waiting run at once") {
   CHECK(o.timers == 0);
 }
 
-TEST_CASE("input_timeout ends a run that waits too long; run_timeout counts working time only") {
+TEST_CASE("input_timeout ends a run that waits too long - run_timeout counts working time only") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
   auto options = test_options();
