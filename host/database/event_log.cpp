@@ -24,7 +24,7 @@ std::string describe(const events::Event& event) {
          "'";
 }
 
-using Finished = std::vector<std::pair<EventLog::StatusDone, StatusResult>>;
+using Finished = std::vector<std::pair<EventLog::WriteDone, WriteResult>>;
 
 void call_all(Finished& finished) {
   for (auto& [done, result] : finished) done(std::move(result));
@@ -59,27 +59,27 @@ void EventLog::append(const events::EventPtr& event) {
   work_.notify_one();
 }
 
-std::uint64_t EventLog::write_status(StatusWrite write, StatusDone done) {
-  auto op = std::make_shared<StatusOp>();
+std::uint64_t EventLog::write_run(RunWrite write, WriteDone done) {
+  auto op = std::make_shared<WriteOp>();
   op->write = std::move(write);
   op->done = std::move(done);
   std::uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
     if (stopping_)
-      throw DatabaseError("event log is stopping; the status of run '" + op->write.run_id +
-                          "' was not written");
+      throw DatabaseError("event log is stopping; the " + op->write.what() + " of run '" +
+                          op->write.run_id + "' was not written");
     ticket = ++appended_;
     queue_.push_back(Pending{nullptr, op, ticket});
-    waiting_status_.emplace(ticket, op);
+    waiting_writes_.emplace(ticket, op);
   }
   work_.notify_one();
   return ticket;
 }
 
-bool EventLog::abandon_status(std::uint64_t ticket) {
+bool EventLog::abandon_write(std::uint64_t ticket) {
   std::lock_guard lock(mutex_);
-  return waiting_status_.erase(ticket) > 0;
+  return waiting_writes_.erase(ticket) > 0;
 }
 
 std::vector<std::string> EventLog::take_refusals(const std::string& run_id) {
@@ -146,11 +146,11 @@ std::uint64_t EventLog::written() const {
 Finished EventLog::take_finished_locked(const std::vector<Pending>& batch) {
   Finished finished;
   for (const auto& p : batch) {
-    if (!p.status || !p.status->applied) continue;
-    const auto it = waiting_status_.find(p.ticket);
-    if (it == waiting_status_.end()) continue;  // abandoned, or told already
-    finished.emplace_back(std::move(it->second->done), p.status->result);
-    waiting_status_.erase(it);
+    if (!p.write || !p.write->applied) continue;
+    const auto it = waiting_writes_.find(p.ticket);
+    if (it == waiting_writes_.end()) continue;  // abandoned, or told already
+    finished.emplace_back(std::move(it->second->done), p.write->result);
+    waiting_writes_.erase(it);
   }
   return finished;
 }
@@ -199,17 +199,17 @@ void EventLog::writer_loop() {
       // Shutting down and the database still fails: nothing more can be done.
       const auto lost = batch.size() + queue_.size();
       spdlog::error(
-          "event log: stopping with {} event(s) and status change(s) not stored in "
+          "event log: stopping with {} event(s) and record change(s) not stored in "
           "'{}': {}",
           lost, manager_.masked_url(), error);
       // Reported to each run that lost events (and to a global flush).
       for (const auto& [run_id, ticket] : unsettled_runs_)
         refusals_.push_back(
             Refusal{ticket, run_id, "its events were not stored at shutdown: " + error});
-      for (auto& [ticket, op] : waiting_status_)
+      for (auto& [ticket, op] : waiting_writes_)
         finished.emplace_back(std::move(op->done),
-                              StatusResult{false, "not written before shutdown: " + error});
-      waiting_status_.clear();
+                              WriteResult{false, "not written before shutdown: " + error});
+      waiting_writes_.clear();
       queue_.clear();
       unsettled_runs_.clear();
       settled_ = appended_;
@@ -220,7 +220,7 @@ void EventLog::writer_loop() {
       break;
     }
     spdlog::error(
-        "event log: storing {} event(s) and status change(s) in '{}' failed after {} attempts: "
+        "event log: storing {} event(s) and record change(s) in '{}' failed after {} attempts: "
         "{}; keeping them queued and retrying",
         batch.size(), manager_.masked_url(), kAttemptsPerBatch, error);
     // Put the batch back in front so each run's events stay in seq order.
@@ -228,7 +228,7 @@ void EventLog::writer_loop() {
                   std::make_move_iterator(batch.end()));
     done_.notify_all();
     lock.unlock();
-    call_all(finished);  // status changes applied one by one before the failure
+    call_all(finished);  // record changes applied one by one before the failure
     lock.lock();
     work_.wait_for(lock, kFailedBatchPause, [&] { return stopping_; });
   }
@@ -259,11 +259,11 @@ std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
   WriteTransaction tx(lease_->session());
   const auto stored = st.insert_events(rows);
   // Results are kept aside: the transaction may still fail at commit.
-  std::vector<StatusResult> results;
+  std::vector<WriteResult> results;
   for (const auto& p : batch) {
-    if (!p.status || p.status->applied) continue;
+    if (!p.write || p.write->applied) continue;
     try {
-      results.push_back({st.write_status(p.status->write), ""});
+      results.push_back({st.write_run(p.write->write), ""});
     } catch (const DatabaseError& e) {  // no such run: the write's own failure
       results.push_back({false, e.what()});
     }
@@ -271,9 +271,9 @@ std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
   tx.commit();
   auto result = results.begin();
   for (const auto& p : batch) {
-    if (!p.status || p.status->applied) continue;
-    p.status->result = std::move(*result++);
-    p.status->applied = true;
+    if (!p.write || p.write->applied) continue;
+    p.write->result = std::move(*result++);
+    p.write->applied = true;
   }
   return stored;
 }
@@ -297,11 +297,11 @@ bool EventLog::store_batch(const std::vector<Pending>& batch, std::vector<Refusa
       delay *= 5;
     }
   }
-  // A status change the database keeps failing (a trigger, a lock) must not hold
+  // A record change the database keeps failing (a trigger, a lock) must not hold
   // back every run's events: item by item, it fails alone and its run is told.
-  const bool has_status =
-      std::any_of(batch.begin(), batch.end(), [](const Pending& p) { return p.status != nullptr; });
-  if (!refused && !has_status) return false;
+  const bool has_writes =
+      std::any_of(batch.begin(), batch.end(), [](const Pending& p) { return p.write != nullptr; });
+  if (!refused && !has_writes) return false;
   return store_one_by_one(batch, refusals, stored, error);
 }
 
@@ -309,7 +309,7 @@ bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<R
                                 std::uint64_t& stored, std::string& error) {
   std::vector<Refusal> found;
   for (const auto& p : batch) {
-    if (p.status && p.status->applied) continue;
+    if (p.write && p.write->applied) continue;
     try {
       auto& st = statements();
       WriteTransaction tx(lease_->session());
@@ -318,15 +318,15 @@ bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<R
         tx.commit();
         continue;
       }
-      StatusResult result;
+      WriteResult result;
       try {
-        result.moved = st.write_status(p.status->write);
+        result.moved = st.write_run(p.write->write);
       } catch (const DatabaseError& e) {  // no such run
         result.error = e.what();
       }
       tx.commit();
-      p.status->result = std::move(result);
-      p.status->applied = true;
+      p.write->result = std::move(result);
+      p.write->applied = true;
     } catch (const std::exception& e) {
       const bool refused = is_refused_row_error(e);
       const bool connected = *lease_ && lease_->session().is_connected();
@@ -341,8 +341,8 @@ bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<R
         found.push_back(
             Refusal{p.ticket, p.event->run_id, describe(*p.event) + ": " + driver_message(e)});
       } else {
-        p.status->result = StatusResult{false, "the database refused it: " + driver_message(e)};
-        p.status->applied = true;
+        p.write->result = WriteResult{false, "the database refused it: " + driver_message(e)};
+        p.write->applied = true;
       }
     }
   }

@@ -1,10 +1,10 @@
 #pragma once
 /// \file
-/// EventLog: the durable, batched writer behind events::EventStore, and of runs'
-/// status changes. Emitting threads append without waiting; one writer thread stores
-/// everything queued (events and status changes of many runs) in one transaction per
-/// batch, in append order, with statements prepared once for its session: a run's
-/// start and end cost a share of a group commit, not transactions of their own.
+/// EventLog: the durable, batched writer behind events::EventStore, and of the
+/// changes to runs' records (status, question, checkpoint). Emitting threads append without
+/// waiting; one writer thread stores everything queued (events and record changes of many runs) in
+/// one transaction per batch, in append order, with statements prepared once for its session: a
+/// run's start and end cost a share of a group commit, not transactions of their own.
 
 #include <condition_variable>
 #include <cstddef>
@@ -25,10 +25,10 @@
 
 namespace agenthost::database {
 
-/// What became of a StatusWrite.
-struct StatusResult {
+/// What became of a RunWrite.
+struct WriteResult {
   /// Written: true when the run moved, false when it was no longer in a state the
-  /// write applies to (see WriterStatements::write_status).
+  /// write applies to (see WriterStatements::write_run).
   bool moved = false;
   /// Empty when written; otherwise why not (refused by the database, no such run,
   /// the log stopped before it could be written).
@@ -37,15 +37,15 @@ struct StatusResult {
 
 class EventLog final : public events::EventStore {
  public:
-  using StatusDone = std::function<void(StatusResult)>;
+  using WriteDone = std::function<void(WriteResult)>;
 
   /// Leases one pooled session for its writer thread for its whole life (so event
   /// storage never waits behind runs for a session) and starts the writer. Throws
   /// DatabaseError when no session can be leased. Batches hold up to `max_batch`
-  /// events and status changes.
+  /// events and record changes.
   explicit EventLog(DatabaseSessionManager& manager, std::size_t max_batch = 512);
   /// Stores what is still queued (retrying as usual), then stops the writer. Never
-  /// throws: what still cannot be stored is named in an error log line, and status
+  /// throws: what still cannot be stored is named in an error log line, and record
   /// changes still queued are told so through their `done`.
   ~EventLog() override;
 
@@ -63,17 +63,18 @@ class EventLog final : public events::EventStore {
   /// For a reader of one run: waits for that run's events appended so far only.
   void await_run_settled(const std::string& run_id) override;
 
-  /// Queues a change of a run's stored status behind every event appended before it,
-  /// to be committed in the same transaction as the batch it falls in (so a run's
-  /// terminal event is durable no later than its final status). `done` is called
+  /// Queues a change of a run's record behind every event appended before it, to be
+  /// committed in the same transaction as the batch it falls in (so a run's terminal
+  /// event is durable no later than its final status, its question no later than its
+  /// waiting_input, the events before a checkpoint no later than the checkpoint). `done` is called
   /// once, on the writer thread, when the write is committed, refused, or the log
   /// stops first; while storage fails it stays queued and is retried with its batch.
-  /// Returns a ticket for abandon_status(). Throws DatabaseError once the log is
+  /// Returns a ticket for abandon_write(). Throws DatabaseError once the log is
   /// being destroyed.
-  std::uint64_t write_status(StatusWrite write, StatusDone done);
+  std::uint64_t write_run(RunWrite write, WriteDone done);
   /// The caller stops waiting for write `ticket`: true when its `done` will not be
   /// called; false when it is being or has been called. The write stays queued.
-  bool abandon_status(std::uint64_t ticket);
+  bool abandon_write(std::uint64_t ticket);
 
   /// Takes (and so reports once) what the database refused of run `run_id`'s
   /// events: one line per refused event. Does not wait.
@@ -86,18 +87,18 @@ class EventLog final : public events::EventStore {
   std::uint64_t appended() const;
 
  private:
-  /// A status change in the queue. `applied` and `result` belong to the writer
-  /// thread; `done` is guarded by mutex_ (abandon_status clears it).
-  struct StatusOp {
-    StatusWrite write;
+  /// A run record change in the queue. `applied` and `result` belong to the writer
+  /// thread; `done` is guarded by mutex_ (abandon_write clears it).
+  struct WriteOp {
+    RunWrite write;
     bool applied = false;
-    StatusResult result;
-    StatusDone done;
+    WriteResult result;
+    WriteDone done;
   };
-  /// An event or a status change, in append order.
+  /// An event or a run record change, in append order.
   struct Pending {
-    events::EventPtr event;  ///< or null for a status change
-    std::shared_ptr<StatusOp> status;
+    events::EventPtr event;  ///< or null for a run's record change
+    std::shared_ptr<WriteOp> write;
     std::uint64_t ticket;  ///< 1-based append order
   };
   struct Refusal {
@@ -110,17 +111,17 @@ class EventLog final : public events::EventStore {
   /// Under mutex_, after a wait: throws the storage error when `target` is still not
   /// settled.
   void check_settled_locked(std::uint64_t target) const;
-  /// Under mutex_: takes the `done` of every applied status change of `batch`.
-  std::vector<std::pair<StatusDone, StatusResult>> take_finished_locked(
+  /// Under mutex_: takes the `done` of every applied record change of `batch`.
+  std::vector<std::pair<WriteDone, WriteResult>> take_finished_locked(
       const std::vector<Pending>& batch);
   /// Stores `batch` (with retries); returns the refusals, or sets `error` and
-  /// returns false when storage failed and the batch must be kept (its status
+  /// returns false when storage failed and the batch must be kept (its record
   /// changes already applied stay applied).
   bool store_batch(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
                    std::uint64_t& stored, std::string& error);
   /// The whole batch in one transaction.
   std::uint64_t store_together(const std::vector<Pending>& batch);
-  /// Item by item, each in its own transaction, so that a refused event or status
+  /// Item by item, each in its own transaction, so that a refused event or record
   /// change cannot hold back the others.
   bool store_one_by_one(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
                         std::uint64_t& stored, std::string& error);
@@ -138,7 +139,7 @@ class EventLog final : public events::EventStore {
   std::condition_variable work_;  // writer: something queued, or stopping
   std::condition_variable done_;  // flush(): a batch settled or failed
   std::deque<Pending> queue_;
-  std::uint64_t appended_ = 0;  // tickets handed out (events and status changes)
+  std::uint64_t appended_ = 0;  // tickets handed out (events and record changes)
   std::uint64_t events_appended_ = 0;
   std::uint64_t settled_ = 0;  // every ticket <= settled_ is stored or refused
   std::uint64_t storage_failures_ = 0;
@@ -147,7 +148,7 @@ class EventLog final : public events::EventStore {
   // Runs with events not settled yet: the ticket of each one's last append.
   std::unordered_map<std::string, std::uint64_t> unsettled_runs_;
   // Status changes whose `done` is still to be called, by ticket.
-  std::unordered_map<std::uint64_t, std::shared_ptr<StatusOp>> waiting_status_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<WriteOp>> waiting_writes_;
   std::uint64_t written_ = 0;
   bool stopping_ = false;
   bool stopped_ = false;

@@ -11,6 +11,7 @@
 #include "database/row_values.hpp"
 #include "database/time_columns.hpp"
 #include "database/write_transaction.hpp"
+#include "database/writer_statements.hpp"
 #include "json/parse.hpp"
 
 namespace agenthost::database {
@@ -157,16 +158,18 @@ void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
   });
 }
 
+bool RunStore::apply(const RunWrite& write) {
+  return with_leased_session(manager_, "writing " + write.what() + " of run '" + write.run_id + "'",
+                             [&](soci::session& sql) {
+                               WriteTransaction tx(sql);
+                               const bool changed = WriterStatements(sql).write_run(write);
+                               tx.commit();
+                               return changed;
+                             });
+}
+
 bool RunStore::mark_running(const std::string& run_id, TimePoint started_at) {
-  return with_leased_session(
-      manager_, "marking run '" + run_id + "' running", [&](soci::session& sql) {
-        const long long started = to_epoch_ms(started_at);
-        soci::statement st =
-            (sql.prepare << "UPDATE runs SET status = 'running', started_at = :t, question = NULL"
-                            " WHERE run_id = :r AND status = 'queued'",
-             soci::use(started), soci::use(run_id));
-        return update_guarded(sql, st, run_id, "mark running");
-      });
+  return apply(RunWrite::start(run_id, to_epoch_ms(started_at)));
 }
 
 bool RunStore::mark_finished(const std::string& run_id, std::string_view status,
@@ -176,55 +179,24 @@ bool RunStore::mark_finished(const std::string& run_id, std::string_view status,
   if (!is_terminal_run_status(status))
     throw std::invalid_argument("cannot finish run '" + run_id + "' with status '" +
                                 std::string(status) + "': not a terminal status");
-  return with_leased_session(
-      manager_, "marking run '" + run_id + "' " + std::string(status), [&](soci::session& sql) {
-        const std::string status_text(status);
-        OptionalJson result_json(result), error_json(error);
-        const long long finished = to_epoch_ms(finished_at);
-        soci::statement st =
-            (sql.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
-                            " finished_at = :t, question = NULL"
-                            " WHERE run_id = :r AND status IN " +
-                                kUnfinished,
-             soci::use(status_text), soci::use(result_json.text, result_json.indicator),
-             soci::use(error_json.text, error_json.indicator), soci::use(finished),
-             soci::use(run_id));
-        return update_guarded(sql, st, run_id, "mark " + status_text);
-      });
+  auto text = [](const std::optional<boost::json::value>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return boost::json::serialize(*v);
+  };
+  return apply(RunWrite::finish(run_id, std::string(status), text(result), text(error),
+                                to_epoch_ms(finished_at)));
 }
 
 bool RunStore::mark_waiting(const std::string& run_id, const boost::json::value& question) {
-  return with_leased_session(
-      manager_, "marking run '" + run_id + "' waiting for input", [&](soci::session& sql) {
-        const std::string text = boost::json::serialize(question);
-        soci::statement st =
-            (sql.prepare << "UPDATE runs SET status = 'waiting_input', question = :q"
-                            " WHERE run_id = :r AND status IN ('running', 'waiting_input')",
-             soci::use(text), soci::use(run_id));
-        return update_guarded(sql, st, run_id, "mark waiting for input");
-      });
+  return apply(RunWrite::waiting(run_id, boost::json::serialize(question)));
 }
 
 bool RunStore::mark_answered(const std::string& run_id) {
-  return with_leased_session(
-      manager_, "marking run '" + run_id + "' answered", [&](soci::session& sql) {
-        soci::statement st = (sql.prepare << "UPDATE runs SET status = 'running', question = NULL"
-                                             " WHERE run_id = :r AND status = 'waiting_input'",
-                              soci::use(run_id));
-        return update_guarded(sql, st, run_id, "mark answered");
-      });
+  return apply(RunWrite::answered(run_id));
 }
 
 void RunStore::save_checkpoint(const std::string& run_id, const boost::json::value& state) {
-  with_leased_session(
-      manager_, "saving the checkpoint of run '" + run_id + "'", [&](soci::session& sql) {
-        const std::string text = boost::json::serialize(state);
-        soci::statement st = (sql.prepare << "UPDATE runs SET checkpoint = :c WHERE run_id = :r",
-                              soci::use(text), soci::use(run_id));
-        st.execute(true);
-        if (st.get_affected_rows() == 0)
-          throw DatabaseError("cannot save the checkpoint of run '" + run_id + "': no such run");
-      });
+  apply(RunWrite::checkpoint(run_id, boost::json::serialize(state)));
 }
 
 std::optional<boost::json::value> RunStore::checkpoint(const std::string& run_id) {

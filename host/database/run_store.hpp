@@ -14,6 +14,7 @@
 
 #include "database/database_session_manager.hpp"
 #include "database/run_record.hpp"
+#include "database/writer_statements.hpp"
 #include "events/event.hpp"
 
 namespace agenthost::database {
@@ -42,6 +43,11 @@ class RunStore {
   /// it is another user's, DatabaseError when it is missing (and `thread` is
   /// must_exist) and when the run id exists already.
   void insert_run(const RunRecord& record, ThreadCreation thread = ThreadCreation::must_exist);
+
+  // Changes to a run's record. A running host makes them through the event log's
+  // writer (EventLog::write_run), behind the run's events and in their commit; these
+  // direct forms, each its own transaction with the same statements
+  // (WriterStatements), serve crash recovery and tests.
 
   /// queued -> running with started_at. Returns false when the run is no longer
   /// queued (for example cancelled first); throws DatabaseError for an unknown run.
@@ -106,6 +112,8 @@ class RunStore {
   bool requeue_for_resume(const std::string& run_id, bool count);
 
  private:
+  bool apply(const RunWrite& write);
+
   DatabaseSessionManager& manager_;
 };
 

@@ -5,6 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <utility>
+
 #include "database/database_error.hpp"
 #include "database/time_columns.hpp"
 
@@ -29,15 +31,6 @@ WriterStatements::WriterStatements(soci::session& sql) : sql_(sql) {
     insert_events_.emplace((sql_.prepare << kInsertEvents, soci::use(run_ids_), soci::use(seqs_),
                             soci::use(user_ids_), soci::use(thread_ids_), soci::use(types_),
                             soci::use(agent_names_), soci::use(timestamps_), soci::use(payloads_)));
-  mark_running_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', started_at = :t,"
-                                         " question = NULL WHERE run_id = :r AND status = 'queued'",
-                         soci::use(at_ms_), soci::use(run_id_)));
-  mark_finished_.emplace(
-      (sql_.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
-                       " finished_at = :t, question = NULL WHERE run_id = :r"
-                       " AND status IN ('queued', 'running', 'waiting_input')",
-       soci::use(status_), soci::use(result_text_, result_ind_), soci::use(error_text_, error_ind_),
-       soci::use(at_ms_), soci::use(run_id_)));
 }
 
 std::uint64_t WriterStatements::insert_events(const std::vector<const events::Event*>& events) {
@@ -73,17 +66,117 @@ std::uint64_t WriterStatements::insert_events(const std::vector<const events::Ev
   return inserted > 0 ? static_cast<std::uint64_t>(inserted) : 0;
 }
 
-bool WriterStatements::write_status(const StatusWrite& write) {
+RunWrite RunWrite::start(std::string run_id, long long started_at_ms) {
+  RunWrite w;
+  w.kind = Kind::start;
+  w.run_id = std::move(run_id);
+  w.at_ms = started_at_ms;
+  return w;
+}
+
+RunWrite RunWrite::waiting(std::string run_id, std::string question_json) {
+  RunWrite w;
+  w.kind = Kind::waiting;
+  w.run_id = std::move(run_id);
+  w.json = std::move(question_json);
+  return w;
+}
+
+RunWrite RunWrite::answered(std::string run_id) {
+  RunWrite w;
+  w.kind = Kind::answered;
+  w.run_id = std::move(run_id);
+  return w;
+}
+
+RunWrite RunWrite::checkpoint(std::string run_id, std::string state_json) {
+  RunWrite w;
+  w.kind = Kind::checkpoint;
+  w.run_id = std::move(run_id);
+  w.json = std::move(state_json);
+  return w;
+}
+
+RunWrite RunWrite::finish(std::string run_id, std::string status,
+                          std::optional<std::string> result_json,
+                          std::optional<std::string> error_json, long long finished_at_ms) {
+  RunWrite w;
+  w.kind = Kind::finish;
+  w.run_id = std::move(run_id);
+  w.status = std::move(status);
+  w.result_json = std::move(result_json);
+  w.error_json = std::move(error_json);
+  w.at_ms = finished_at_ms;
+  return w;
+}
+
+std::string RunWrite::what() const {
+  switch (kind) {
+    case Kind::start:
+      return "running";
+    case Kind::waiting:
+      return "waiting_input";
+    case Kind::answered:
+      return "answered";
+    case Kind::checkpoint:
+      return "checkpoint";
+    case Kind::finish:
+      break;
+  }
+  return status;
+}
+
+bool WriterStatements::write_run(const RunWrite& write) {
   run_id_ = write.run_id;
   at_ms_ = write.at_ms;
-  soci::statement* update = &*mark_running_;
-  if (write.status != "running") {
-    status_ = write.status;
-    result_text_ = write.result_json.value_or("");
-    result_ind_ = write.result_json ? soci::i_ok : soci::i_null;
-    error_text_ = write.error_json.value_or("");
-    error_ind_ = write.error_json ? soci::i_ok : soci::i_null;
-    update = &*mark_finished_;
+  json_ = write.json.value_or("null");
+  // Each statement is prepared at its first use and kept: the writer uses them all,
+  // RunStore (recovery, tests) one per transaction.
+  soci::statement* update = nullptr;
+  switch (write.kind) {
+    case RunWrite::Kind::start:
+      if (!start_)
+        start_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', started_at = :t,"
+                                        " question = NULL WHERE run_id = :r AND status = 'queued'",
+                        soci::use(at_ms_), soci::use(run_id_)));
+      update = &*start_;
+      break;
+    case RunWrite::Kind::waiting:
+      if (!waiting_)
+        waiting_.emplace((sql_.prepare
+                              << "UPDATE runs SET status = 'waiting_input', question = :q"
+                                 " WHERE run_id = :r AND status IN ('running', 'waiting_input')",
+                          soci::use(json_), soci::use(run_id_)));
+      update = &*waiting_;
+      break;
+    case RunWrite::Kind::answered:
+      if (!answered_)
+        answered_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', question = NULL"
+                                           " WHERE run_id = :r AND status = 'waiting_input'",
+                           soci::use(run_id_)));
+      update = &*answered_;
+      break;
+    case RunWrite::Kind::checkpoint:
+      if (!checkpoint_)
+        checkpoint_.emplace((sql_.prepare << "UPDATE runs SET checkpoint = :c WHERE run_id = :r",
+                             soci::use(json_), soci::use(run_id_)));
+      update = &*checkpoint_;
+      break;
+    case RunWrite::Kind::finish:
+      status_ = write.status;
+      result_text_ = write.result_json.value_or("");
+      result_ind_ = write.result_json ? soci::i_ok : soci::i_null;
+      error_text_ = write.error_json.value_or("");
+      error_ind_ = write.error_json ? soci::i_ok : soci::i_null;
+      if (!finish_)
+        finish_.emplace((sql_.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
+                                         " finished_at = :t, question = NULL WHERE run_id = :r"
+                                         " AND status IN ('queued', 'running', 'waiting_input')",
+                         soci::use(status_), soci::use(result_text_, result_ind_),
+                         soci::use(error_text_, error_ind_), soci::use(at_ms_),
+                         soci::use(run_id_)));
+      update = &*finish_;
+      break;
   }
   update->execute(true);
   if (update->get_affected_rows() > 0) return true;
@@ -92,7 +185,8 @@ bool WriterStatements::write_status(const StatusWrite& write) {
   int count = 0;
   sql_ << "SELECT COUNT(*) FROM runs WHERE run_id = :r", soci::use(run_id_), soci::into(count);
   if (count == 0)
-    throw DatabaseError("cannot mark run '" + write.run_id + "' " + write.status + ": no such run");
+    throw DatabaseError("cannot write " + write.what() + " of run '" + write.run_id +
+                        "': no such run");
   return false;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 /// \file
-/// WriterStatements: the event log writer's statements (internal to the database
-/// component), prepared once for the writer's session and executed for every batch:
-/// SQLite and PostgreSQL then parse each INSERT and UPDATE once per session instead
-/// of once per execution (the profile in docs/benchmarks.md found SQL parsing to be
-/// about 29 % of the daemon's instructions). None of them begins or ends a
-/// transaction: the writer commits a whole batch at once.
+/// WriterStatements: the statements that store events and change runs' records
+/// (internal to the database component), written once. The event log's writer keeps
+/// one set for its session and executes them for every batch, so SQLite and
+/// PostgreSQL parse each INSERT and UPDATE once per session instead of once per
+/// execution (the profile in docs/benchmarks.md found SQL parsing to be about 29 % of
+/// the daemon's instructions); RunStore uses a set per call (crash recovery, tests).
+/// None of them begins or ends a transaction: the caller commits.
 
 #include <soci/soci.h>
 
@@ -19,22 +20,43 @@
 
 namespace agenthost::database {
 
-/// A change of a run's stored status, written by the event log's writer in the
-/// transaction of the batch it falls in, after the events appended before it.
-struct StatusWrite {
+/// A change of a run's stored record, written by the event log's writer in the
+/// transaction of the batch it falls in, after the events appended before it (so what
+/// a record says never runs ahead of the run's stored events).
+struct RunWrite {
+  enum class Kind {
+    start,       ///< queued -> running, started_at = at_ms; clears the question
+    waiting,     ///< running or waiting_input -> waiting_input, `json` its question
+    answered,    ///< waiting_input -> running; clears the question
+    checkpoint,  ///< `json` becomes the run's checkpoint (any status)
+    finish,      ///< queued, running or waiting_input -> `status` (terminal), with
+                 ///< result_json and error_json, finished_at = at_ms; clears the question
+  };
+  Kind kind = Kind::start;
   std::string run_id;
-  /// "running" (from queued) or a terminal status (from queued, running or
-  /// waiting_input); either clears the run's question.
-  std::string status;
-  std::optional<std::string> result_json;  ///< terminal only
-  std::optional<std::string> error_json;   ///< terminal only
-  long long at_ms = 0;                     ///< started_at or finished_at
+  std::string status;                      ///< finish: the terminal status
+  std::optional<std::string> result_json;  ///< finish
+  std::optional<std::string> error_json;   ///< finish
+  std::optional<std::string> json;         ///< waiting: the question; checkpoint: the state
+  long long at_ms = 0;                     ///< start, finish
+
+  static RunWrite start(std::string run_id, long long started_at_ms);
+  static RunWrite waiting(std::string run_id, std::string question_json);
+  static RunWrite answered(std::string run_id);
+  static RunWrite checkpoint(std::string run_id, std::string state_json);
+  static RunWrite finish(std::string run_id, std::string status,
+                         std::optional<std::string> result_json,
+                         std::optional<std::string> error_json, long long finished_at_ms);
+
+  /// What the write is, for messages: "running", the terminal status, "waiting_input",
+  /// "answered" or "checkpoint".
+  std::string what() const;
 };
 
 class WriterStatements {
  public:
-  /// Prepares every statement on `sql`, which must outlive this object. Throws the
-  /// driver's exception.
+  /// Statements on `sql`, which must outlive this object, each prepared at its first
+  /// use. Throws the driver's exception.
   explicit WriterStatements(soci::session& sql);
   WriterStatements(const WriterStatements&) = delete;
   WriterStatements& operator=(const WriterStatements&) = delete;
@@ -44,19 +66,20 @@ class WriterStatements {
   /// stored twice. Returns the rows inserted.
   std::uint64_t insert_events(const std::vector<const events::Event*>& events);
 
-  /// Applies `write`: true when the run moved, false when it was no longer in a state
-  /// the write applies to (see StatusWrite::status). Throws DatabaseError when there is no such run.
-  bool write_status(const StatusWrite& write);
+  /// Applies `write`: true when the run changed, false when it was no longer in a
+  /// state the write applies to (see RunWrite::Kind). Throws DatabaseError when there
+  /// is no such run.
+  bool write_run(const RunWrite& write);
 
  private:
   soci::session& sql_;
   // Bound once; each execution reads the values they hold then.
   std::vector<std::string> run_ids_, user_ids_, thread_ids_, types_, agent_names_, payloads_;
   std::vector<long long> seqs_, timestamps_;
-  std::string run_id_, status_, result_text_, error_text_;
+  std::string run_id_, status_, result_text_, error_text_, json_;
   soci::indicator result_ind_ = soci::i_null, error_ind_ = soci::i_null;
   long long at_ms_ = 0;
-  std::optional<soci::statement> insert_events_, mark_running_, mark_finished_;
+  std::optional<soci::statement> insert_events_, start_, waiting_, answered_, checkpoint_, finish_;
 };
 
 /// True when the database refused the rows themselves (a constraint, invalid

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <boost/json/serialize.hpp>
+
+#include "database/database_error.hpp"
 #include "database/run_record.hpp"
 #include "execution/execution_engine.hpp"
 
@@ -58,26 +61,22 @@ void ExecutionEngine::end_input_wait(const std::string& run_id) {
 
 void ExecutionEngine::record_question(const std::string& run_id,
                                       const std::optional<boost::json::object>& question) {
+  // Through the event log, behind the run's events: the question (input_required) is
+  // stored no later than the status that says the run waits.
   auto run = running_entry(run_id);
-  run->waiter->run_blocking([&] {
-    if (question) {
-      // The question (input_required) is stored before the status says the run waits.
-      store_.await_run_settled(run_id);
-      runs_store_.mark_waiting(run_id, *question);
-    } else {
-      runs_store_.mark_answered(run_id);
-    }
-  });
+  auto write = question ? database::RunWrite::waiting(run_id, boost::json::serialize(*question))
+                        : database::RunWrite::answered(run_id);
+  if (auto result = write_run(*run, std::move(write)); !result.error.empty())
+    throw database::DatabaseError(result.error);
 }
 
 void ExecutionEngine::record_checkpoint(const std::string& run_id,
                                         const boost::json::value& state) {
+  // Behind the events the run emitted before it, in the same commit or a later one.
   auto run = running_entry(run_id);
-  run->waiter->run_blocking([&] {
-    // The events emitted before the checkpoint are stored before it (this run's only).
-    store_.await_run_settled(run_id);
-    runs_store_.save_checkpoint(run_id, state);
-  });
+  auto result =
+      write_run(*run, database::RunWrite::checkpoint(run_id, boost::json::serialize(state)));
+  if (!result.error.empty()) throw database::DatabaseError(result.error);
 }
 
 AnswerResult ExecutionEngine::answer(std::string_view user_id, std::string_view run_id,

@@ -77,8 +77,9 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
-  const auto marked = write_status(*run, {run->run_id(), "running", std::nullopt, std::nullopt,
-                                          database::to_epoch_ms(std::chrono::system_clock::now())});
+  const auto marked =
+      write_run(*run, database::RunWrite::start(
+                          run->run_id(), database::to_epoch_ms(std::chrono::system_clock::now())));
   if (!marked.error.empty())
     outcome =
         host_failure(*run, "could not record the run's start: " + marked.error, store_, router_);
@@ -139,18 +140,18 @@ void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
   finalize(run, std::move(outcome), false);
 }
 
-database::StatusResult ExecutionEngine::write_status(RunEntry& run, database::StatusWrite write) {
-  database::StatusResult result;
+database::WriteResult ExecutionEngine::write_run(RunEntry& run, database::RunWrite write) {
+  database::WriteResult result;
   std::uint64_t ticket = 0;
   const bool written = run.waiter->await(
       [&](std::function<void()> wake) {
-        ticket = store_.write_status(std::move(write),
-                                     [&result, wake = std::move(wake)](database::StatusResult r) {
-                                       result = std::move(r);
-                                       wake();
-                                     });
+        ticket = store_.write_run(std::move(write),
+                                  [&result, wake = std::move(wake)](database::WriteResult r) {
+                                    result = std::move(r);
+                                    wake();
+                                  });
       },
-      [&] { return store_.abandon_status(ticket); }, abandon_status_waits_.get_token());
+      [&] { return store_.abandon_write(ticket); }, abandon_status_waits_.get_token());
   if (!written)
     result.error =
         "not confirmed before shutdown (the database did not answer); the write stays "
@@ -160,20 +161,21 @@ database::StatusResult ExecutionEngine::write_status(RunEntry& run, database::St
 
 namespace {
 
-database::StatusWrite final_status_write(const std::string& run_id, const RunOutcome& outcome) {
+database::RunWrite final_status_write(const std::string& run_id, const RunOutcome& outcome) {
   auto json_text = [](const std::optional<boost::json::value>& v) -> std::optional<std::string> {
     if (!v) return std::nullopt;
     return boost::json::serialize(*v);
   };
-  return {run_id, outcome.status, json_text(outcome.result), json_text(outcome.error),
-          database::to_epoch_ms(std::chrono::system_clock::now())};
+  return database::RunWrite::finish(run_id, outcome.status, json_text(outcome.result),
+                                    json_text(outcome.error),
+                                    database::to_epoch_ms(std::chrono::system_clock::now()));
 }
 
 }  // namespace
 
 void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outcome) {
   const auto& corr = run.context.correlation_id();
-  const auto result = write_status(run, final_status_write(run.run_id(), outcome));
+  const auto result = write_run(run, final_status_write(run.run_id(), outcome));
   for (const auto& refusal : store_.take_refusals(run.run_id()))
     spdlog::error("[{}] an event of the run was not stored: {}", corr, refusal);
   if (result.error.empty()) {
@@ -200,7 +202,7 @@ void ExecutionEngine::retry_unrecorded_statuses(RunEntry& run) {
   for (auto& u : pending) {
     // Not applying any more (moved false) means it was written meanwhile: the event
     // log kept a write the database had not answered and applied it later.
-    if (write_status(run, final_status_write(u.run_id, u.outcome)).error.empty())
+    if (write_run(run, final_status_write(u.run_id, u.outcome)).error.empty())
       spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
                    u.outcome.status);
     else

@@ -251,7 +251,7 @@ class ExecutionEngine : private InputWaits {
   /// Writes the run's status change through the event log (after its events, one
   /// group commit), the run waiting suspended. At shutdown, a write the database does
   /// not answer within a few seconds after the drain is given up (the error says so).
-  database::StatusResult write_status(RunEntry& run, database::StatusWrite write);
+  database::WriteResult write_run(RunEntry& run, database::RunWrite write);
   /// The final status; when it fails, it joins unrecorded_.
   void record_final_status(RunEntry& run, const RunOutcome& outcome);
   /// Writes the unrecorded statuses again, on `run`'s blocking pool.

@@ -219,10 +219,14 @@ void insert_queued_run(DatabaseSessionManager& manager) {
   runs.insert_run(run);
 }
 
-// write_status, waited for.
-StatusResult write_and_wait(EventLog& log, StatusWrite write) {
-  std::promise<StatusResult> told;
-  log.write_status(std::move(write), [&](StatusResult r) { told.set_value(std::move(r)); });
+RunWrite start_of(const std::string& run_id, long long at_ms) {
+  return RunWrite::start(run_id, at_ms);
+}
+
+// write_run, waited for.
+WriteResult write_and_wait(EventLog& log, RunWrite write) {
+  std::promise<WriteResult> told;
+  log.write_run(std::move(write), [&](WriteResult r) { told.set_value(std::move(r)); });
   auto result = told.get_future();
   REQUIRE(result.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
   return result.get();
@@ -241,25 +245,27 @@ TEST_CASE("a run's status changes are committed after the events appended before
   RunStore runs(*manager);
 
   for (std::uint64_t seq = 1; seq <= 3; ++seq) log.append(make_event("run-s", seq));
-  auto started = write_and_wait(log, {"run-s", "running", std::nullopt, std::nullopt, 1000});
+  auto started = write_and_wait(log, start_of("run-s", 1000));
   CHECK(started.error.empty());
   CHECK(started.moved);
   CHECK(stored_events(*manager) == 3);  // committed with it, or before
   CHECK(runs.find_run("run-s", "u")->status == "running");
   // Not queued any more: the same change does not apply twice.
-  CHECK_FALSE(write_and_wait(log, {"run-s", "running", std::nullopt, std::nullopt, 1001}).moved);
+  CHECK_FALSE(write_and_wait(log, start_of("run-s", 1001)).moved);
 
   log.append(make_event("run-s", 4));
   auto finished = write_and_wait(
-      log, {"run-s", "completed", std::string(R"({"answer":42})"), std::nullopt, 2000});
+      log, RunWrite::finish("run-s", "completed", R"({"answer":42})", std::nullopt, 2000));
   CHECK(finished.error.empty());
   CHECK(finished.moved);
   CHECK(stored_events(*manager) == 4);
   const auto record = runs.find_run("run-s", "u");
   CHECK(record->status == "completed");
   CHECK(record->result->at("answer") == 42);
+  CHECK(record->finished_at.has_value());
 
-  auto missing = write_and_wait(log, {"no-such-run", "failed", std::nullopt, std::nullopt, 1});
+  auto missing = write_and_wait(
+      log, RunWrite::finish("no-such-run", "failed", std::nullopt, std::nullopt, 1));
   CHECK_THAT(missing.error, Catch::Contains("no such run"));
 }
 
@@ -277,11 +283,10 @@ TEST_CASE("a status write waits out an outage in the queue and can be abandoned 
   }
   log.append(make_event("run-s", 1));
   std::atomic<bool> told{false};
-  const auto ticket = log.write_status({"run-s", "running", std::nullopt, std::nullopt, 5},
-                                       [&](StatusResult) { told = true; });
+  const auto ticket = log.write_run(start_of("run-s", 5), [&](WriteResult) { told = true; });
   CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
   CHECK_FALSE(told.load());  // behind the event, which cannot be stored
-  CHECK(log.abandon_status(ticket));
+  CHECK(log.abandon_write(ticket));
   {
     auto lease = manager->acquire();
     lease.session() << "ALTER TABLE events_away RENAME TO events";
@@ -291,5 +296,5 @@ TEST_CASE("a status write waits out an outage in the queue and can be abandoned 
   CHECK(stored_events(*manager) == 1);
   CHECK(RunStore(*manager).find_run("run-s", "u")->status == "running");
   CHECK_FALSE(told.load());
-  CHECK_FALSE(log.abandon_status(ticket));
+  CHECK_FALSE(log.abandon_write(ticket));
 }
