@@ -59,7 +59,8 @@ FieldDoc agent_url_doc() {
   doc.description =
       "Database for agents' own tables (their `db()` sessions); empty means, for a SQLite `url`, "
       "`agent-data.db` beside it (SQLite has one writer at a time: agents then never hold up "
-      "the host's event storage, and cannot read its tables), for PostgreSQL `url` itself "
+      "the host's event storage, and so the delivery of events, which follows it; nor can "
+      "they read its tables), for PostgreSQL `url` itself "
       "(give agents a database and role of their own to keep them out of the host's tables).";
   return doc;
 }

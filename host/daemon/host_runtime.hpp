@@ -73,9 +73,9 @@ class HostRuntime {
   database::DatabaseSessionManager host_database_;
   database::DatabaseSessionManager agent_database_;
   database::RunStore run_store_;
+  events::EventRouter router_;  // before the event log, which delivers through it
   database::EventLog event_log_;
   database::RetentionTask retention_;  // on the host's pool, like the event log
-  events::EventRouter router_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;
   server::HttpServer server_;

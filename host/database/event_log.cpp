@@ -8,6 +8,7 @@
 
 #include "database/driver_message.hpp"
 #include "database/write_transaction.hpp"
+#include "events/event_router.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -47,12 +48,14 @@ EventLog::~EventLog() {
   writer_.join();
 }
 
-void EventLog::append(const events::EventPtr& event) {
+void EventLog::append(const events::EventPtr& event) { append(event, nullptr); }
+
+void EventLog::append(const events::EventPtr& event, events::EventRouter* deliver_to) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_)
       throw DatabaseError("event log is stopping; " + describe(*event) + " was not stored");
-    queue_.push_back(Pending{event, nullptr, ++appended_});
+    queue_.push_back(Pending{event, deliver_to, nullptr, ++appended_});
     ++events_appended_;
     unsettled_runs_[event->run_id] = appended_;
   }
@@ -70,7 +73,7 @@ std::uint64_t EventLog::write_run(RunWrite write, WriteDone done) {
       throw DatabaseError("event log is stopping; the " + op->write.what() + " of run '" +
                           op->write.run_id + "' was not written");
     ticket = ++appended_;
-    queue_.push_back(Pending{nullptr, op, ticket});
+    queue_.push_back(Pending{nullptr, nullptr, op, ticket});
     waiting_writes_.emplace(ticket, op);
   }
   work_.notify_one();
@@ -176,15 +179,24 @@ void EventLog::writer_loop() {
     written_ += stored;
     auto finished = take_finished_locked(batch);
     if (ok) {
+      std::vector<std::uint64_t> refused_tickets;
+      for (auto& r : refused) {
+        spdlog::error("event log: {}; the event is dropped", r.reason);
+        refused_tickets.push_back(r.ticket);
+        refusals_.push_back(std::move(r));
+      }
+      // Delivered outside the lock (a subscriber may append again), and before the
+      // batch counts as settled: whoever flush()ed or awaited a run then finds its
+      // events delivered too, and a run told its final status is written (below)
+      // has had its terminal event delivered before it ends its subscription.
+      lock.unlock();
+      deliver_stored(batch, refused_tickets);
+      lock.lock();
       settled_ = batch.back().ticket;
       for (const auto& p : batch) {
         if (!p.event) continue;
         const auto it = unsettled_runs_.find(p.event->run_id);
         if (it != unsettled_runs_.end() && it->second == p.ticket) unsettled_runs_.erase(it);
-      }
-      for (auto& r : refused) {
-        spdlog::error("event log: {}; the event is dropped", r.reason);
-        refusals_.push_back(std::move(r));
       }
       done_.notify_all();
       lock.unlock();
@@ -234,6 +246,17 @@ void EventLog::writer_loop() {
   }
   stopped_ = true;
   done_.notify_all();
+}
+
+void EventLog::deliver_stored(const std::vector<Pending>& batch,
+                              const std::vector<std::uint64_t>& refused_tickets) {
+  for (const auto& p : batch) {
+    if (!p.event || !p.deliver_to) continue;
+    if (std::find(refused_tickets.begin(), refused_tickets.end(), p.ticket) !=
+        refused_tickets.end())
+      continue;
+    p.deliver_to->publish(p.event);
+  }
 }
 
 WriterStatements& EventLog::statements() {

@@ -53,6 +53,10 @@ class EventLog final : public events::EventStore {
   /// unbounded: while storage fails, events stay queued and are retried. Throws
   /// DatabaseError once the log is being destroyed.
   void append(const events::EventPtr& event) override;
+  /// The same, and the writer publishes the event through `deliver_to` after the
+  /// commit that stores it (before it reports the record changes of that batch), in
+  /// append order; an event the database refuses is never delivered.
+  void append(const events::EventPtr& event, events::EventRouter* deliver_to) override;
 
   /// Returns when every event appended before the call is committed. Throws
   /// DatabaseError when a write failed after retries: either the database is
@@ -97,7 +101,8 @@ class EventLog final : public events::EventStore {
   };
   /// An event or a run record change, in append order.
   struct Pending {
-    events::EventPtr event;  ///< or null for a run's record change
+    events::EventPtr event;                     ///< or null for a run's record change
+    events::EventRouter* deliver_to = nullptr;  ///< publishes `event` once stored
     std::shared_ptr<WriteOp> write;
     std::uint64_t ticket;  ///< 1-based append order
   };
@@ -114,6 +119,9 @@ class EventLog final : public events::EventStore {
   /// Under mutex_: takes the `done` of every applied record change of `batch`.
   std::vector<std::pair<WriteDone, WriteResult>> take_finished_locked(
       const std::vector<Pending>& batch);
+  /// Publishes the events of a stored batch (but the refused ones) to their routers.
+  static void deliver_stored(const std::vector<Pending>& batch,
+                             const std::vector<std::uint64_t>& refused_tickets);
   /// Stores `batch` (with retries); returns the refusals, or sets `error` and
   /// returns false when storage failed and the batch must be kept (its record
   /// changes already applied stay applied).

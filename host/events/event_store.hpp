@@ -1,14 +1,17 @@
 #pragma once
 /// \file
 /// EventStore: the durable event log of every run (implemented by the database
-/// component with batched writes). Events are appended by UserEventEmitter before
-/// they are delivered, so a client that reconnects can read what it missed.
+/// component with batched writes). UserEventEmitter appends each event with the router
+/// to deliver it through, and the store publishes it once it is durable: no client
+/// ever sees an event a crash could lose, and one that reconnects reads what it missed.
 
 #include <string>
 
 #include "events/event.hpp"
 
 namespace agenthost::events {
+
+class EventRouter;
 
 class EventStore {
  public:
@@ -21,6 +24,11 @@ class EventStore {
   /// store has been stopped); the emitter then neither numbers nor delivers the
   /// event and passes the exception to the caller of emit.
   virtual void append(const EventPtr& event) = 0;
+
+  /// The same, and once `event` is durable it is published through `deliver_to`
+  /// (when not null), each run's events in seq order. This default, for stores that
+  /// keep an event at once (in memory), publishes before returning.
+  virtual void append(const EventPtr& event, EventRouter* deliver_to);
 
   /// Blocks until every event appended so far (by any thread) is durable. Throws
   /// with the storage error when a write failed: the caller must not report those

@@ -95,10 +95,11 @@ EventPtr UserEventEmitter::send(std::string_view type, boost::json::object paylo
   event->payload = std::move(clean);
   EventPtr shared = std::move(event);
 
-  store_.append(shared);  // if this throws, seq is not consumed and nothing is delivered
+  // Delivered by the store once durable. If this throws, seq is not consumed and
+  // nothing is delivered.
+  store_.append(shared, &router_);
   last_seq_.store(seq, std::memory_order_release);
   if (ending == Ending::close_run) closed_.store(true, std::memory_order_release);
-  router_.publish(shared);
   return shared;
 }
 

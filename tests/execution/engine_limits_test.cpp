@@ -152,7 +152,7 @@ TEST_CASE("engines, threads, runs, timers and subscriptions shrink back when idl
   CHECK(o.timers == 0);
   CHECK(host.router.subscription_count() == 0);
   CHECK(host.router.run_count() == 0);
-  CHECK(host.manager->stats().in_use == 1);  // only the event log's own session
+  CHECK(host.sessions_in_use() == 1);  // only the event log's own session
 
   CHECK(engine->state().user_count() == 20);
   CHECK(engine->state().evict_idle(ExecutionStateStore::Clock::now() + 2h) == 20);

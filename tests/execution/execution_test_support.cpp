@@ -75,8 +75,10 @@ TestHost::TestHost(const std::string& backend) : db(backend) {
   register_probe_agents(registry);
   registry.freeze();
   manager = db.open_migrated([](database::DatabaseOptions& o) { o.pool_size = 16; });
+  if (backend == "sqlite3")
+    agent_manager = open_agent_pool([](database::DatabaseOptions& o) { o.pool_size = 16; });
   {
-    auto lease = manager->acquire();
+    auto lease = agents().acquire();
     lease.session() << "CREATE TABLE IF NOT EXISTS agent_notes "
                        "(run_id TEXT NOT NULL, value TEXT NOT NULL)";
   }
@@ -87,7 +89,19 @@ TestHost::TestHost(const std::string& backend) : db(backend) {
 TestHost::~TestHost() = default;
 
 std::unique_ptr<ExecutionEngine> TestHost::make_engine(EngineOptions options) {
-  return std::make_unique<ExecutionEngine>(options, registry, *manager, *runs, *log, router);
+  return std::make_unique<ExecutionEngine>(options, registry, agents(), *runs, *log, router);
+}
+
+std::unique_ptr<database::DatabaseSessionManager> TestHost::open_agent_pool(
+    const std::function<void(database::DatabaseOptions&)>& change) {
+  return db.open([&](database::DatabaseOptions& o) {
+    if (db.backend() == "sqlite3") o.url = "sqlite:" + (db.dir() / "agent-data.db").string();
+    change(o);
+  });
+}
+
+std::size_t TestHost::sessions_in_use() {
+  return manager->stats().in_use + (agent_manager ? agent_manager->stats().in_use : 0);
 }
 
 std::unique_ptr<ExecutionEngine> TestHost::make_engine(
@@ -96,7 +110,7 @@ std::unique_ptr<ExecutionEngine> TestHost::make_engine(
 }
 
 long long TestHost::notes_of(const std::string& run_id) {
-  auto lease = manager->acquire();
+  auto lease = agents().acquire();
   long long n = -1;
   lease.session() << "SELECT COUNT(*) FROM agent_notes WHERE run_id = :r", soci::use(run_id),
       soci::into(n);

@@ -73,6 +73,7 @@ class TestHost {
   explicit TestHost(const std::string& backend);
   ~TestHost();
 
+  /// An engine whose agents get their sessions from agents().
   std::unique_ptr<ExecutionEngine> make_engine(EngineOptions options);
   /// The same with the agents' sessions from `agent_pool` (the host keeps `manager`).
   std::unique_ptr<ExecutionEngine> make_engine(EngineOptions options,
@@ -80,6 +81,16 @@ class TestHost {
   /// The sink writing to `journal`, for submit() and router subscriptions (the
   /// router holds sinks weakly: this one lives as long as the host).
   std::shared_ptr<events::EventSink> sink() { return journal_sink; }
+
+  /// The agents' pool, as the daemon has it: on SQLite a database file of its own
+  /// (an agent's open write transaction must not hold up the host's event storage),
+  /// on PostgreSQL the host's database.
+  database::DatabaseSessionManager& agents() { return agent_manager ? *agent_manager : *manager; }
+  /// Another pool on the agents' database, with `change` applied to its options.
+  std::unique_ptr<database::DatabaseSessionManager> open_agent_pool(
+      const std::function<void(database::DatabaseOptions&)>& change);
+  /// Sessions held now, of the host's pool and (when separate) the agents'.
+  std::size_t sessions_in_use();
 
   /// Rows agents wrote into agent_notes for `run_id` (committed ones only).
   long long notes_of(const std::string& run_id);
@@ -89,9 +100,10 @@ class TestHost {
   registry::AgentClassRegistry registry;  // first: outlives every agent and scope
   database::test::TestDatabase db;
   std::unique_ptr<database::DatabaseSessionManager> manager;
+  std::unique_ptr<database::DatabaseSessionManager> agent_manager;  // SQLite only
   std::unique_ptr<database::RunStore> runs;
+  events::EventRouter router;  // before the log, which delivers through it
   std::unique_ptr<database::EventLog> log;
-  events::EventRouter router;
   EventJournal journal;
   std::shared_ptr<JournalSink> journal_sink = std::make_shared<JournalSink>(journal);
 };

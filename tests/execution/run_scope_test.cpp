@@ -35,11 +35,15 @@ struct ScopeRun {
                                            {},
                                            control.token(),
                                            waiter})) {
-    AgentInstanceFactory factory(host.registry, *host.manager, *host.log, host.router);
+    AgentInstanceFactory factory(host.registry, host.agents(), *host.log, host.router);
     sub = host.router.subscribe(context.user_id(), context.run_id(), host.sink());
     scope = factory.open_scope(context, *host.registry.find_agent(agent), *waiter);
   }
-  std::vector<std::string> types() const { return host.journal.types_of(context.run_id()); }
+  // The run's events as delivered: the event log delivers each once it is stored.
+  std::vector<std::string> types() const {
+    host.log->flush();
+    return host.journal.types_of(context.run_id());
+  }
 
   events::EventRouter::Subscription sub;
 };
@@ -49,9 +53,9 @@ struct ScopeRun {
 TEST_CASE("a successful run: agent_started, agent events, agent_completed - writes committed") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
-  const auto leased_before = host.manager->stats().in_use;
+  const auto leased_before = host.agents().stats().in_use;
   ScopeRun run(host, "dbwriter");
-  CHECK(host.manager->stats().in_use == leased_before);  // nothing leased before first use
+  CHECK(host.agents().stats().in_use == leased_before);  // nothing leased before first use
 
   auto outcome = run.scope->execute(boost::json::object{{"value", "kept"}}, run.control);
   CHECK(outcome.status == rs::completed);
@@ -65,7 +69,7 @@ TEST_CASE("a successful run: agent_started, agent events, agent_completed - writ
   CHECK(host.notes_of(run.context.run_id()) == 1);
 
   run.scope.reset();
-  CHECK(host.manager->stats().in_use == leased_before);  // session back in the pool
+  CHECK(host.agents().stats().in_use == leased_before);  // session back in the pool
 }
 
 TEST_CASE("an agent that throws from run(): agent_error, writes rolled back") {
@@ -168,18 +172,18 @@ TEST_CASE("release order: the agent goes first, while its services still work - 
 
 TEST_CASE("a scope destroyed without execute() releases everything, rolling back") {
   TestHost host("sqlite3");
-  const auto leased_before = host.manager->stats().in_use;
+  const auto leased_before = host.agents().stats().in_use;
   {
     ScopeRun run(host, "dbwriter");
     run.scope->database().sql() << "INSERT INTO agent_notes (run_id, value) VALUES ('orphan', 'x')";
   }
-  CHECK(host.manager->stats().in_use == leased_before);
+  CHECK(host.agents().stats().in_use == leased_before);
   CHECK(host.notes_of("orphan") == 0);
 }
 
 TEST_CASE("AgentInstanceFactory refuses a registry that is not frozen") {
   TestHost host("sqlite3");
   registry::AgentClassRegistry open_registry;
-  CHECK_THROWS_WITH(AgentInstanceFactory(open_registry, *host.manager, *host.log, host.router),
+  CHECK_THROWS_WITH(AgentInstanceFactory(open_registry, host.agents(), *host.log, host.router),
                     Catch::Contains("not frozen"));
 }

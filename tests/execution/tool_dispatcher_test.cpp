@@ -41,6 +41,7 @@ TEST_CASE("a tool call runs the plugin's tool with the run's context and emits t
   CHECK(result.at("input").at("q") == "weather");
   CHECK(tools.executed_calls() == 1);
 
+  host.log->flush();  // delivered once stored
   const auto seen = alice_events.all();
   REQUIRE(seen.size() == 2);
   CHECK(seen[0]->type == "tool_executing");
@@ -69,6 +70,7 @@ TEST_CASE("unknown tools and input that misses the schema are refused without ev
                     Catch::Contains("input does not match its input_schema: at the root "
                                     "(type)"));
   CHECK(tools.executed_calls() == 0);
+  host.log->flush();  // delivered once stored
   CHECK(host.journal.all().empty());
   CHECK(emitter.last_seq() == 0);
 }
@@ -101,6 +103,7 @@ TEST_CASE(
   CHECK_THAT(refusal(R"({"city":"Oslo","unit":"celsius","extra":1})"),
              Catch::Contains("at the root (additionalProperties)") && Catch::Contains("extra"));
   CHECK(tools.executed_calls() == 0);
+  host.log->flush();  // delivered once stored
   CHECK(host.journal.all().empty());
 
   const auto good = boost::json::parse(R"({"city":"Oslo","unit":"celsius",
@@ -135,6 +138,7 @@ TEST_CASE("a tool's exception becomes tool_completed {success: false} and a Tool
   CHECK_THROWS_WITH(
       tools.call("test.explode", boost::json::object{}),
       Catch::Contains("tool \"test.explode\" failed") && Catch::Contains("disk full"));
+  host.log->flush();  // delivered once stored
   const auto seen = host.journal.all();
   REQUIRE(seen.size() == 4);
   CHECK(seen[1]->type == "tool_completed");

@@ -38,7 +38,7 @@ void cancel_all(ExecutionEngine& engine,
 TEST_CASE("waiting runs hold no worker thread and no database session") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
-  auto agents = host.db.open_migrated([](database::DatabaseOptions& o) { o.pool_size = 2; });
+  auto agents = host.open_agent_pool([](database::DatabaseOptions& o) { o.pool_size = 2; });
   auto options = test_options();
   options.worker_threads = 1;  // one thread carries every run below
   options.max_concurrent_runs_per_user = 5;
@@ -74,7 +74,7 @@ TEST_CASE("waiting runs hold no worker thread and no database session") {
 TEST_CASE("a user holding sessions across waits holds only its share while others are served") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
-  auto agents = host.db.open_migrated([](database::DatabaseOptions& o) {
+  auto agents = host.open_agent_pool([](database::DatabaseOptions& o) {
     o.pool_size = 3;
     o.max_sessions_per_user = 1;
   });
@@ -105,7 +105,7 @@ TEST_CASE("a user holding sessions across waits holds only its share while other
 TEST_CASE("a run waiting for a database session ends at once when cancelled") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
-  auto agents = host.db.open_migrated([](database::DatabaseOptions& o) { o.pool_size = 1; });
+  auto agents = host.open_agent_pool([](database::DatabaseOptions& o) { o.pool_size = 1; });
   auto engine = host.make_engine(test_options(), *agents);
 
   const auto holder = engine->submit(request("user-alice", "probe.read_then_wait"), host.sink());
@@ -141,7 +141,7 @@ TEST_CASE("a waiting run's timeout ends it at once with agent_death timeout") {
 TEST_CASE("scoped transactions commit at the end of their block and hold nothing between") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   TestHost host(backend);
-  auto agents = host.db.open_migrated([](database::DatabaseOptions& o) { o.pool_size = 2; });
+  auto agents = host.open_agent_pool([](database::DatabaseOptions& o) { o.pool_size = 2; });
   auto engine = host.make_engine(test_options(), *agents);
 
   SECTION("both blocks of a run that completes are committed") {
