@@ -12,10 +12,10 @@ class EventSink {
   virtual ~EventSink() = default;
 
   /// Receives one event of a run this sink is subscribed to, in seq order for that
-  /// run. Called on the emitting thread, possibly from many threads at once (one per
-  /// run the sink is subscribed to), while the run's emitter holds its lock: it must
-  /// not block (queue the event and return) and must not call back into the
-  /// emitter. It cannot fail: a sink that cannot keep up (full queue) must close its
+  /// run, once the event is stored. Called on the event log's writer thread (or, for
+  /// an in-memory store, on the emitting thread while the run's emitter holds its
+  /// lock): it must not block (queue the event and return) and must not call back
+  /// into the emitter. It cannot fail: a sink that cannot keep up (full queue) must close its
   /// own connection, so that the client resumes from the stored log by seq, rather
   /// than drop events silently. Hence noexcept.
   virtual void deliver(const EventPtr& event) noexcept = 0;

@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "database/event_log.hpp"
 #include "database/run_store.hpp"
 #include "database_test_support.hpp"
+#include "events/event_router.hpp"
+#include "events/event_sink.hpp"
 
 using namespace agenthost::database;
 using namespace agenthost::database::test;
@@ -264,8 +267,8 @@ TEST_CASE("a run's status changes are committed after the events appended before
   CHECK(record->result->at("answer") == 42);
   CHECK(record->finished_at.has_value());
 
-  auto missing = write_and_wait(
-      log, RunWrite::finish("no-such-run", "failed", std::nullopt, std::nullopt, 1));
+  auto missing =
+      write_and_wait(log, RunWrite::finish("no-such-run", "failed", std::nullopt, std::nullopt, 1));
   CHECK_THAT(missing.error, Catch::Contains("no such run"));
 }
 
@@ -297,4 +300,53 @@ TEST_CASE("a status write waits out an outage in the queue and can be abandoned 
   CHECK(RunStore(*manager).find_run("run-s", "u")->status == "running");
   CHECK_FALSE(told.load());
   CHECK_FALSE(log.abandon_write(ticket));
+}
+
+namespace {
+
+// Events a subscriber received, in order.
+class DeliveredEvents final : public agenthost::events::EventSink {
+ public:
+  void deliver(const EventPtr& event) noexcept override {
+    std::lock_guard lock(mutex_);
+    seqs_.push_back(event->seq);
+  }
+  std::vector<std::uint64_t> seqs() const {
+    std::lock_guard lock(mutex_);
+    return seqs_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::uint64_t> seqs_;
+};
+
+}  // namespace
+
+TEST_CASE("an event is delivered only once it is stored", "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  agenthost::events::EventRouter router;
+  EventLog log(*manager);
+  auto sink = std::make_shared<DeliveredEvents>();
+  auto sub = router.subscribe("user-of-run-d", "run-d", sink);
+
+  // Storage fails: nothing is delivered, although the events were appended.
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events RENAME TO events_away";
+  }
+  log.append(make_event("run-d", 1), &router);
+  log.append(make_event("run-d", 2), &router);
+  CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
+  CHECK(sink->seqs().empty());
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events_away RENAME TO events";
+  }
+  log.flush();  // stored now, and delivered before flush() returns
+  CHECK(sink->seqs() == std::vector<std::uint64_t>{1, 2});
+  CHECK(stored_events(*manager) == 2);
 }
