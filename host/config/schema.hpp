@@ -43,6 +43,9 @@ struct FieldDoc {
   std::string allowed;                 ///< range or choices; "" when any value of the type
   std::string description;             ///< one line
   const SchemaDoc* nested = nullptr;   ///< for a section: its own keys
+  /// For a section of named entries (models): the name's placeholder ("<name>") shown
+  /// between the section and each key; "" for a plain section.
+  std::string entry_key;
   Reload reload = Reload::undeclared;  ///< for a key (not a section)
 };
 

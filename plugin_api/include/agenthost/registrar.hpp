@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "agenthost/agent.hpp"
 #include "agenthost/tool_dispatcher.hpp"
@@ -27,6 +28,10 @@ struct AgentInfo {
   /// refused before it starts, with the pointer and keyword at fault. Empty: any
   /// input. Checked and compiled once, when the plugin registers.
   boost::json::object input_schema = {};
+  /// The model endpoints (names under `models:` in the host's configuration) the agent
+  /// calls; the host refuses to start (and --check-config refuses the plugin) when one
+  /// is not configured. Since SDK 3.0.
+  std::vector<std::string> model_endpoints = {};
 };
 
 /// Creates one agent instance for one run. Called on a worker thread.

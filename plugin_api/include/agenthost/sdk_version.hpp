@@ -10,7 +10,7 @@ namespace agenthost {
 
 /// Bumped on any change that breaks binary compatibility (a virtual function added
 /// to an SDK interface, a member added to an SDK struct, a signature changed).
-inline constexpr std::uint32_t kSdkAbiMajor = 2;
+inline constexpr std::uint32_t kSdkAbiMajor = 3;
 /// Bumped on additions an older plugin cannot see (a new non-virtual helper, a new
 /// header). A plugin built against minor N runs on every host with minor >= N.
 inline constexpr std::uint32_t kSdkAbiMinor = 0;
