@@ -33,6 +33,7 @@ GET /stats: {"requests", "completed", "client_closed", "in_flight"}
 (client_closed counts responses the client closed before their end).
 GET /requests: the bodies of the last 200 requests. POST /reset clears both.
 --api-key K: requests without "Authorization: Bearer K" get 401.
+--tls-cert F --tls-key K: serve HTTPS with that certificate (for the TLS tests).
 """
 
 import argparse
@@ -43,6 +44,7 @@ import re
 import select
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -171,6 +173,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {})
         if not self.path.endswith("/chat/completions"):
             return self.send_json(404, {"error": {"message": "no such path: " + self.path}})
+        bump("requests")
         if API_KEY is not None and self.headers.get("Authorization") != "Bearer " + API_KEY:
             return self.send_json(401, {"error": {"message": "Incorrect API key provided"}})
         try:
@@ -179,7 +182,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(400, {"error": {"message": "the body is not JSON"}})
         digest = hashlib.sha256(raw).hexdigest()
         with LOCK:
-            STATS["requests"] += 1
             ATTEMPTS[digest] = ATTEMPTS.get(digest, 0) + 1
             attempt = ATTEMPTS[digest]
             REQUESTS.append({"body": body, "headers": dict(self.headers.items())})
@@ -293,9 +295,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--api-key")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     API_KEY = args.api_key
     server = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("listening on port %d" % server.server_address[1], flush=True)
     server.serve_forever()
 
