@@ -16,6 +16,7 @@
 #include "config/host_config.hpp"
 #include "daemon/auth_setup.hpp"
 #include "daemon/host_runtime.hpp"
+#include "daemon/model_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/signals.hpp"
 #include "logging/logging.hpp"
@@ -65,11 +66,15 @@ int check_config(const std::string& config_file) {
     const auto cfg = config::load_config_file(config_file);
     registry::AgentClassRegistry registry;
     const auto report = load_and_freeze(cfg.plugins, registry);
-    std::cout << "configuration " << cfg.source_file << " is valid\n" << describe(report, registry);
+    check_model_endpoints(cfg.models, registry);
+    std::cout << "configuration " << cfg.source_file << " is valid\n"
+              << describe(report, registry) << describe_models(cfg.models);
     return 0;
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";
   } catch (const plugin_loader::PluginLoadError& e) {
+    std::cerr << e.what() << "\n";
+  } catch (const std::runtime_error& e) {  // check_model_endpoints
     std::cerr << e.what() << "\n";
   }
   std::cerr << "configuration " << config_file << " refused\n";

@@ -120,8 +120,9 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
       retention_(host_database_, retention_policy(config_.retention), config_.retention.interval),
+      models_(open_model_endpoints(config_.models, registry_)),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
-              &run_metrics_),
+              &run_metrics_, models_.get()),
       authenticator_(checked_auth_options(config_.auth)),
       server_(server_options(config_.server),
               server::ServerDeps{engine_, run_store_, router_, event_log_, registry_,
@@ -171,7 +172,7 @@ HostRuntime::~HostRuntime() {
 std::uint16_t HostRuntime::start() {
   for (const auto& refusal : plugins_.refused)
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
-  std::istringstream lines(describe(plugins_, registry_));
+  std::istringstream lines(describe(plugins_, registry_) + describe_models(config_.models));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
   if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);

@@ -10,6 +10,7 @@
 #include "auth/authenticator.hpp"
 #include "config/host_config.hpp"
 #include "daemon/config_reload.hpp"
+#include "daemon/model_setup.hpp"
 #include "daemon/run_metrics.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
@@ -76,6 +77,7 @@ class HostRuntime {
   database::EventLog event_log_;
   database::RetentionTask retention_;  // on the host's pool, like the event log
   events::EventRouter router_;
+  std::unique_ptr<models::ModelEndpoints> models_;  // null: no endpoint configured
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;
   server::HttpServer server_;
