@@ -66,15 +66,17 @@ int check_config(const std::string& config_file) {
     const auto cfg = config::load_config_file(config_file);
     registry::AgentClassRegistry registry;
     const auto report = load_and_freeze(cfg.plugins, registry);
-    check_model_endpoints(cfg.models, registry);
+    if (const auto missing = missing_model_endpoints(cfg.models, registry); !missing.empty()) {
+      for (const auto& line : missing) std::cerr << line << "\n";
+      std::cerr << "configuration " << config_file << " refused\n";
+      return 1;
+    }
     std::cout << "configuration " << cfg.source_file << " is valid\n"
               << describe(report, registry) << describe_models(cfg.models);
     return 0;
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";
   } catch (const plugin_loader::PluginLoadError& e) {
-    std::cerr << e.what() << "\n";
-  } catch (const std::runtime_error& e) {  // check_model_endpoints
     std::cerr << e.what() << "\n";
   }
   std::cerr << "configuration " << config_file << " refused\n";

@@ -120,7 +120,7 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
       retention_(host_database_, retention_policy(config_.retention), config_.retention.interval),
-      models_(open_model_endpoints(config_.models, registry_)),
+      models_(open_model_endpoints(config_.models)),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
               &run_metrics_, models_.get()),
       authenticator_(checked_auth_options(config_.auth)),
@@ -174,6 +174,8 @@ std::uint16_t HostRuntime::start() {
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
   std::istringstream lines(describe(plugins_, registry_) + describe_models(config_.models));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+  for (const auto& missing : missing_model_endpoints(config_.models, registry_))
+    spdlog::warn("{} (its runs will fail until then)", missing);
   if (const auto n = recover_interrupted_runs(run_store_, event_log_, &run_metrics_); n > 0)
     spdlog::warn("{} run(s) left unfinished by the previous process marked interrupted", n);
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),

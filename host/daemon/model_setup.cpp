@@ -2,27 +2,22 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
-
 namespace agenthost::daemon {
 
-void check_model_endpoints(const config::ModelsSettings& models,
-                           const registry::AgentClassRegistry& registry) {
-  std::string missing;
+std::vector<std::string> missing_model_endpoints(const config::ModelsSettings& models,
+                                                 const registry::AgentClassRegistry& registry) {
+  std::vector<std::string> missing;
   for (const auto* agent : registry.agents())
     for (const auto& endpoint : agent->info.model_endpoints)
       if (!models.count(endpoint))
-        missing += fmt::format(
-            "\n  agent \"{}\" (plugin {}, {}) calls model endpoint \"{}\", which is not "
-            "configured: add models.{} (base_url, api_key, model) to the configuration",
-            agent->info.name, agent->plugin_name, agent->plugin_file, endpoint, endpoint);
-  if (!missing.empty())
-    throw std::runtime_error("model endpoints missing from the configuration:" + missing);
+        missing.push_back(fmt::format(
+            "agent \"{}\" (plugin {}, {}) calls model endpoint \"{}\", which is not configured: "
+            "add models.{} (base_url, api_key, model) to the configuration",
+            agent->info.name, agent->plugin_name, agent->plugin_file, endpoint, endpoint));
+  return missing;
 }
 
-std::unique_ptr<models::ModelEndpoints> open_model_endpoints(
-    const config::ModelsSettings& models, const registry::AgentClassRegistry& registry) {
-  check_model_endpoints(models, registry);
+std::unique_ptr<models::ModelEndpoints> open_model_endpoints(const config::ModelsSettings& models) {
   if (models.empty()) return nullptr;
   return std::make_unique<models::ModelEndpoints>(models);
 }

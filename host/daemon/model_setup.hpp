@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/models_section.hpp"
 #include "models/model_endpoints.hpp"
@@ -12,15 +13,15 @@
 
 namespace agenthost::daemon {
 
-/// Throws std::runtime_error naming every agent that asks (AgentInfo::model_endpoints)
-/// for an endpoint `models` does not configure, and what to add.
-void check_model_endpoints(const config::ModelsSettings& models,
-                           const registry::AgentClassRegistry& registry);
+/// One line per agent that asks (AgentInfo::model_endpoints) for an endpoint `models`
+/// does not configure, saying what to add. --check-config refuses the configuration
+/// when there is any; the daemon starts and logs them (such an agent's runs fail
+/// with the same advice), so a host without a model provider still serves the rest.
+std::vector<std::string> missing_model_endpoints(const config::ModelsSettings& models,
+                                                 const registry::AgentClassRegistry& registry);
 
-/// check_model_endpoints, then the client of the endpoints; null when none is
-/// configured (the host starts; a model call then fails saying what to configure).
-std::unique_ptr<models::ModelEndpoints> open_model_endpoints(
-    const config::ModelsSettings& models, const registry::AgentClassRegistry& registry);
+/// The client of the configured endpoints; null when none is configured.
+std::unique_ptr<models::ModelEndpoints> open_model_endpoints(const config::ModelsSettings& models);
 
 /// What --check-config and the startup log print: each endpoint's name, URL and
 /// model; never its key (only whether one is set).

@@ -85,10 +85,9 @@ RunningAgent AgentHarness::start(std::string_view agent_name, boost::json::value
   }
   TestContextBuilder context = impl_->context;
   context.agent_name(agent_class->info.name);
-  auto state =
-      std::make_shared<RunningAgent::State>(impl_->registry, *agent_class, context, ++impl_->runs,
-                                            impl_->database, impl_->models, impl_->settings,
-                                            std::move(input));
+  auto state = std::make_shared<RunningAgent::State>(impl_->registry, *agent_class, context,
+                                                     ++impl_->runs, impl_->database, impl_->models,
+                                                     impl_->settings, std::move(input));
   RunningAgent::State::launch(state);
   return RunningAgent(std::move(state));
 }

@@ -26,7 +26,7 @@ struct Reply {
 
 struct ScriptedModels::Impl final : models::ChatTransport {
   mutable std::mutex mutex;
-  std::map<std::string, std::string, std::less<>> models;   // endpoint -> model
+  std::map<std::string, std::string, std::less<>> models;  // endpoint -> model
   std::map<std::string, std::deque<Reply>, std::less<>> replies;
   std::string current;  // the endpoint later replies go to
   std::optional<agenthost::TokenUsage> usage;
@@ -46,7 +46,8 @@ struct ScriptedModels::Impl final : models::ChatTransport {
   }
 
   models::Completion complete(std::string_view endpoint, const boost::json::object& body,
-                              const models::TextSink& on_text, const std::stop_token& stop) override {
+                              const models::TextSink& on_text,
+                              const std::stop_token& stop) override {
     Reply reply;
     {
       std::lock_guard lock(mutex);
@@ -127,7 +128,8 @@ ScriptedModels& ScriptedModels::fail(agenthost::ModelError::Kind kind, std::stri
   return *this;
 }
 
-ScriptedModels& ScriptedModels::usage(std::uint64_t prompt_tokens, std::uint64_t completion_tokens) {
+ScriptedModels& ScriptedModels::usage(std::uint64_t prompt_tokens,
+                                      std::uint64_t completion_tokens) {
   std::lock_guard lock(impl_->mutex);
   impl_->usage = agenthost::TokenUsage{prompt_tokens, completion_tokens, false};
   return *this;

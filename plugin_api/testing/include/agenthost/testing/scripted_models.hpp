@@ -47,8 +47,7 @@ class ScriptedModels {
   /// Several in a row form one answer with several calls: see reply_tool_calls.
   ScriptedModels& reply_tool_call(const std::string& tool, boost::json::value arguments);
   /// Queues one answer calling every tool of `calls` ({name, arguments} pairs).
-  ScriptedModels& reply_tool_calls(
-      std::vector<std::pair<std::string, boost::json::value>> calls);
+  ScriptedModels& reply_tool_calls(std::vector<std::pair<std::string, boost::json::value>> calls);
   /// Queues a failure of the call.
   ScriptedModels& fail(agenthost::ModelError::Kind kind, std::string message);
   /// Usage reported with the next replies (none: the host estimates, marked so).
