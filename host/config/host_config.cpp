@@ -109,6 +109,7 @@ const ObjectSchema<HostConfig>& host_config_schema() {
               },
               &HostConfig::models)
               .restart(),
+          section("model_budgets", &HostConfig::model_budgets, model_budgets_schema()),
       }};
   return schema;
 }

@@ -32,6 +32,7 @@ struct HostConfig {
   AuthSettings auth;
   RetentionSettings retention;
   ModelsSettings models;
+  ModelBudgetSettings model_budgets;
 };
 
 /// Loads and validates a config file. Relative paths in it are taken from the file's

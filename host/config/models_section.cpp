@@ -189,6 +189,23 @@ const ObjectSchema<ModelEndpointSettings>& model_endpoint_schema() {
   return schema;
 }
 
+const ObjectSchema<ModelBudgetSettings>& model_budgets_schema() {
+  static const ObjectSchema<ModelBudgetSettings> schema{
+      "Per-user token budgets for model calls (prompt plus completion tokens, all endpoints): "
+      "a run of an agent that calls models is refused (429 budget_exceeded) while its user "
+      "is over the daily budget, and a model call that would cross a budget fails.",
+      {
+          field("tokens_per_day", &ModelBudgetSettings::tokens_per_day,
+                "Tokens one user may use per UTC day; 0: no limit.",
+                range(0, std::int64_t{1} << 50))
+              .live(),
+          field("tokens_per_run", &ModelBudgetSettings::tokens_per_run,
+                "Tokens one run may use; 0: no limit.", range(0, std::int64_t{1} << 50))
+              .live(),
+      }};
+  return schema;
+}
+
 void read_models(const ValueRef& value, ModelsSettings& out, LoadContext& ctx) {
   if (is_null(value)) return;
   ModelsSettings models;

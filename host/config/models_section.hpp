@@ -44,6 +44,16 @@ struct ModelEndpointSettings {
 /// they name none.
 using ModelsSettings = std::map<std::string, ModelEndpointSettings>;
 
+/// Section `model_budgets`: tokens each user may spend on model calls (all endpoints
+/// together); 0 means no limit. Live: a SIGHUP reload applies a change.
+struct ModelBudgetSettings {
+  std::uint64_t tokens_per_day = 0;  ///< per user and UTC day
+  std::uint64_t tokens_per_run = 0;  ///< per run
+};
+
+/// Keys of section `model_budgets`.
+const ObjectSchema<ModelBudgetSettings>& model_budgets_schema();
+
 /// The keys of one endpoint (models.<name>.*).
 const ObjectSchema<ModelEndpointSettings>& model_endpoint_schema();
 

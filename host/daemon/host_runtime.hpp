@@ -17,9 +17,11 @@
 #include "database/migrations.hpp"
 #include "database/retention.hpp"
 #include "database/run_store.hpp"
+#include "database/usage_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
 #include "metrics/host_metrics.hpp"
+#include "models/usage_ledger.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/http_server.hpp"
@@ -78,6 +80,8 @@ class HostRuntime {
   database::RetentionTask retention_;  // on the host's pool, like the event log
   events::EventRouter router_;
   std::unique_ptr<models::ModelEndpoints> models_;  // null: no endpoint configured
+  database::UsageStore usage_store_;                // on the host's pool
+  models::UsageLedger usage_ledger_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;
   server::HttpServer server_;

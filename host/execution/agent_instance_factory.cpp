@@ -9,7 +9,7 @@ AgentInstanceFactory::AgentInstanceFactory(const registry::AgentClassRegistry& r
                                            database::DatabaseSessionManager& database,
                                            events::EventStore& store, events::EventRouter& router,
                                            std::size_t max_result_bytes,
-                                           models::ModelEndpoints* models)
+                                           models::ModelServices models)
     : registry_(registry),
       max_result_bytes_(max_result_bytes),
       database_(database),

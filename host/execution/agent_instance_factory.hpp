@@ -26,7 +26,7 @@ class AgentInstanceFactory {
                        database::DatabaseSessionManager& database, events::EventStore& store,
                        events::EventRouter& router,
                        std::size_t max_result_bytes = events::kDefaultMaxResultBytes,
-                       models::ModelEndpoints* models = nullptr);
+                       models::ModelServices models = {});
 
   /// The scope of one run of `agent_class` in `context` (see RunScope's constructor
   /// for what is created and how it fails). Thread-safe.
@@ -40,7 +40,7 @@ class AgentInstanceFactory {
   database::DatabaseSessionManager& database_;
   events::EventStore& store_;
   events::EventRouter& router_;
-  models::ModelEndpoints* const models_;  // null: no model endpoint configured
+  const models::ModelServices models_;
 };
 
 }  // namespace agenthost::execution

@@ -24,7 +24,7 @@ ExecutionEngine::ExecutionEngine(EngineOptions options,
                                  database::DatabaseSessionManager& database,
                                  database::RunStore& runs, events::EventStore& store,
                                  events::EventRouter& router, RunObserver* observer,
-                                 models::ModelEndpoints* models)
+                                 models::ModelServices models)
     : options_(checked(options)),
       registry_(registry),
       runs_store_(runs),

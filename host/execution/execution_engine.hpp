@@ -93,7 +93,7 @@ class ExecutionEngine {
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
                   events::EventStore& store, events::EventRouter& router,
-                  RunObserver* observer = nullptr, models::ModelEndpoints* models = nullptr);
+                  RunObserver* observer = nullptr, models::ModelServices models = {});
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
   ~ExecutionEngine();

@@ -25,7 +25,9 @@
 #include "execution/tool_dispatcher_impl.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "models/host_chat_transport.hpp"
+#include "models/model_services.hpp"
 #include "models/run_model_gateway.hpp"
+#include "models/run_usage_meter.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "registry/plugin_library.hpp"
 
@@ -46,7 +48,7 @@ class RunScope {
            const registry::AgentClassRegistry& registry, database::DatabaseSessionManager& database,
            events::EventStore& store, events::EventRouter& router, fiber::FiberWaiter& waiter,
            std::size_t max_result_bytes = events::kDefaultMaxResultBytes,
-           models::ModelEndpoints* models = nullptr);
+           models::ModelServices models = {});
   /// Releases whatever is left, in reverse order: the agent (wrapped), the tool
   /// dispatcher (ended), the database session (rolled back if still open), the
   /// emitter (closed), the context, and last the plugin library reference.
@@ -80,6 +82,7 @@ class RunScope {
   database::RunDatabaseSession db_;
   ToolDispatcherImpl tools_;
   models::HostChatTransport model_transport_;  // through `models` (null: none configured)
+  models::RunUsageMeter model_usage_;
   models::RunModelGateway models_;
   // Owns the agent, so it comes last.
   RunSequence<events::UserEventEmitter, database::RunDatabaseSession, ToolDispatcherImpl> sequence_;

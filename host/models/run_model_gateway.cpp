@@ -153,8 +153,10 @@ agenthost::ChatResult RunModelGateway::chat(const agenthost::ChatRequest& reques
   for (std::uint32_t step = 0; step < std::max<std::uint32_t>(request.max_steps, 1); ++step) {
     if (context_.stop_requested())
       throw ModelError(ModelError::Kind::stopped, "the run was stopped before the model call");
-    if (meter_) meter_->check(endpoint);
     const auto body = build_body(*model, request, result.messages, functions);
+    if (meter_)  // the prompt, and the answer's limit when one is set
+      meter_->check(endpoint, estimate_tokens(boost::json::serialize(body).size()) +
+                                  request.max_tokens.value_or(0));
     auto completion = transport_.complete(endpoint, body, on_text, context_.stop_token());
     if (coalescer) coalescer->flush();
     ++result.model_calls;

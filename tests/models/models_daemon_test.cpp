@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <cstdlib>
 
 #include "daemon/daemon_harness.hpp"
@@ -232,6 +233,105 @@ TEST_CASE("a bad endpoint is refused at startup with file:line:column", "[models
   CHECK(contains(err, "endpoint name 'Bad Name' is not valid"));
   CHECK(contains(err, "endpoint 'nomodel' has no model"));
   CHECK(count_of(err, where) >= 4);
+}
+
+}  // namespace agenthost::daemon::test
+
+namespace agenthost::daemon::test {
+
+TEST_CASE("usage is recorded per run and per user, and counted on /metrics", "[models]") {
+  StandInHost host;
+  const auto first = start_run(host.port(), kAliceKey, "assistant", {{"text", "one"}});
+  REQUIRE(host.wait_final(kAliceKey, first) == "completed");
+  const auto second = start_run(host.port(), kAliceKey, "assistant", {{"text", "two"}});
+  REQUIRE(host.wait_final(kAliceKey, second) == "completed");
+
+  const auto run = get_run(host.port(), kAliceKey, first);
+  INFO(serialize(run));
+  const auto& usage = run.at("usage").as_object();
+  const auto prompt = usage.at("prompt_tokens").to_number<std::int64_t>();
+  const auto completion = usage.at("completion_tokens").to_number<std::int64_t>();
+  CHECK(prompt > 0);
+  CHECK(completion > 0);
+  CHECK(usage.at("by_endpoint").at("default").at("calls") == 1);
+  // What the stand-in reported is what model_completed carried.
+  const auto completed = events_of(host.port(), kAliceKey, first);
+  for (const auto& e : completed)
+    if (e.at("type") == "model_completed")
+      CHECK(e.at("payload").at("usage").at("prompt_tokens").to_number<std::int64_t>() == prompt);
+
+  const auto me = http_get(host.port(), "/v1/me/usage", kAliceKey);
+  REQUIRE(me.status == 200);
+  const auto body = me.json().as_object();
+  INFO(me.body);
+  CHECK(body.at("today").at("calls") == 2);
+  CHECK(body.at("today").at("by_endpoint").at("default").at("calls") == 2);
+  CHECK(body.at("month").at("total_tokens").to_number<std::int64_t>() >=
+        2 * (prompt + completion) - 2);
+  CHECK(body.at("budget").at("tokens_per_day").is_null());
+  // Bob has used nothing.
+  const auto bob = http_get(host.port(), "/v1/me/usage", kBobKey).json();
+  CHECK(bob.at("today").at("calls") == 0);
+
+  const auto metrics = http_get(host.port(), "/metrics", std::nullopt).body;
+  CHECK(contains(metrics, "agenthost_model_requests_total{endpoint=\"default\"} 2"));
+  CHECK(contains(metrics, "agenthost_model_tokens_total{endpoint=\"default\",kind=\"prompt\"}"));
+  CHECK_FALSE(contains(metrics, "alice"));
+}
+
+TEST_CASE("budgets: a call that would cross fails, a run over budget is refused, SIGHUP resets",
+          "[models]") {
+  FakeModelServer server;
+  TempDir dir("agenthost-models");
+  ::setenv("STANDIN_API_KEY", "", 1);
+  const auto budgets = [&](int per_day) {
+    return models_section(server) + "model_budgets:\n  tokens_per_day: " + std::to_string(per_day) +
+           "\n";
+  };
+  const auto file = write(dir, config_text(dir, budgets(3000)));
+  Daemon daemon(file);
+  auto final_status = [&](const std::string& key, const std::string& id) {
+    std::string status;
+    REQUIRE(wait_until(
+        [&] {
+          status = status_of(daemon.port, key, id);
+          return status != "queued" && status != "running";
+        },
+        30s));
+    return status;
+  };
+  // A call that would cross the day's budget fails; the agent's error says so.
+  const std::string big(16000, 'x');  // about 4000 tokens
+  const auto crossing = start_run(daemon.port, kAliceKey, "assistant", {{"text", big}});
+  CHECK(final_status(kAliceKey, crossing) == "failed");
+  CHECK_THAT(
+      str(get_run(daemon.port, kAliceKey, crossing).at("error").at("message")),
+      Catch::Contains("would cross the daily model-token budget") && Catch::Contains("resets at"));
+  CHECK(server.stat("requests") == 0);  // refused before anything was sent
+  // A call the endpoint reports as 3500 tokens uses the budget up...
+  const auto spender =
+      start_run(daemon.port, kAliceKey, "assistant", {{"text", "hi [[usage=3500]]"}});
+  CHECK(final_status(kAliceKey, spender) == "completed");
+  // ...then the next run is refused before it starts, for this user only.
+  const auto refused = post_run(daemon.port, kAliceKey, "assistant", {{"text", "hi"}});
+  INFO(refused.body);
+  CHECK(refused.status == 429);
+  CHECK(refused.error_code() == "budget_exceeded");
+  CHECK(contains(refused.body, "resets at"));
+  const auto other = start_run(daemon.port, kBobKey, "assistant", {{"text", "hi"}});
+  CHECK(final_status(kBobKey, other) == "completed");
+  // Agents that call no model still run.
+  const auto plain = start_run(daemon.port, kAliceKey, "toolcaller", {{"a", 1}});
+  CHECK(final_status(kAliceKey, plain) == "completed");
+  const auto usage = http_get(daemon.port, "/v1/me/usage", kAliceKey).json();
+  CHECK(usage.at("budget").at("remaining_today") == 0);
+
+  // A raised budget applies on SIGHUP.
+  write_file(file, config_text(dir, budgets(1000000)));
+  daemon.process->signal(SIGHUP);
+  REQUIRE(wait_until([&] { return contains(daemon.err(), "model_budgets.tokens_per_day"); }, 30s));
+  const auto again = start_run(daemon.port, kAliceKey, "assistant", {{"text", "hi"}});
+  CHECK(final_status(kAliceKey, again) == "completed");
 }
 
 }  // namespace agenthost::daemon::test

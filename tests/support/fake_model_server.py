@@ -25,6 +25,7 @@ What a request gets is chosen by directives in the text of its last user message
   malformed          a few deltas, then a data line that is not JSON
   never_end          deltas, then comments forever (until the client goes)
   no_usage           no usage chunk even when asked for one
+  usage=N            report N prompt tokens (default: a quarter of the messages' size)
   tool=NAME@JSON     answer with a call of tool NAME with arguments JSON (may be
                      repeated: several calls in one answer); once the request
                      holds a tool result the answer is "tools said: " + results
@@ -217,7 +218,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             text = plain
         else:
             text = d.get("answer", "Hello from the stand-in model.")
-        prompt_tokens = max(1, len(json.dumps(body.get("messages", []))) // 4)
+        prompt_tokens = int(d.get("usage", 0)) or max(1, len(json.dumps(body.get("messages", []))) // 4)
         completion_tokens = max(1, len(text) // 4) + 8 * len(calls)
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                  "total_tokens": prompt_tokens + completion_tokens}
