@@ -52,7 +52,7 @@ TEST_CASE("struct_size must cover the fields the host reads") {
 TEST_CASE("abi_major must equal the host's, and is checked before the size of the rest") {
   auto m = good();
   m.abi_major = 99;
-  require_refused(m, "abi_major", "99", "2", "rebuild the plugin against agenthost SDK 2.0");
+  require_refused(m, "abi_major", "99", "3", "rebuild the plugin against agenthost SDK 3.0");
   m.struct_size = 12;  // a different major may have a different layout
   CHECK(check_manifest(m)->field == "abi_major");
 }
@@ -70,7 +70,7 @@ TEST_CASE("abi_minor may be older than the host's, not newer") {
   REQUIRE(mismatch);
   CHECK(mismatch->message() ==
         "abi_minor is 4, this host needs at most 3 (the plugin needs a newer host: upgrade "
-        "agenthost, or rebuild the plugin against agenthost SDK 2.0)");
+        "agenthost, or rebuild the plugin against agenthost SDK 3.0)");
 }
 
 TEST_CASE("compiler_id must be gcc or clang") {

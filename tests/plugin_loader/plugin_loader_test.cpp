@@ -7,21 +7,23 @@ using namespace agenthost::testing;
 using agenthost::plugin_loader::OnError;
 using agenthost::registry::AgentClassRegistry;
 
-TEST_CASE("loading the example plugin directory registers echo and triage") {
+TEST_CASE("loading the example plugin directory registers assistant, echo and triage") {
   AgentClassRegistry registry;
   const auto report = load(registry, {kPluginDir}, OnError::fail);
 
   CHECK(report.refused.empty());
-  REQUIRE(report.loaded.size() == 2);
-  CHECK(report.loaded[0].name == "echo");
-  CHECK(report.loaded[0].version == "1.0.0");
-  CHECK(report.loaded[0].file == example_plugin("echo"));
-  CHECK(report.loaded[0].agents == std::vector<std::string>{"echo"});
-  CHECK(std::string(report.loaded[0].manifest.plugin_name) == "echo");
-  CHECK(report.loaded[1].name == "triage");
-  CHECK(report.loaded[1].tools == std::vector<std::string>{"triage.keyword_classifier"});
-  CHECK(contents(registry) ==
-        std::vector<std::string>{"agent:echo", "agent:triage", "tool:triage.keyword_classifier"});
+  REQUIRE(report.loaded.size() == 3);
+  CHECK(report.loaded[0].name == "assistant");
+  CHECK(report.loaded[1].name == "echo");
+  CHECK(report.loaded[1].version == "1.0.0");
+  CHECK(report.loaded[1].file == example_plugin("echo"));
+  CHECK(report.loaded[1].agents == std::vector<std::string>{"echo"});
+  CHECK(std::string(report.loaded[1].manifest.plugin_name) == "echo");
+  CHECK(report.loaded[2].name == "triage");
+  CHECK(report.loaded[2].tools == std::vector<std::string>{"triage.keyword_classifier"});
+  CHECK(contents(registry) == std::vector<std::string>{"agent:assistant", "agent:echo",
+                                                       "agent:triage",
+                                                       "tool:triage.keyword_classifier"});
 
   const auto* echo = registry.find_agent("echo");
   REQUIRE(echo != nullptr);
@@ -44,7 +46,7 @@ TEST_CASE("each broken plugin is refused with its own message and changes nothin
   };
   const auto c = GENERATE(values<Case>({
       {"bad_abi_major",
-       {"abi_major is 99, this host needs 2 (rebuild the plugin against agenthost SDK 2.0)"}},
+       {"abi_major is 99, this host needs 3 (rebuild the plugin against agenthost SDK 3.0)"}},
       {"bad_abi_minor", {"abi_minor is 1, this host needs at most 0", "upgrade agenthost"}},
       {"no_manifest",
        {"does not export agenthost_plugin_manifest: was it built with AGENTHOST_PLUGIN?"}},
