@@ -95,7 +95,7 @@ TEST_CASE("agenthostd --check-plugin describes a good plugin and refuses a bad o
   const auto good = run_command({AGENTHOSTD_PATH, "--check-plugin", plugin("triage")});
   INFO(good.out << good.err);
   CHECK(good.status == 0);
-  CHECK_THAT(good.out, Catch::Contains("sdk abi 2.0"));
+  CHECK_THAT(good.out, Catch::Contains("sdk abi 3.0"));
   CHECK_THAT(good.out, Catch::Contains("triage.keyword_classifier"));
 
   const auto bad =
