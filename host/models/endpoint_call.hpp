@@ -101,7 +101,7 @@ class EndpointCall final : public ModelCall, public std::enable_shared_from_this
   boost::beast::flat_buffer buffer_;
   boost::beast::http::request<boost::beast::http::string_body> request_;
   std::optional<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser_;
-  std::array<char, 16384> chunk_{};
+  std::array<char, 4096> chunk_{};  // a read's worth: a few server-sent events
   std::optional<CompletionAssembler> assembler_;
   std::optional<SseParser> sse_;
   std::string whole_body_;  // a non-streamed answer, or an error's body

@@ -26,6 +26,8 @@ What a request gets is chosen by directives in the text of its last user message
   never_end          deltas, then comments forever (until the client goes)
   no_usage           no usage chunk even when asked for one
   usage=N            report N prompt tokens (default: a quarter of the messages' size)
+  id=X               note when the first text delta was written (GET /stamps, for
+                     the benchmark: time.monotonic(), the clock of steady_clock)
   tool=NAME@JSON     answer with a call of tool NAME with arguments JSON (may be
                      repeated: several calls in one answer); once the request
                      holds a tool result the answer is "tools said: " + results
@@ -33,6 +35,7 @@ What a request gets is chosen by directives in the text of its last user message
 GET /stats: {"requests", "completed", "client_closed", "in_flight"}
 (client_closed counts responses the client closed before their end).
 GET /requests: the bodies of the last 200 requests. POST /reset clears both.
+GET /stamps: {id: monotonic seconds} of the requests with an id directive.
 --api-key K: requests without "Authorization: Bearer K" get 401.
 --tls-cert F --tls-key K: serve HTTPS with that certificate (for the TLS tests).
 """
@@ -55,6 +58,7 @@ LOCK = threading.Lock()
 STATS = {"requests": 0, "completed": 0, "client_closed": 0, "in_flight": 0}
 ATTEMPTS = {}
 REQUESTS = []
+STAMPS = {}
 API_KEY = None
 
 
@@ -155,6 +159,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 answer = dict(STATS)
             elif self.path == "/requests":
                 answer = list(REQUESTS)
+            elif self.path == "/stamps":
+                answer = dict(STAMPS)
             else:
                 answer = None
         if answer is None:
@@ -185,8 +191,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with LOCK:
             ATTEMPTS[digest] = ATTEMPTS.get(digest, 0) + 1
             attempt = ATTEMPTS[digest]
-            REQUESTS.append({"body": body, "headers": dict(self.headers.items())})
-            del REQUESTS[:-200]
+            if "[[id=" not in raw.decode("utf-8", "replace"):  # the benchmark's are not kept
+                REQUESTS.append({"body": body, "headers": dict(self.headers.items())})
+                del REQUESTS[:-200]
         bump("in_flight")
         try:
             self.answer(body, attempt)
@@ -256,6 +263,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sent = 0
         for start in range(0, len(text) if not calls else 0, size):
             delta({"content": text[start:start + size]})
+            if sent == 0 and "id" in d:
+                with LOCK:
+                    STAMPS[d["id"]] = time.monotonic()
             sent += 1
             if sent == 3 and "reset_mid" in d:
                 return self.reset()
