@@ -37,7 +37,11 @@ STAND_IN = os.path.join(HERE, "..", "tests", "support", "fake_model_server.py")
 
 
 def start(argv, ready, stream):
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The stream not read for the ready line goes nowhere: a full pipe would block the
+    # process.
+    proc = subprocess.Popen(argv, text=True,
+                            stdout=subprocess.PIPE if stream == "out" else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE if stream == "err" else subprocess.DEVNULL)
     pipe = proc.stdout if stream == "out" else proc.stderr
     deadline = time.monotonic() + 60
     seen = ""
@@ -116,7 +120,10 @@ async def direct_stream(port, i, args, first_seen):
                  b"application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     await writer.drain()
     while True:
-        line = await reader.readline()
+        try:
+            line = await asyncio.wait_for(reader.readline(), 30)
+        except asyncio.TimeoutError:
+            break  # counted: no first delta, or an answer without its end
         if not line:
             break
         if b'"content": "' in line and b'"content": ""' not in line and i not in first_seen:
@@ -203,6 +210,12 @@ def main():
         streaming, rss_peak = max(samples, key=lambda s: (s[0], s[1]))
         wrong = [i for i in range(args.runs) if texts.get(i) != answer_for(i, args.answer_bytes)]
         completed = sum(1 for v in done.values() if v == "agent_completed")
+        print(json.dumps({"through_host": {
+            "completed": completed, "answers_wrong": len(wrong), "wall_s": round(wall, 2),
+            "model_delta_events": counts["deltas"],
+            "host_ttfd_ms_p50_p99_max": [round(percentile(host_added, p), 2) for p in (50, 99, 100)],
+            "rss_before_mib": round(rss_before / 1024, 1), "rss_streaming_mib": round(rss_peak / 1024, 1),
+            "streaming_at_sample": streaming}}), flush=True)
 
         # Every delivered event was stored first (docs/protocol.md): deliveries count both.
         # 2. The baseline: the same streams straight from the stand-in.
