@@ -190,7 +190,7 @@ TEST_CASE("without a models section the host starts and a model run says what to
   CHECK(wait_until([&] { return status_of(daemon.port, kAliceKey, echo) == "completed"; }, 30s));
 }
 
-TEST_CASE("--check-config lists the endpoints without their keys", "[models]") {
+TEST_CASE("check-config lists the endpoints without their keys", "[models]") {
   FakeModelServer server;
   TempDir dir("agenthost-models");
   const auto file = write(dir, config_text(dir, models_section(server)));
@@ -203,7 +203,7 @@ TEST_CASE("--check-config lists the endpoints without their keys", "[models]") {
   CHECK_FALSE(contains(r.out + r.err, kKey));
 }
 
-TEST_CASE("--check-config refuses an agent whose model endpoint is not configured", "[models]") {
+TEST_CASE("check-config refuses an agent whose model endpoint is not configured", "[models]") {
   TempDir dir("agenthost-models");
   const auto file = write(dir, config_text(dir, ""));
   const auto r = run_command({AGENTHOSTD_PATH, "--check-config", file.string()});
@@ -329,7 +329,9 @@ TEST_CASE("budgets: a call that would cross fails, a run over budget is refused,
   // A raised budget applies on SIGHUP.
   write_file(file, config_text(dir, budgets(1000000)));
   daemon.process->signal(SIGHUP);
-  REQUIRE(wait_until([&] { return contains(daemon.err(), "model_budgets.tokens_per_day"); }, 30s));
+  REQUIRE(wait_until(
+      [&] { return contains(daemon.err(), "model_budgets.tokens_per_day: 3000 -> 1000000"); },
+      30s));
   const auto again = start_run(daemon.port, kAliceKey, "assistant", {{"text", "hi"}});
   CHECK(final_status(kAliceKey, again) == "completed");
 }
