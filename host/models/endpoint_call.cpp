@@ -8,6 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -56,10 +57,11 @@ std::string error_detail(const std::string& body) {
 
 }  // namespace
 
-EndpointCall::EndpointCall(asio::io_context& io, Endpoint& endpoint, std::string body,
-                           TextSink on_text, CallDone done)
+EndpointCall::EndpointCall(asio::io_context& io, Endpoint& endpoint, std::string user_id,
+                           std::string body, TextSink on_text, CallDone done)
     : io_(io),
       endpoint_(endpoint),
+      user_id_(std::move(user_id)),
       body_(std::move(body)),
       on_text_(std::move(on_text)),
       done_(std::move(done)),
@@ -77,10 +79,16 @@ void EndpointCall::begin() {
     ++endpoint_.counters.waiting;
     return;
   }
+  take_slot();
+  start_attempt();
+}
+
+void EndpointCall::take_slot() {
   ++endpoint_.active;
+  ++endpoint_.active_by_user[user_id_];
+  endpoint_.last_start[user_id_] = ++endpoint_.starts;
   holds_slot_ = true;
   ++endpoint_.counters.in_flight;
-  start_attempt();
 }
 
 void EndpointCall::abort() {
@@ -335,6 +343,7 @@ void EndpointCall::finish(std::exception_ptr error) {
   resolver_.cancel();
   close_stream();
   release_slot();
+  forget_user_if_idle();
   Completion completion;
   if (!error && assembler_) completion = assembler_->take();
   if (error && !aborted_) ++endpoint_.counters.failures;
@@ -363,19 +372,42 @@ void EndpointCall::release_slot() {
   holds_slot_ = false;
   --endpoint_.counters.in_flight;
   --endpoint_.active;
-  // The next waiting call takes the slot (the line is first come, first served).
+  if (auto it = endpoint_.active_by_user.find(user_id_); it != endpoint_.active_by_user.end())
+    if (--it->second == 0) endpoint_.active_by_user.erase(it);
   while (!endpoint_.line.empty() && endpoint_.active < endpoint_.settings.max_concurrent_requests) {
-    auto next = std::move(endpoint_.line.front());
-    endpoint_.line.pop_front();
+    // The next slot goes to the waiting call whose user has the fewest calls in
+    // flight, then whose user was served longest ago, then the earliest: one user's
+    // many calls cannot keep another user's one waiting.
+    auto chosen = endpoint_.line.begin();
+    std::pair<std::uint32_t, std::uint64_t> best{std::numeric_limits<std::uint32_t>::max(), 0};
+    for (auto it = endpoint_.line.begin(); it != endpoint_.line.end(); ++it) {
+      const auto& user = (*it)->user_id_;
+      const auto active = endpoint_.active_by_user.find(user);
+      const auto last = endpoint_.last_start.find(user);
+      const std::pair<std::uint32_t, std::uint64_t> rank{
+          active == endpoint_.active_by_user.end() ? 0 : active->second,
+          last == endpoint_.last_start.end() ? 0 : last->second};
+      if (rank < best) {
+        best = rank;
+        chosen = it;
+      }
+    }
+    auto next = std::move(*chosen);
+    endpoint_.line.erase(chosen);
     --endpoint_.counters.waiting;
     // The slot is `next`'s from now on: an abort before it starts gives it back.
-    ++endpoint_.active;
-    next->holds_slot_ = true;
-    ++endpoint_.counters.in_flight;
+    next->take_slot();
     asio::post(io_, [next] {
       if (next->stage_ == Stage::queued) next->start_attempt();
     });
   }
+}
+
+void EndpointCall::forget_user_if_idle() {
+  if (endpoint_.active_by_user.count(user_id_)) return;
+  for (const auto& waiting : endpoint_.line)
+    if (waiting->user_id_ == user_id_) return;
+  endpoint_.last_start.erase(user_id_);
 }
 
 std::string EndpointCall::describe_status() const {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "config/models_section.hpp"
 #include "models/completion_assembler.hpp"
@@ -40,6 +41,12 @@ struct Endpoint {
   std::unique_ptr<boost::asio::ssl::context> tls;  // null for http
   std::deque<std::shared_ptr<EndpointCall>> line;
   std::uint32_t active = 0;
+  std::unordered_map<std::string, std::uint32_t> active_by_user;  // users with calls in flight
+  // When each user with calls in flight or waiting last got a slot (a count of
+  // starts): among users with equally few calls in flight, the one served longest
+  // ago goes first, so users take turns.
+  std::unordered_map<std::string, std::uint64_t> last_start;
+  std::uint64_t starts = 0;
   struct {
     std::atomic<std::uint64_t> requests{0}, retries{0}, failures{0}, in_flight{0}, waiting{0},
         prompt_tokens{0}, completion_tokens{0};
@@ -48,8 +55,8 @@ struct Endpoint {
 
 class EndpointCall final : public ModelCall, public std::enable_shared_from_this<EndpointCall> {
  public:
-  EndpointCall(boost::asio::io_context& io, Endpoint& endpoint, std::string body, TextSink on_text,
-               CallDone done);
+  EndpointCall(boost::asio::io_context& io, Endpoint& endpoint, std::string user_id,
+               std::string body, TextSink on_text, CallDone done);
 
   /// On the I/O thread: takes a slot of the endpoint or joins its line.
   void begin();
@@ -68,6 +75,7 @@ class EndpointCall final : public ModelCall, public std::enable_shared_from_this
       f(*plain_);
   }
 
+  void take_slot();
   void start_attempt();
   void connect(const boost::asio::ip::tcp::resolver::results_type& addresses);
   void send();
@@ -85,10 +93,13 @@ class EndpointCall final : public ModelCall, public std::enable_shared_from_this
   void arm_watchdog(Clock::time_point at);
   void close_stream();
   void release_slot();
+  /// Drops the user's turn record when it has no call in flight or waiting.
+  void forget_user_if_idle();
   std::string describe_status() const;
 
   boost::asio::io_context& io_;
   Endpoint& endpoint_;
+  const std::string user_id_;
   const std::string body_;
   TextSink on_text_;
   CallDone done_;

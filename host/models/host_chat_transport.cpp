@@ -29,7 +29,7 @@ Completion HostChatTransport::complete(std::string_view endpoint, const boost::j
   waiter_.await(
       [&](std::function<void()> wake) {
         call = endpoints_->start(
-            endpoint, boost::json::serialize(body), on_text,
+            endpoint, waiter_.user_id(), boost::json::serialize(body), on_text,
             [&completion, &error, wake = std::move(wake)](Completion c, std::exception_ptr e) {
               completion = std::move(c);
               error = std::move(e);

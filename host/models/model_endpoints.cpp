@@ -72,14 +72,15 @@ std::vector<std::string> ModelEndpoints::names() const {
   return names;
 }
 
-std::shared_ptr<ModelCall> ModelEndpoints::start(std::string_view endpoint, std::string body,
-                                                 TextSink on_text, CallDone done) {
+std::shared_ptr<ModelCall> ModelEndpoints::start(std::string_view endpoint, std::string user_id,
+                                                 std::string body, TextSink on_text,
+                                                 CallDone done) {
   const auto it = impl_->endpoints.find(endpoint);
   if (it == impl_->endpoints.end())
     throw std::invalid_argument("ModelEndpoints::start: no endpoint \"" + std::string(endpoint) +
                                 "\"");
-  auto call = std::make_shared<EndpointCall>(impl_->io, *it->second, std::move(body),
-                                             std::move(on_text), std::move(done));
+  auto call = std::make_shared<EndpointCall>(impl_->io, *it->second, std::move(user_id),
+                                             std::move(body), std::move(on_text), std::move(done));
   boost::asio::post(impl_->io, [call] { call->begin(); });
   return call;
 }

@@ -60,11 +60,13 @@ class ModelEndpoints {
   /// The configured endpoint names, sorted.
   std::vector<std::string> names() const;
 
-  /// Starts a call of `endpoint` (which must be configured) with `body`. `on_text`
-  /// gets the answer's text as it arrives and `done` is called exactly once, both on
-  /// the I/O thread. Any thread.
-  std::shared_ptr<ModelCall> start(std::string_view endpoint, std::string body, TextSink on_text,
-                                   CallDone done);
+  /// Starts a call of `endpoint` (which must be configured) with `body` for user
+  /// `user_id` (when the endpoint is at max_concurrent_requests, free slots go to the
+  /// waiting user with the fewest calls in flight). `on_text` gets the answer's text
+  /// as it arrives and `done` is called exactly once, both on the I/O thread. Any
+  /// thread.
+  std::shared_ptr<ModelCall> start(std::string_view endpoint, std::string user_id, std::string body,
+                                   TextSink on_text, CallDone done);
 
   /// Adds tokens to the endpoint's counters (the usage meter's report).
   void record_usage(std::string_view endpoint, std::uint64_t prompt, std::uint64_t completion);

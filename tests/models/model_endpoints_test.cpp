@@ -210,6 +210,29 @@ TEST_CASE_METHOD(Fixture, "max_concurrent_requests holds further calls in line",
   CHECK(endpoints.counters().front().in_flight == 0);
 }
 
+TEST_CASE_METHOD(Fixture, "a free slot goes to the waiting user with the fewest calls in flight",
+                 "[models]") {
+  settings["default"].max_concurrent_requests = 1;
+  ModelEndpoints endpoints(settings);
+  auto alice_first = start_call(endpoints, "default", chat_body("[[never_end]] 1"), "alice");
+  REQUIRE(wait_until([&] { return server.stat("in_flight") == 1; }));
+  auto alice_second = start_call(endpoints, "default", chat_body("[[never_end]] 2"), "alice");
+  REQUIRE(wait_until([&] { return endpoints.counters().front().waiting == 1; }));
+  auto bob = start_call(endpoints, "default", chat_body("bob's [[answer=for bob]]"), "bob");
+  REQUIRE(wait_until([&] { return endpoints.counters().front().waiting == 2; }));
+
+  alice_first.call->abort();
+  // Bob came later, but alice already had a call: bob's goes first.
+  const auto end = bob.wait();
+  INFO(end.error);
+  REQUIRE(end.completion);
+  CHECK(end.completion->text == "for bob");
+  CHECK(endpoints.counters().front().waiting == 0);  // alice's second has the slot now
+  alice_second.call->abort();
+  alice_second.wait();
+  alice_first.wait();
+}
+
 TEST_CASE_METHOD(Fixture, "a non-streamed JSON answer is accepted", "[models]") {
   ModelEndpoints endpoints(settings);
   boost::json::object body{{"model", "m"},

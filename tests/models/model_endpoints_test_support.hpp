@@ -64,14 +64,14 @@ struct PendingCall {
 };
 
 inline PendingCall start_call(ModelEndpoints& endpoints, const std::string& name,
-                              const std::string& body) {
+                              const std::string& body, const std::string& user = "alice") {
   PendingCall p;
   auto end = p.end;
   auto mutex = p.mutex;
   auto done = p.done;
   const auto started = p.started;
   p.call = endpoints.start(
-      name, body,
+      name, user, body,
       [end, mutex](std::string_view text) {
         std::lock_guard lock(*mutex);
         end->pieces.emplace_back(text);
