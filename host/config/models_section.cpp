@@ -162,7 +162,8 @@ const ObjectSchema<ModelEndpointSettings>& model_endpoint_schema() {
                 range(std::chrono::milliseconds(10), std::chrono::hours(1)))
               .restart(),
           field("max_concurrent_requests", &ModelEndpointSettings::max_concurrent_requests,
-                "Requests in flight to this endpoint at once; more wait their turn.",
+                "Requests in flight to this endpoint at once; more wait, and a free slot goes to "
+                "the waiting user with the fewest requests in flight (users take turns).",
                 range(1, 100000))
               .restart(),
           field("max_retries", &ModelEndpointSettings::max_retries,
