@@ -141,6 +141,33 @@ TEST_CASE("a short answer is the run's result, whole", "[models]") {
   CHECK(run.at("result") == json::object{{"text", "Hello from the stand-in model."}});
 }
 
+TEST_CASE("the tools loop calls tools of two plugins, each shown to the user", "[models]") {
+  StandInHost host;
+  // The host offers tools as OpenAI functions, '.' written '_'.
+  const auto run_id = start_run(
+      host.port(), kAliceKey, "assistant",
+      {{"text", R"(Classify [[tool=triage_keyword_classifier@{"text":"my invoice is wrong"};)"
+                R"(tool=testagents_record@{"note":"seen"}]])"}});
+  REQUIRE(host.wait_final(kAliceKey, run_id) == "completed");
+  const auto events = events_of(host.port(), kAliceKey, run_id);
+  check_gapless(events, run_id);
+  CHECK(of_type(events, "tool_executing").size() == 2);
+  CHECK(of_type(events, "tool_completed").size() == 2);
+  const auto completed = of_type(events, "model_completed");
+  REQUIRE(completed.size() == 1);
+  CHECK(completed[0].at("payload").at("model_calls") == 2);
+  // The second model call carried both tools' results; its answer quotes them.
+  const auto text =
+      std::string(get_run(host.port(), kAliceKey, run_id).at("result").at("text").as_string());
+  CHECK(contains(text, "tools said: "));
+  CHECK(contains(text, "seen"));
+  CHECK(delta_text(events) == text);
+  // Both requests offered every registered tool.
+  const auto requests = host.server.requests();
+  REQUIRE(requests.size() >= 2);
+  CHECK(requests.back().at("body").at("tools").as_array().size() >= 3);
+}
+
 TEST_CASE("cancel mid-stream ends the run at once and closes the upstream connection", "[models]") {
   StandInHost host;
   const auto run_id = start_run(host.port(), kAliceKey, "assistant", {{"text", "[[never_end]]"}});
