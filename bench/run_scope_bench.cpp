@@ -39,14 +39,21 @@ struct FixedServices {
       : context(fixed_context("user-0042", "run-0001")),
         emitter(context, host.store, host.router),
         db(*host.database, context, host.waiter),
-        tools(host.registry, context, emitter) {}
+        tools(host.registry, context, emitter),
+        model_transport(nullptr, host.waiter),
+        models(model_transport, context, host.registry, tools,
+               [this](std::string_view type, boost::json::object payload) {
+                 emitter.emit_host(type, std::move(payload));
+               }) {}
 
-  agenthost::AgentServices services() { return {context, emitter, db, tools}; }
+  agenthost::AgentServices services() { return {context, emitter, db, tools, models}; }
 
   const agenthost::ExecutionContext context;
   events::UserEventEmitter emitter;
   database::RunDatabaseSession db;
   execution::ToolDispatcherImpl tools;
+  models::HostChatTransport model_transport;
+  models::RunModelGateway models;
 };
 
 // Baseline: the agent object alone, constructed and destroyed in the benchmark.
@@ -88,7 +95,7 @@ void BM_RunScope_CreateDestroy_SQLite(benchmark::State& state) {
   for (auto _ : state) {
     auto scope = factory.open_scope(context::make_run_context(request), echo, host.waiter);
     const agenthost::AgentServices services{scope->context(), scope->emitter(), scope->database(),
-                                            scope->tools()};
+                                            scope->tools(), scope->models()};
     auto agent = echo.factory(services);
     benchmark::DoNotOptimize(agent.get());
     agent.reset();

@@ -16,6 +16,8 @@
 #include "database/run_database_session.hpp"
 #include "events/user_event_emitter.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
+#include "models/host_chat_transport.hpp"
+#include "models/run_model_gateway.hpp"
 
 namespace agenthost::bench {
 namespace {
@@ -50,7 +52,12 @@ void BM_RunScopeParts_NoTransaction(benchmark::State& state) {
     events::UserEventEmitter emitter(context, host.store, host.router);
     LeaseOnlySession db(host.database->acquire());
     execution::ToolDispatcherImpl tools(host.registry, context, emitter);
-    auto agent = echo.factory({context, emitter, db, tools});
+    models::HostChatTransport model_transport(nullptr, host.waiter);
+    models::RunModelGateway models(model_transport, context, host.registry, tools,
+                                   [&emitter](std::string_view type, boost::json::object payload) {
+                                     emitter.emit_host(type, std::move(payload));
+                                   });
+    auto agent = echo.factory({context, emitter, db, tools, models});
     benchmark::DoNotOptimize(agent.get());
     agent.reset();
     tools.end();

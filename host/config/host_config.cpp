@@ -102,6 +102,14 @@ const ObjectSchema<HostConfig>& host_config_schema() {
           section("logging", &HostConfig::logging, logging_schema()),
           section("auth", &HostConfig::auth, auth_schema()),
           section("retention", &HostConfig::retention, retention_schema()),
+          custom_field<HostConfig, ModelsSettings>(
+              models_doc(),
+              [](const ValueRef& value, HostConfig& out, LoadContext& ctx) {
+                read_models(value, out.models, ctx);
+              },
+              &HostConfig::models)
+              .restart(),
+          section("model_budgets", &HostConfig::model_budgets, model_budgets_schema()),
       }};
   return schema;
 }

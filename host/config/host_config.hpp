@@ -13,6 +13,7 @@
 #include "config/database_section.hpp"
 #include "config/limits_section.hpp"
 #include "config/logging_section.hpp"
+#include "config/models_section.hpp"
 #include "config/plugins_section.hpp"
 #include "config/retention_section.hpp"
 #include "config/schema.hpp"
@@ -30,6 +31,8 @@ struct HostConfig {
   LoggingSettings logging;
   AuthSettings auth;
   RetentionSettings retention;
+  ModelsSettings models;
+  ModelBudgetSettings model_budgets;
 };
 
 /// Loads and validates a config file. Relative paths in it are taken from the file's

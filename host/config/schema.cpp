@@ -82,8 +82,10 @@ void describe_section(const FieldDoc& section, std::string& out) {
   out += section.description + "\n\n";
   out += "| Key | Type | Default | Allowed | Reload | Description |\n";
   out += "|-----|------|---------|---------|--------|-------------|\n";
+  const std::string prefix =
+      section.key + "." + (section.entry_key.empty() ? "" : section.entry_key + ".");
   for (const auto& field : section.nested->fields) {
-    out += "| " + code_cell(section.key + "." + field.key) + " | " + cell(field.type) + " | " +
+    out += "| " + code_cell(prefix + field.key) + " | " + cell(field.type) + " | " +
            code_cell(field.default_value) + " | " + cell(field.allowed) + " | " +
            std::string(to_string(field.reload)) + " | " + cell(field.description) + " |\n";
   }

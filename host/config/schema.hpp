@@ -38,11 +38,14 @@ struct ReloadPlan {
 /// Documentation of one key: what docs/configuration.md shows for it.
 struct FieldDoc {
   std::string key;
-  std::string type;                    ///< "integer", "string", "duration", "mapping", ...
-  std::string default_value;           ///< as one would write it in YAML; "" when none
-  std::string allowed;                 ///< range or choices; "" when any value of the type
-  std::string description;             ///< one line
-  const SchemaDoc* nested = nullptr;   ///< for a section: its own keys
+  std::string type;                   ///< "integer", "string", "duration", "mapping", ...
+  std::string default_value;          ///< as one would write it in YAML; "" when none
+  std::string allowed;                ///< range or choices; "" when any value of the type
+  std::string description;            ///< one line
+  const SchemaDoc* nested = nullptr;  ///< for a section: its own keys
+  /// For a section of named entries (models): the name's placeholder ("<name>") shown
+  /// between the section and each key; "" for a plain section.
+  std::string entry_key;
   Reload reload = Reload::undeclared;  ///< for a key (not a section)
 };
 

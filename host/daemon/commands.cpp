@@ -16,6 +16,7 @@
 #include "config/host_config.hpp"
 #include "daemon/auth_setup.hpp"
 #include "daemon/host_runtime.hpp"
+#include "daemon/model_setup.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/signals.hpp"
 #include "logging/logging.hpp"
@@ -65,7 +66,13 @@ int check_config(const std::string& config_file) {
     const auto cfg = config::load_config_file(config_file);
     registry::AgentClassRegistry registry;
     const auto report = load_and_freeze(cfg.plugins, registry);
-    std::cout << "configuration " << cfg.source_file << " is valid\n" << describe(report, registry);
+    if (const auto missing = missing_model_endpoints(cfg.models, registry); !missing.empty()) {
+      for (const auto& line : missing) std::cerr << line << "\n";
+      std::cerr << "configuration " << config_file << " refused\n";
+      return 1;
+    }
+    std::cout << "configuration " << cfg.source_file << " is valid\n"
+              << describe(report, registry) << describe_models(cfg.models);
     return 0;
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";

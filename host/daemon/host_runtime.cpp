@@ -1,5 +1,7 @@
 #include "daemon/host_runtime.hpp"
 
+#include "daemon/model_metrics.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -123,17 +125,22 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       run_store_(migrated(host_database_)),
       event_log_(host_database_),
       retention_(host_database_, retention_policy(config_.retention), config_.retention.interval),
+      models_(open_model_endpoints(config_.models)),
+      usage_store_(host_database_),
+      usage_ledger_(usage_store_, config_.model_budgets),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
-              &run_metrics_),
+              &run_metrics_, models::ModelServices{models_.get(), &usage_ledger_}),
       authenticator_(checked_auth_options(config_.auth)),
-      server_(server_options(config_.server),
-              server::ServerDeps{engine_, run_store_, router_, event_log_, registry_,
-                                 authenticator_, [this] { return metrics_.render(); }}) {
+      server_(
+          server_options(config_.server),
+          server::ServerDeps{engine_, run_store_, router_, event_log_, registry_, authenticator_,
+                             [this] { return metrics_.render(); }, &usage_ledger_}) {
   add_metrics_sources();
 }
 
 void HostRuntime::add_metrics_sources() {
   metrics_.record_plugin_load_error(plugins_.refused.size());
+  if (models_) add_model_metrics(metrics_, *models_);
   // Sampled at each scrape from the components that keep these figures.
   metrics_.add_collect_hook([this] {
     const auto runs = engine_.state().global_stats();
@@ -159,6 +166,7 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
   engine_.update_limits({l.max_concurrent_runs_per_user, l.max_queued_runs_per_user, l.run_timeout,
                          l.input_timeout, l.max_waiting_runs_per_user});
   server_.update_limits(next.server.runs_per_second_per_user, next.server.max_connections_per_user);
+  usage_ledger_.set_budgets(next.model_budgets);
   config_ = with_live_settings(config_, next);
   return plan;
 }
@@ -176,8 +184,10 @@ HostRuntime::~HostRuntime() {
 std::uint16_t HostRuntime::start() {
   for (const auto& refusal : plugins_.refused)
     spdlog::error("{} (skipped: plugins.on_error is skip)", refusal.reason);
-  std::istringstream lines(describe(plugins_, registry_));
+  std::istringstream lines(describe(plugins_, registry_) + describe_models(config_.models));
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+  for (const auto& missing : missing_model_endpoints(config_.models, registry_))
+    spdlog::warn("{} (its runs will fail until then)", missing);
   std::vector<database::RunStore::UnfinishedRun> resumed;
   if (const auto n = recover_interrupted_runs(
           run_store_, event_log_, &run_metrics_,

@@ -10,15 +10,18 @@
 #include "auth/authenticator.hpp"
 #include "config/host_config.hpp"
 #include "daemon/config_reload.hpp"
+#include "daemon/model_setup.hpp"
 #include "daemon/run_metrics.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
 #include "database/migrations.hpp"
 #include "database/retention.hpp"
 #include "database/run_store.hpp"
+#include "database/usage_store.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
 #include "metrics/host_metrics.hpp"
+#include "models/usage_ledger.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/http_server.hpp"
@@ -76,6 +79,9 @@ class HostRuntime {
   events::EventRouter router_;  // before the event log, which delivers through it
   database::EventLog event_log_;
   database::RetentionTask retention_;  // on the host's pool, like the event log
+  std::unique_ptr<models::ModelEndpoints> models_;  // null: no endpoint configured
+  database::UsageStore usage_store_;                // on the host's pool
+  models::UsageLedger usage_ledger_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;
   server::HttpServer server_;

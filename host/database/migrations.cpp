@@ -87,6 +87,23 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX runs_by_user_status ON runs (user_id, status)",
            "CREATE INDEX runs_by_finished_at ON runs (finished_at)",
        }},
+      // Model tokens per run, endpoint and UTC day (issue 11): GET /v1/runs/{id}'s usage,
+      // GET /v1/me/usage and the daily budgets. Kept when retention deletes the run, so
+      // a user's usage of the day and month stays right.
+      {4,
+       {
+           "CREATE TABLE model_usage ("
+           " run_id TEXT NOT NULL,"
+           " endpoint TEXT NOT NULL,"
+           " day BIGINT NOT NULL,"
+           " user_id TEXT NOT NULL,"
+           " prompt_tokens BIGINT NOT NULL,"
+           " completion_tokens BIGINT NOT NULL,"
+           " calls BIGINT NOT NULL,"
+           " estimated INTEGER NOT NULL,"
+           " PRIMARY KEY (run_id, endpoint, day))",
+           "CREATE INDEX model_usage_by_user_day ON model_usage (user_id, day)",
+       }},
   };
   return all;
 }

@@ -25,7 +25,8 @@ class AgentInstanceFactory {
   AgentInstanceFactory(const registry::AgentClassRegistry& registry,
                        database::DatabaseSessionManager& database, events::EventStore& store,
                        events::EventRouter& router,
-                       std::size_t max_result_bytes = events::kDefaultMaxResultBytes);
+                       std::size_t max_result_bytes = events::kDefaultMaxResultBytes,
+                       models::ModelServices models = {});
 
   /// The scope of one run of `agent_class` in `context` (see RunScope's constructor
   /// for what is created and how it fails). Thread-safe.
@@ -39,6 +40,7 @@ class AgentInstanceFactory {
   database::DatabaseSessionManager& database_;
   events::EventStore& store_;
   events::EventRouter& router_;
+  const models::ModelServices models_;
 };
 
 }  // namespace agenthost::execution

@@ -98,12 +98,13 @@ class ExecutionEngine : private InputWaits {
  public:
   /// Starts the worker threads, the blocking pool and the timeout timer. Everything
   /// passed by reference must outlive the engine; `database` is the agents' pool.
+  /// `models`: the model endpoints every run's models() calls (null: none configured).
   /// Throws std::invalid_argument for a bad option (see check_options) or a registry
   /// that is not frozen.
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
                   database::EventLog& store, events::EventRouter& router,
-                  RunObserver* observer = nullptr);
+                  RunObserver* observer = nullptr, models::ModelServices models = {});
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
   ~ExecutionEngine() override;

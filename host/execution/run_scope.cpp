@@ -37,14 +37,21 @@ RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentCla
                    const registry::AgentClassRegistry& registry,
                    database::DatabaseSessionManager& database, events::EventStore& store,
                    events::EventRouter& router, fiber::FiberWaiter& waiter,
-                   std::size_t max_result_bytes)
+                   std::size_t max_result_bytes, models::ModelServices models)
     : max_result_bytes_(max_result_bytes),
       library_(agent_class.library),
       context_(std::move(context)),
       emitter_(context_, store, router),
       db_(database, context_, waiter),
       tools_(registry, context_, emitter_),
-      sequence_(agent_class, context_, emitter_, db_, tools_) {}
+      model_transport_(models.endpoints, waiter),
+      model_usage_(models.ledger, models.endpoints, context_.user_id(), context_.run_id(), waiter),
+      models_(model_transport_, context_, registry, tools_,
+              [this](std::string_view type, boost::json::object payload) {
+                emitter_.emit_host(type, std::move(payload));
+              },
+              &model_usage_),
+      sequence_(agent_class, context_, emitter_, db_, tools_, models_) {}
 
 RunScope::~RunScope() {
   if (auto failure = sequence_.destroy_agent())

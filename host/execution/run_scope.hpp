@@ -24,6 +24,10 @@
 #include "execution/run_sequence.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
 #include "fiber/fiber_waiter.hpp"
+#include "models/host_chat_transport.hpp"
+#include "models/model_services.hpp"
+#include "models/run_model_gateway.hpp"
+#include "models/run_usage_meter.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "registry/plugin_library.hpp"
 
@@ -43,7 +47,8 @@ class RunScope {
   RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
            const registry::AgentClassRegistry& registry, database::DatabaseSessionManager& database,
            events::EventStore& store, events::EventRouter& router, fiber::FiberWaiter& waiter,
-           std::size_t max_result_bytes = events::kDefaultMaxResultBytes);
+           std::size_t max_result_bytes = events::kDefaultMaxResultBytes,
+           models::ModelServices models = {});
   /// Releases whatever is left, in reverse order: the agent (wrapped), the tool
   /// dispatcher (ended), the database session (rolled back if still open), the
   /// emitter (closed), the context, and last the plugin library reference.
@@ -62,6 +67,7 @@ class RunScope {
   events::UserEventEmitter& emitter() noexcept { return emitter_; }
   database::RunDatabaseSession& database() noexcept { return db_; }
   ToolDispatcherImpl& tools() noexcept { return tools_; }
+  models::RunModelGateway& models() noexcept { return models_; }
   /// True while the agent instance exists (between its creation and destruction).
   bool has_agent() const noexcept { return sequence_.has_agent(); }
 
@@ -75,6 +81,9 @@ class RunScope {
   events::UserEventEmitter emitter_;
   database::RunDatabaseSession db_;
   ToolDispatcherImpl tools_;
+  models::HostChatTransport model_transport_;  // through `models` (null: none configured)
+  models::RunUsageMeter model_usage_;
+  models::RunModelGateway models_;
   // Owns the agent, so it comes last.
   RunSequence<events::UserEventEmitter, database::RunDatabaseSession, ToolDispatcherImpl> sequence_;
 };

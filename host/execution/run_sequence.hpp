@@ -68,8 +68,14 @@ template <class Emitter, class Database, class Tools>
 class RunSequence {
  public:
   RunSequence(const registry::AgentClass& agent_class, const agenthost::ExecutionContext& context,
-              Emitter& emitter, Database& db, Tools& tools) noexcept
-      : agent_class_(agent_class), context_(context), emitter_(emitter), db_(db), tools_(tools) {}
+              Emitter& emitter, Database& db, Tools& tools,
+              agenthost::ModelGateway& models) noexcept
+      : agent_class_(agent_class),
+        context_(context),
+        emitter_(emitter),
+        db_(db),
+        tools_(tools),
+        models_(models) {}
   RunSequence(const RunSequence&) = delete;
   RunSequence& operator=(const RunSequence&) = delete;
 
@@ -145,7 +151,7 @@ class RunSequence {
 
  private:
   std::optional<PluginFailure> create_agent() {
-    const agenthost::AgentServices services{context_, emitter_, db_, tools_};
+    const agenthost::AgentServices services{context_, emitter_, db_, tools_, models_};
     try {
       agent_ = agent_class_.factory(services);
     } catch (...) {
@@ -204,6 +210,7 @@ class RunSequence {
   Emitter& emitter_;
   Database& db_;
   Tools& tools_;
+  agenthost::ModelGateway& models_;
   std::unique_ptr<agenthost::Agent> agent_;
 };
 

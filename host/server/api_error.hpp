@@ -33,6 +33,7 @@ inline constexpr std::string_view queue_full = "queue_full";                    
 inline constexpr std::string_view rate_limited = "rate_limited";                  // 429
 inline constexpr std::string_view too_many_connections = "too_many_connections";  // 429
 inline constexpr std::string_view too_many_subscriptions = "too_many_subscriptions";
+inline constexpr std::string_view budget_exceeded = "budget_exceeded";  // 429
 // The host.
 inline constexpr std::string_view not_ready = "not_ready";                      // 503
 inline constexpr std::string_view shutting_down = "shutting_down";              // 503

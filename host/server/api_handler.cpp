@@ -138,6 +138,11 @@ ApiResponse ApiHandler::dispatch(const RouteResult& route, const std::string& us
   switch (route.endpoint) {
     case Endpoint::my_stats:
       return my_stats(user_id);
+    case Endpoint::my_usage: {
+      auto usage = service_.user_usage(user_id);
+      if (auto* error = std::get_if<ApiError>(&usage)) return error_response(*error);
+      return json_response(200, std::get<boost::json::object>(usage));
+    }
     case Endpoint::list_agents:
       return list_agents();
     case Endpoint::create_thread:
@@ -258,7 +263,9 @@ ApiResponse ApiHandler::get_run(const std::string& user_id, const std::string& r
   if (auto error = path_id_problem("run", run_id)) return error_response(*error);
   auto result = service_.find_run(user_id, run_id);
   if (auto* error = std::get_if<ApiError>(&result)) return error_response(*error);
-  return json_response(200, run_json(std::get<database::RunRecord>(result)));
+  auto run = run_json(std::get<database::RunRecord>(result));
+  if (auto usage = service_.run_usage(run_id)) run["usage"] = std::move(*usage);
+  return json_response(200, run);
 }
 
 ApiResponse ApiHandler::cancel_run(const std::string& user_id, const std::string& run_id) const {

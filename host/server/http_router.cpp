@@ -16,11 +16,12 @@ struct Route {
   Endpoint endpoint;
 };
 
-constexpr std::array<Route, 13> kRoutes = {{
+constexpr std::array<Route, 14> kRoutes = {{
     {"GET", {"healthz"}, 1, Endpoint::healthz},
     {"GET", {"readyz"}, 1, Endpoint::readyz},
     {"GET", {"metrics"}, 1, Endpoint::metrics},
     {"GET", {"v1", "me", "stats"}, 3, Endpoint::my_stats},
+    {"GET", {"v1", "me", "usage"}, 3, Endpoint::my_usage},
     {"GET", {"v1", "agents"}, 2, Endpoint::list_agents},
     {"POST", {"v1", "threads"}, 2, Endpoint::create_thread},
     {"GET", {"v1", "threads", "{}", "runs"}, 4, Endpoint::list_thread_runs},
@@ -59,6 +60,8 @@ std::string_view describe(Endpoint endpoint) noexcept {
       return "GET /metrics";
     case Endpoint::my_stats:
       return "GET /v1/me/stats";
+    case Endpoint::my_usage:
+      return "GET /v1/me/usage";
     case Endpoint::list_agents:
       return "GET /v1/agents";
     case Endpoint::create_thread:

@@ -16,6 +16,7 @@ enum class Endpoint {
   readyz,            ///< GET /readyz
   metrics,           ///< GET /metrics (Prometheus text format)
   my_stats,          ///< GET /v1/me/stats
+  my_usage,          ///< GET /v1/me/usage
   list_agents,       ///< GET /v1/agents
   create_thread,     ///< POST /v1/threads
   list_thread_runs,  ///< GET /v1/threads/{id}/runs

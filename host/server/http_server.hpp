@@ -39,6 +39,10 @@ namespace agenthost::registry {
 class AgentClassRegistry;
 }
 
+namespace agenthost::models {
+class UsageLedger;
+}
+
 namespace agenthost::server {
 
 /// What the server works with; all owned elsewhere (HostRuntime) and used from the
@@ -54,6 +58,9 @@ struct ServerDeps {
   /// The body of GET /metrics (Prometheus text format 0.0.4), called on a request
   /// thread per scrape; when empty, /metrics answers 404.
   std::function<std::string()> render_metrics;
+  /// Model tokens and budgets (GET /v1/me/usage, a run's usage, 429 budget_exceeded);
+  /// null: no model metering.
+  models::UsageLedger* usage = nullptr;
 };
 
 /// What the server has counted since start, for monitoring.

@@ -7,6 +7,7 @@
 #include "database/run_store.hpp"
 #include "events/event_store.hpp"
 #include "execution/execution_engine.hpp"
+#include "models/usage_ledger.hpp"
 #include "server/api_json.hpp"
 
 namespace agenthost::server {
@@ -67,6 +68,7 @@ std::variant<execution::RunTicket, ApiError> RunService::start_run(
     error.retry_after = *wait;
     return error;
   }
+  if (auto refusal = budget_refusal(user_id, fields.agent)) return *refusal;
   execution::RunRequest request;
   request.user_id = user_id;
   request.thread_id = std::move(fields.thread_id);
@@ -81,6 +83,40 @@ std::variant<execution::RunTicket, ApiError> RunService::start_run(
       return refusal_error(refusal);
     }
   });
+}
+
+std::optional<ApiError> RunService::budget_refusal(const std::string& user_id,
+                                                   const std::string& agent) {
+  const auto* agent_class = deps_.registry.find_agent(agent);
+  // Only agents that call models are refused: the budget is of model tokens.
+  if (!deps_.usage || !agent_class || agent_class->info.model_endpoints.empty())
+    return std::nullopt;
+  auto refusal = guarded("budget check", [&]() -> std::variant<std::monostate, ApiError> {
+    if (auto message = deps_.usage->start_refusal(user_id))
+      return make_error(429, error_code::budget_exceeded, *message);
+    return std::monostate{};
+  });
+  if (auto* error = std::get_if<ApiError>(&refusal)) return *error;
+  return std::nullopt;
+}
+
+std::variant<boost::json::object, ApiError> RunService::user_usage(const std::string& user_id) {
+  if (!deps_.usage)
+    return make_error(404, error_code::not_found, "this host meters no model usage");
+  return guarded("user_usage", [&]() -> std::variant<boost::json::object, ApiError> {
+    return deps_.usage->user_usage(user_id);
+  });
+}
+
+std::optional<boost::json::object> RunService::run_usage(const std::string& run_id) {
+  if (!deps_.usage) return std::nullopt;
+  try {
+    return deps_.usage->run_usage(run_id);
+  } catch (const std::exception& e) {
+    // The run itself is still worth answering with; its usage is left out.
+    spdlog::error("run_usage of {}: {}", run_id, e.what());
+    return std::nullopt;
+  }
 }
 
 std::optional<ApiError> RunService::cancel_run(const std::string& user_id,

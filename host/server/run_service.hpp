@@ -73,12 +73,21 @@ class RunService {
   /// The user's own figures (GET /v1/me/stats, see user_stats_json).
   std::variant<boost::json::object, ApiError> user_stats(const std::string& user_id);
 
+  /// The user's model tokens (GET /v1/me/usage, UsageLedger::user_usage); 404 when
+  /// the host meters none.
+  std::variant<boost::json::object, ApiError> user_usage(const std::string& user_id);
+  /// The run's model tokens (GET /v1/runs/{id}'s usage); nullopt when not metered.
+  std::optional<boost::json::object> run_usage(const std::string& run_id);
+
   /// The ApiError for an engine refusal.
   static ApiError refusal_error(const execution::RunRefused& refusal);
 
  private:
   template <class F>
   auto guarded(const char* what, F&& f) -> decltype(f());
+  /// 429 budget_exceeded when `agent` calls models and the user's daily model-token
+  /// budget is used up.
+  std::optional<ApiError> budget_refusal(const std::string& user_id, const std::string& agent);
 
   const ServerDeps& deps_;
   RunRateLimiter& limiter_;

@@ -23,7 +23,7 @@ TEST_CASE("an unknown top-level key is refused with a suggestion and the allowed
   check(issue, 2, 1, "servr");
   CHECK(issue.message ==
         "unknown key 'servr'; did you mean 'server'? allowed keys here: server, database, "
-        "plugins, limits, logging, auth, retention");
+        "plugins, limits, logging, auth, retention, models, model_budgets");
   CHECK(issue.to_string() == "test.yaml:2:1: servr: " + issue.message);
 }
 

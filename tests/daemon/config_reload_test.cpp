@@ -145,7 +145,8 @@ TEST_CASE("reload plan: the keys declared live are those HostRuntime::reload app
                     "limits.run_timeout", "limits.input_timeout",
                     "limits.max_waiting_runs_per_user", "logging.level", "logging.format",
                     "auth.jwt.hs256_secret", "auth.jwt.issuer", "auth.jwt.audience",
-                    "auth.jwt.leeway", "auth.api_keys"});
+                    "auth.jwt.leeway", "auth.api_keys", "model_budgets.tokens_per_day",
+                    "model_budgets.tokens_per_run"});
 }
 
 TEST_CASE("reload plan: a change of any restart key is reported and not applied") {

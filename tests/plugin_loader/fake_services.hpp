@@ -52,6 +52,14 @@ class SqliteSession final : public DatabaseSession {
   std::string backend_ = "sqlite3";
 };
 
+/// No model endpoint configured: every chat() fails as in a host without `models`.
+class UnconfiguredModels final : public ModelGateway {
+ public:
+  ChatResult chat(const ChatRequest&) override {
+    throw ModelError(ModelError::Kind::not_configured, "no model endpoint is configured");
+  }
+};
+
 /// A valid context for one run of `agent_name`, cancelled through `stop`.
 ExecutionContext test_context(const std::string& agent_name, std::stop_token stop = {});
 
@@ -60,12 +68,13 @@ class FakeRun {
  public:
   FakeRun(const registry::AgentClassRegistry& registry, const std::string& agent_name,
           std::stop_token stop = {});
-  AgentServices services() { return {context, events, db, tools}; }
+  AgentServices services() { return {context, events, db, tools, models}; }
 
   ExecutionContext context;
   RecordingEmitter events;
   SqliteSession db;
   RegistryToolDispatcher tools;
+  UnconfiguredModels models;
 };
 
 /// Creates `agent_name` from the registry (REQUIREs it exists) and runs it on `input`.

@@ -7,23 +7,24 @@ using namespace agenthost::testing;
 using agenthost::plugin_loader::OnError;
 using agenthost::registry::AgentClassRegistry;
 
-TEST_CASE("loading the example plugin directory registers approval, echo and triage") {
+TEST_CASE("loading the example plugin directory registers approval, assistant, echo and triage") {
   AgentClassRegistry registry;
   const auto report = load(registry, {kPluginDir}, OnError::fail);
 
   CHECK(report.refused.empty());
-  REQUIRE(report.loaded.size() == 3);
+  REQUIRE(report.loaded.size() == 4);
   CHECK(report.loaded[0].name == "approval");
   CHECK(report.loaded[0].agents == std::vector<std::string>{"approval"});
-  CHECK(report.loaded[1].name == "echo");
-  CHECK(report.loaded[1].version == "1.0.0");
-  CHECK(report.loaded[1].file == example_plugin("echo"));
-  CHECK(report.loaded[1].agents == std::vector<std::string>{"echo"});
-  CHECK(std::string(report.loaded[1].manifest.plugin_name) == "echo");
-  CHECK(report.loaded[2].name == "triage");
-  CHECK(report.loaded[2].tools == std::vector<std::string>{"triage.keyword_classifier"});
-  CHECK(contents(registry) == std::vector<std::string>{"agent:approval", "agent:echo",
-                                                       "agent:triage",
+  CHECK(report.loaded[1].name == "assistant");
+  CHECK(report.loaded[2].name == "echo");
+  CHECK(report.loaded[2].version == "1.0.0");
+  CHECK(report.loaded[2].file == example_plugin("echo"));
+  CHECK(report.loaded[2].agents == std::vector<std::string>{"echo"});
+  CHECK(std::string(report.loaded[2].manifest.plugin_name) == "echo");
+  CHECK(report.loaded[3].name == "triage");
+  CHECK(report.loaded[3].tools == std::vector<std::string>{"triage.keyword_classifier"});
+  CHECK(contents(registry) == std::vector<std::string>{"agent:approval", "agent:assistant",
+                                                       "agent:echo", "agent:triage",
                                                        "tool:triage.keyword_classifier"});
   CHECK(registry.find_agent("approval")->info.resumable);
 

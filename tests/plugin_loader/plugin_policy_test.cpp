@@ -66,10 +66,11 @@ TEST_CASE("one file reached by several paths is one plugin") {
   const auto report =
       load(registry, {example_plugin("echo"), dir / "linked_echo.so", kPluginDir}, OnError::fail);
   CHECK(report.refused.empty());
-  REQUIRE(report.loaded.size() == 3);
+  REQUIRE(report.loaded.size() == 4);
   CHECK(report.loaded[0].file == example_plugin("echo"));
   CHECK(report.loaded[1].name == "approval");
-  CHECK(report.loaded[2].name == "triage");
+  CHECK(report.loaded[2].name == "assistant");
+  CHECK(report.loaded[3].name == "triage");
 }
 
 TEST_CASE("two different files with the same plugin name: the second is refused") {
@@ -122,8 +123,8 @@ TEST_CASE("a plugin_config section for no plugin is refused, naming the key") {
   CHECK(report.refused[0].file.empty());
   CHECK(report.refused[0].reason ==
         "plugin_config has a section \"traige\" but no plugin is named \"traige\" (loaded "
-        "plugins: approval, echo, triage): fix the name or remove the section");
-  CHECK(report.loaded.size() == 3);
+        "plugins: approval, assistant, echo, triage): fix the name or remove the section");
+  CHECK(report.loaded.size() == 4);
 
   AgentClassRegistry other;
   CHECK_THROWS_AS(load(other, {kPluginDir}, OnError::fail, {{"traige", nullptr}}), PluginLoadError);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "agenthost/agent.hpp"
 #include "agenthost/tool_dispatcher.hpp"
@@ -33,6 +34,11 @@ struct AgentInfo {
   /// ask() waits again for the same question). The agent's steps between two
   /// checkpoints must then be safe to run twice. False: such a run ends agent_death.
   bool resumable = false;
+  /// The model endpoints (names under `models:` in the host's configuration) the agent
+  /// calls. `agenthostd --check-config` refuses the plugin when one is not configured;
+  /// the daemon starts all the same (logging a warning) and the agent's runs fail with
+  /// a message naming what to configure. Since SDK 3.0.
+  std::vector<std::string> model_endpoints = {};
 };
 
 /// Creates one agent instance for one run. Called on a worker thread.

@@ -5,8 +5,10 @@
 #include <memory>
 
 #include "agenthost/testing/recording_emitter.hpp"
+#include "agenthost/testing/scripted_models.hpp"
 #include "agenthost/testing/test_registry.hpp"
 #include "events/user_event_emitter.hpp"
+#include "models/chat_transport.hpp"
 #include "registry/agent_class_registry.hpp"
 
 namespace agenthost::testing::detail {
@@ -19,6 +21,8 @@ struct Access {
   /// Keeps the registry (its entries and plugin libraries) alive for a run that may
   /// outlive the TestRegistry object.
   static std::shared_ptr<const void> keep_alive(const TestRegistry& registry);
+  /// The transport behind a ScriptedModels (shared: a run keeps it alive).
+  static std::shared_ptr<models::ChatTransport> transport(const ScriptedModels& models);
 };
 
 }  // namespace agenthost::testing::detail

@@ -11,6 +11,7 @@ struct AgentHarness::Impl {
   TestRegistry registry;
   TestContextBuilder context;
   TestDatabase database;
+  ScriptedModels models;
   RunSettings settings;
   std::uint64_t runs = 0;
 };
@@ -42,6 +43,8 @@ AgentHarness& AgentHarness::add_tool(agenthost::ToolInfo info, agenthost::ToolHa
 TestContextBuilder& AgentHarness::context() noexcept { return impl_->context; }
 
 TestDatabase& AgentHarness::database() noexcept { return impl_->database; }
+
+ScriptedModels& AgentHarness::models() noexcept { return impl_->models; }
 
 AgentHarness& AgentHarness::cancel_after(std::chrono::milliseconds delay) {
   impl_->settings.cancel_after = delay;
@@ -96,9 +99,9 @@ RunningAgent AgentHarness::start(std::string_view agent_name, boost::json::value
   RunSettings settings = impl_->settings;
   impl_->settings.answers.clear();
   impl_->settings.checkpoint.reset();
-  auto state =
-      std::make_shared<RunningAgent::State>(impl_->registry, *agent_class, context, ++impl_->runs,
-                                            impl_->database, std::move(settings), std::move(input));
+  auto state = std::make_shared<RunningAgent::State>(impl_->registry, *agent_class, context,
+                                                     ++impl_->runs, impl_->database, impl_->models,
+                                                     std::move(settings), std::move(input));
   RunningAgent::State::launch(state);
   return RunningAgent(std::move(state));
 }

@@ -30,7 +30,8 @@ agenthost::ExecutionContext build_context(const TestContextBuilder& builder, std
 
 RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& agent_class,
                            const TestContextBuilder& context_builder, std::uint64_t run_number,
-                           TestDatabase& database, RunSettings settings, boost::json::value input)
+                           TestDatabase& database, const ScriptedModels& models,
+                           RunSettings settings, boost::json::value input)
     : registry_alive_(detail::Access::keep_alive(registry)),
       agent_class_(agent_class),
       user_input(std::make_shared<TestUserInput>(settings.answers, settings.checkpoint)),
@@ -38,7 +39,12 @@ RunningAgent::State::State(TestRegistry& registry, const registry::AgentClass& a
       emitter(context),
       db_(database, context),
       tools_(registry, context, emitter),
-      sequence_(agent_class, context, emitter, db_, tools_),
+      model_transport_(detail::Access::transport(models)),
+      models_(*model_transport_, context, detail::Access::host_registry(registry), tools_,
+              [this](std::string_view type, boost::json::object payload) {
+                emitter.emit_host(type, std::move(payload));
+              }),
+      sequence_(agent_class, context, emitter, db_, tools_, models_),
       settings_(std::move(settings)),
       input_(std::move(input)) {
   user_input->bind(emitter);

@@ -19,6 +19,7 @@
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
 #include "execution/run_sequence.hpp"
+#include "models/run_model_gateway.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "test_user_input.hpp"
 
@@ -38,7 +39,7 @@ struct RunningAgent::State {
 
   State(TestRegistry& registry, const registry::AgentClass& agent_class,
         const TestContextBuilder& context, std::uint64_t run_number, TestDatabase& database,
-        RunSettings settings, boost::json::value input);
+        const ScriptedModels& models, RunSettings settings, boost::json::value input);
 
   /// Starts the worker and monitor threads. Call once, right after construction,
   /// with the owning shared_ptr (the threads keep the state alive).
@@ -76,6 +77,8 @@ struct RunningAgent::State {
  private:
   TestDatabaseSession db_;
   RecordingToolDispatcher tools_;
+  std::shared_ptr<models::ChatTransport> model_transport_;
+  models::RunModelGateway models_;
   // Owns the agent, so it comes last.
   execution::RunSequence<RecordingEmitter, TestDatabaseSession, RecordingToolDispatcher> sequence_;
 

@@ -38,6 +38,7 @@
 
 #include "agenthost/testing/recording_emitter.hpp"
 #include "agenthost/testing/run_result.hpp"
+#include "agenthost/testing/scripted_models.hpp"
 #include "agenthost/testing/test_context.hpp"
 #include "agenthost/testing/test_database.hpp"
 #include "agenthost/testing/test_registry.hpp"
@@ -88,6 +89,9 @@ class AgentHarness {
   /// The in-memory database every run of this harness uses: set it up before a run,
   /// check the agent's (committed) writes after.
   TestDatabase& database() noexcept;
+  /// The model endpoints runs' models() calls (scripted answers; none declared at
+  /// first, as in a host whose configuration has no `models` section).
+  ScriptedModels& models() noexcept;
 
   /// Every later run is cancelled `delay` after it starts.
   AgentHarness& cancel_after(std::chrono::milliseconds delay);

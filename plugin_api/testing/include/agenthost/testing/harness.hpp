@@ -9,6 +9,7 @@
 #include "agenthost/testing/recording_emitter.hpp"
 #include "agenthost/testing/recording_tool_dispatcher.hpp"
 #include "agenthost/testing/run_result.hpp"
+#include "agenthost/testing/scripted_models.hpp"
 #include "agenthost/testing/test_context.hpp"
 #include "agenthost/testing/test_database.hpp"
 #include "agenthost/testing/test_registry.hpp"
