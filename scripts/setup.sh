@@ -13,6 +13,7 @@ packages=(
   libvalijson-dev libre2-dev json-schema-test-suite
   postgresql clang libclang-rt-14-dev
   python3-websockets
+  openssl ca-certificates
 )
 
 missing=()
