@@ -27,6 +27,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,18 @@ struct SanitizerLimits {
   std::size_t max_values = 2000;        ///< values kept in one payload, all levels
   std::size_t max_error_message = 300;  ///< bytes kept of an error_message
 };
+
+/// The limits of a run's result (the payload of agent_completed): the result as a whole
+/// is bounded by limits.max_result_bytes before it is emitted, so its strings, lists
+/// and objects are kept whole (an assistant's long answer is the answer); secrets are
+/// still redacted, error messages cleaned, keys and nesting bounded.
+inline constexpr SanitizerLimits kResultLimits{.max_string = SIZE_MAX,
+                                               .max_list = SIZE_MAX,
+                                               .max_depth = 64,
+                                               .max_members = SIZE_MAX,
+                                               .max_key = 128,
+                                               .max_values = SIZE_MAX,
+                                               .max_error_message = 300};
 
 /// Throws std::invalid_argument naming the first limit that is 0 (a limit of 0 would
 /// keep nothing at all, which is a configuration mistake rather than a policy).

@@ -79,7 +79,9 @@ EventPtr UserEventEmitter::send(std::string_view type, boost::json::object paylo
   // Fail fast without sanitising; checked again under the lock, which is what counts.
   if (closed()) throw_run_ended();
   // Sanitising is the expensive part and needs no lock.
-  boost::json::object clean = sanitize_payload(std::move(payload), limits_);
+  // A result is kept whole (it is bounded as a whole before it gets here).
+  boost::json::object clean =
+      sanitize_payload(std::move(payload), type == "agent_completed" ? kResultLimits : limits_);
 
   std::lock_guard lock(mutex_);
   if (closed()) throw_run_ended();

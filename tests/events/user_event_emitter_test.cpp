@@ -8,6 +8,7 @@
 
 #include "event_test_support.hpp"
 #include "events/event_router.hpp"
+#include "events/host_events.hpp"
 #include "events/user_event_emitter.hpp"
 
 namespace ev = agenthost::events;
@@ -88,6 +89,27 @@ TEST_CASE("payloads are sanitised before they are stored or delivered", "[emitte
   CHECK(store.log.events()[0]->payload == expected);
   REQUIRE(sink->log.size() == 1);
   CHECK(sink->log.events()[0]->payload == expected);
+}
+
+TEST_CASE("a run's result is kept whole, its secrets redacted", "[emitter]") {
+  RecordingStore store;
+  ev::EventRouter router;
+  ev::UserEventEmitter emitter(make_context("alice", "run-r"), store, router);
+  const std::string answer(5000, 'a');  // an assistant's long answer
+  json::array items;
+  for (int i = 0; i < 50; ++i) items.push_back(i);
+  emitter.emit_terminal(
+      "agent_completed",
+      ev::completed_payload(json::object{{"text", answer}, {"items", items}, {"api_key", "sk"}}));
+  REQUIRE(store.log.size() == 1);
+  const auto& result = store.log.events()[0]->payload.at("result");
+  CHECK(result.at("text") == answer.c_str());
+  CHECK(result.at("items").as_array().size() == 50);
+  CHECK(result.at("api_key") == "[REDACTED]");
+  // Any other event is still cut at the payload limits.
+  ev::UserEventEmitter other(make_context("alice", "run-o"), store, router);
+  other.emit("agent_thinking", {{"text", answer}});
+  CHECK(store.log.events()[1]->payload.at("text").as_string().size() < 1100);
 }
 
 TEST_CASE("emit() refuses the host's event types and malformed types", "[emitter]") {

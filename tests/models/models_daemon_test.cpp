@@ -95,10 +95,10 @@ TEST_CASE("the answer is stored as model_delta events that concatenate to it and
                 {{"text", "Tell me a story [[answer=" + answer + ";chunk=7;delay_ms=1]]"}});
   REQUIRE(host.wait_final(kAliceKey, run_id) == "completed");
 
-  // The stored result is sanitised like every event (strings cut at 1000 bytes); the
-  // deltas carry the whole answer.
+  // The result is the whole answer (a result is kept whole, bounded as a whole), and
+  // so are the deltas.
   const auto run = get_run(host.port(), kAliceKey, run_id);
-  CHECK(answer.rfind(std::string(run.at("result").at("text").as_string()).substr(0, 900), 0) == 0);
+  CHECK(std::string(run.at("result").at("text").as_string()) == answer);
   const auto events = events_of(host.port(), kAliceKey, run_id);
   check_gapless(events, run_id);
   const auto streamed = delta_text(events);
