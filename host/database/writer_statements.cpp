@@ -132,14 +132,14 @@ bool WriterStatements::write_run(const RunWrite& write) {
   json_ = write.json.value_or("null");
   // Each statement is prepared at its first use and kept: the writer uses them all,
   // RunStore (recovery, tests) one per transaction.
-  soci::statement* update = nullptr;
+  std::optional<soci::statement>* slot = nullptr;
   switch (write.kind) {
     case RunWrite::Kind::start:
       if (!start_)
         start_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', started_at = :t,"
                                         " question = NULL WHERE run_id = :r AND status = 'queued'",
                         soci::use(at_ms_), soci::use(run_id_)));
-      update = &*start_;
+      slot = &start_;
       break;
     case RunWrite::Kind::waiting:
       if (!waiting_)
@@ -147,20 +147,20 @@ bool WriterStatements::write_run(const RunWrite& write) {
                               << "UPDATE runs SET status = 'waiting_input', question = :q"
                                  " WHERE run_id = :r AND status IN ('running', 'waiting_input')",
                           soci::use(json_), soci::use(run_id_)));
-      update = &*waiting_;
+      slot = &waiting_;
       break;
     case RunWrite::Kind::answered:
       if (!answered_)
         answered_.emplace((sql_.prepare << "UPDATE runs SET status = 'running', question = NULL"
                                            " WHERE run_id = :r AND status = 'waiting_input'",
                            soci::use(run_id_)));
-      update = &*answered_;
+      slot = &answered_;
       break;
     case RunWrite::Kind::checkpoint:
       if (!checkpoint_)
         checkpoint_.emplace((sql_.prepare << "UPDATE runs SET checkpoint = :c WHERE run_id = :r",
                              soci::use(json_), soci::use(run_id_)));
-      update = &*checkpoint_;
+      slot = &checkpoint_;
       break;
     case RunWrite::Kind::finish:
       status_ = write.status;
@@ -175,11 +175,20 @@ bool WriterStatements::write_run(const RunWrite& write) {
                          soci::use(status_), soci::use(result_text_, result_ind_),
                          soci::use(error_text_, error_ind_), soci::use(at_ms_),
                          soci::use(run_id_)));
-      update = &*finish_;
+      slot = &finish_;
       break;
   }
-  update->execute(true);
-  if (update->get_affected_rows() > 0) return true;
+  auto& update = **slot;
+  try {
+    update.execute(true);
+  } catch (...) {
+    // Dropped after a failed execution: SOCI's PostgreSQL backend frees the bound
+    // values' buffers only after a successful one or when the statement goes, so a
+    // kept statement would leak them (LeakSanitizer found it).
+    slot->reset();
+    throw;
+  }
+  if (update.get_affected_rows() > 0) return true;
   // Rare (a run the write does not apply to): not worth a prepared statement, and a
   // prepared SELECT left open would pin SQLite's read snapshot.
   int count = 0;
