@@ -78,7 +78,7 @@ class HostRuntime {
   database::RunStore run_store_;
   events::EventRouter router_;  // before the event log, which delivers through it
   database::EventLog event_log_;
-  database::RetentionTask retention_;  // on the host's pool, like the event log
+  database::RetentionTask retention_;               // on the host's pool, like the event log
   std::unique_ptr<models::ModelEndpoints> models_;  // null: no endpoint configured
   database::UsageStore usage_store_;                // on the host's pool
   models::UsageLedger usage_ledger_;

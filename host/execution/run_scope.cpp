@@ -46,11 +46,12 @@ RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentCla
       tools_(registry, context_, emitter_),
       model_transport_(models.endpoints, waiter),
       model_usage_(models.ledger, models.endpoints, context_.user_id(), context_.run_id(), waiter),
-      models_(model_transport_, context_, registry, tools_,
-              [this](std::string_view type, boost::json::object payload) {
-                emitter_.emit_host(type, std::move(payload));
-              },
-              &model_usage_),
+      models_(
+          model_transport_, context_, registry, tools_,
+          [this](std::string_view type, boost::json::object payload) {
+            emitter_.emit_host(type, std::move(payload));
+          },
+          &model_usage_),
       sequence_(agent_class, context_, emitter_, db_, tools_, models_) {}
 
 RunScope::~RunScope() {

@@ -146,4 +146,3 @@ TEST_CASE("runs of a thread come oldest first", "[database][run_store]") {
   CHECK(page(2, "elsewhere").empty());
   CHECK(store.runs_of_thread("t", "other-user", 2, "a").empty());
 }
-

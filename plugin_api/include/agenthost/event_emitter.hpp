@@ -14,9 +14,9 @@ namespace agenthost {
 
 /// Event types only the host emits. emit() refuses them.
 inline constexpr std::string_view kHostEventTypes[] = {
-    "agent_started",  "agent_completed", "model_delta",    "model_completed", "agent_error",
-    "agent_death",    "tool_executing",  "tool_completed", "input_required",  "input_received",
-    "agent_resumed"};
+    "agent_started",  "agent_completed", "model_delta",    "model_completed",
+    "agent_error",    "agent_death",     "tool_executing", "tool_completed",
+    "input_required", "input_received",  "agent_resumed"};
 
 inline bool is_host_event_type(std::string_view type) {
   return std::find(std::begin(kHostEventTypes), std::end(kHostEventTypes), type) !=
