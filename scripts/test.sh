@@ -33,18 +33,31 @@ else
 fi
 
 status=0
+failures=()
+failed_variants=()
 for variant in $variants; do
   echo "test: === $variant build ==="
   start=$(date +%s)
   if [ "$variant" = default ]; then
     bash scripts/build.sh "$variant"
-    ctest --preset "$variant" || status=1
+    ctest --preset "$variant" || { status=1; failed_variants+=("$variant"); }
   else
     # shellcheck disable=SC2086
     bash scripts/build.sh "$variant" $sanitized_tests
-    ctest --preset "$variant" -R "$sanitized_regex" || status=1
+    ctest --preset "$variant" -R "$sanitized_regex" || { status=1; failed_variants+=("$variant"); }
   fi
-  if [ "$variant" = default ] && ! bash fuzz/run_fuzzers.sh build/fuzz 20; then status=1; fi
+  if [ "$variant" = default ] && ! bash fuzz/run_fuzzers.sh build/fuzz 20; then
+    status=1
+    failures+=("default: fuzzers")
+  fi
   echo "test: $variant took $(( $(date +%s) - start )) s"
 done
+# The end of the output is what a CI log shows first: name every failure there.
+if [ $status -ne 0 ]; then
+  echo "test: FAILED: ${failures[*]}${failed_variants[*]:+ tests of: ${failed_variants[*]}}" >&2
+  for variant in "${failed_variants[@]}"; do
+    failed=build/$variant/Testing/Temporary/LastTestsFailed.log
+    [ -s "$failed" ] && sed "s/^/test: $variant failed: /" "$failed" >&2
+  done
+fi
 exit $status
