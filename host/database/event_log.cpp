@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <utility>
 
+#include "database/database_error.hpp"
 #include "database/driver_message.hpp"
 #include "database/write_transaction.hpp"
 #include "events/event_router.hpp"
@@ -29,6 +31,22 @@ using Finished = std::vector<std::pair<EventLog::WriteDone, WriteResult>>;
 
 void call_all(Finished& finished) {
   for (auto& [done, result] : finished) done(std::move(result));
+}
+
+// A record change inside the batch's transaction. Its own failures (a thread that is
+// not the run's user's, no such run, an unknown status) are checked before anything
+// is written and leave the transaction usable: they are the write's result, not the
+// batch's. The database's own errors propagate.
+WriteResult apply_write(WriterStatements& statements, const RunWrite& write) {
+  try {
+    return {statements.write_run(write), "", false};
+  } catch (const OwnershipError& e) {
+    return {false, e.what(), true};
+  } catch (const DatabaseError& e) {  // no such run
+    return {false, e.what(), false};
+  } catch (const std::invalid_argument& e) {
+    return {false, e.what(), false};
+  }
 }
 
 }  // namespace
@@ -285,11 +303,7 @@ std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
   std::vector<WriteResult> results;
   for (const auto& p : batch) {
     if (!p.write || p.write->applied) continue;
-    try {
-      results.push_back({st.write_run(p.write->write), ""});
-    } catch (const DatabaseError& e) {  // no such run: the write's own failure
-      results.push_back({false, e.what()});
-    }
+    results.push_back(apply_write(st, p.write->write));
   }
   tx.commit();
   auto result = results.begin();
@@ -341,12 +355,7 @@ bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<R
         tx.commit();
         continue;
       }
-      WriteResult result;
-      try {
-        result.moved = st.write_run(p.write->write);
-      } catch (const DatabaseError& e) {  // no such run
-        result.error = e.what();
-      }
+      auto result = apply_write(st, p.write->write);
       tx.commit();
       p.write->result = std::move(result);
       p.write->applied = true;

@@ -33,6 +33,8 @@ struct WriteResult {
   /// Empty when written; otherwise why not (refused by the database, no such run,
   /// the log stopped before it could be written).
   std::string error;
+  /// An insert refused because its thread is missing or another user's (OwnershipError).
+  bool foreign_thread = false;
 };
 
 class EventLog final : public events::EventStore {

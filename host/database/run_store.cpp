@@ -54,15 +54,6 @@ RunRecord run_from_row(const soci::row& row) {
   return run;
 }
 
-// A nullable JSON column: the text to bind and its indicator.
-struct OptionalJson {
-  explicit OptionalJson(const std::optional<boost::json::value>& value)
-      : text(value ? boost::json::serialize(*value) : std::string()),
-        indicator(value ? soci::i_ok : soci::i_null) {}
-  std::string text;
-  soci::indicator indicator;
-};
-
 bool run_exists(soci::session& sql, const std::string& run_id) {
   int count = 0;
   sql << "SELECT COUNT(*) FROM runs WHERE run_id = :r", soci::use(run_id), soci::into(count);
@@ -120,42 +111,7 @@ RunStore::ThreadOwnership RunStore::thread_owner(const std::string& thread_id,
 }
 
 void RunStore::insert_run(const RunRecord& run, ThreadCreation thread) {
-  const std::string status = run.status.empty() ? std::string(run_status::queued) : run.status;
-  if (!is_known_run_status(status))
-    throw std::invalid_argument("run '" + run.run_id + "' has unknown status '" + status + "'");
-  with_leased_session(manager_, "storing run '" + run.run_id + "'", [&](soci::session& sql) {
-    WriteTransaction tx(sql);
-    if (thread == ThreadCreation::create_if_missing) {
-      const long long now = to_epoch_ms(std::chrono::system_clock::now());
-      sql << "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
-             " ON CONFLICT (thread_id) DO NOTHING",
-          soci::use(run.thread_id), soci::use(run.user_id), soci::use(now);
-    }
-    bool found = false;
-    auto owner = owner_of_thread(sql, run.thread_id, found);
-    if (!found)  // told apart from a foreign thread in the log only
-      throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
-                           "', which does not exist; create_thread() first");
-    if (owner != run.user_id)
-      throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
-                           "', which belongs to another user");
-    const std::string input = boost::json::serialize(run.input);
-    OptionalJson result(run.result), error(run.error), question(run.question);
-    const long long created = to_epoch_ms(run.created_at);
-    long long started = run.started_at ? to_epoch_ms(*run.started_at) : 0;
-    long long finished = run.finished_at ? to_epoch_ms(*run.finished_at) : 0;
-    soci::indicator started_ind = run.started_at ? soci::i_ok : soci::i_null;
-    soci::indicator finished_ind = run.finished_at ? soci::i_ok : soci::i_null;
-    sql << "INSERT INTO runs (" + kRunColumns +
-               ") VALUES (:run_id, :thread_id, :user_id, :agent_name, :status, :input, :result,"
-               " :error, :created_at, :started_at, :finished_at, :question)",
-        soci::use(run.run_id), soci::use(run.thread_id), soci::use(run.user_id),
-        soci::use(run.agent_name), soci::use(status), soci::use(input),
-        soci::use(result.text, result.indicator), soci::use(error.text, error.indicator),
-        soci::use(created), soci::use(started, started_ind), soci::use(finished, finished_ind),
-        soci::use(question.text, question.indicator);
-    tx.commit();
-  });
+  apply(RunWrite::insert(run, thread == ThreadCreation::create_if_missing));
 }
 
 bool RunStore::apply(const RunWrite& write) {

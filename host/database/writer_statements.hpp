@@ -10,12 +10,15 @@
 
 #include <soci/soci.h>
 
+#include <array>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "database/run_record.hpp"
 #include "events/event.hpp"
 
 namespace agenthost::database {
@@ -25,6 +28,8 @@ namespace agenthost::database {
 /// a record says never runs ahead of the run's stored events).
 struct RunWrite {
   enum class Kind {
+    insert,      ///< the new run `record` (with its thread when create_thread and the
+                 ///< thread is missing); the thread must be the record's user's
     start,       ///< queued -> running, started_at = at_ms; clears the question
     waiting,     ///< running or waiting_input -> waiting_input, `json` its question
     answered,    ///< waiting_input -> running; clears the question
@@ -34,12 +39,16 @@ struct RunWrite {
   };
   Kind kind = Kind::start;
   std::string run_id;
-  std::string status;                      ///< finish: the terminal status
-  std::optional<std::string> result_json;  ///< finish
-  std::optional<std::string> error_json;   ///< finish
-  std::optional<std::string> json;         ///< waiting: the question; checkpoint: the state
-  long long at_ms = 0;                     ///< start, finish
+  std::string status;                       ///< finish: the terminal status
+  std::optional<std::string> result_json;   ///< finish
+  std::optional<std::string> error_json;    ///< finish
+  std::optional<std::string> json;          ///< waiting: the question; checkpoint: the state
+  long long at_ms = 0;                      ///< start, finish
+  std::shared_ptr<const RunRecord> record;  ///< insert
+  bool create_thread = false;               ///< insert
 
+  /// An empty record.status means queued.
+  static RunWrite insert(RunRecord record, bool create_thread);
   static RunWrite start(std::string run_id, long long started_at_ms);
   static RunWrite waiting(std::string run_id, std::string question_json);
   static RunWrite answered(std::string run_id);
@@ -48,8 +57,8 @@ struct RunWrite {
                          std::optional<std::string> result_json,
                          std::optional<std::string> error_json, long long finished_at_ms);
 
-  /// What the write is, for messages: "running", the terminal status, "waiting_input",
-  /// "answered" or "checkpoint".
+  /// What the write is, for messages: "the new run", "running", the terminal status,
+  /// "waiting_input", "answered" or "checkpoint".
   std::string what() const;
 };
 
@@ -61,25 +70,43 @@ class WriterStatements {
   WriterStatements(const WriterStatements&) = delete;
   WriterStatements& operator=(const WriterStatements&) = delete;
 
-  /// Inserts `events` (one execution bound to column vectors). Idempotent: a (run_id,
+  /// Inserts `events` in one execution (SQLite: bound to column vectors; PostgreSQL:
+  /// one array per column, one round trip). Idempotent: a (run_id,
   /// seq) already stored is skipped, so a batch retried after an unclear commit is not
   /// stored twice. Returns the rows inserted.
   std::uint64_t insert_events(const std::vector<const events::Event*>& events);
 
   /// Applies `write`: true when the run changed, false when it was no longer in a
   /// state the write applies to (see RunWrite::Kind). Throws DatabaseError when there
-  /// is no such run.
+  /// is no such run; for an insert, OwnershipError when the thread is missing or
+  /// another user's (nothing is written), std::invalid_argument for an unknown status.
   bool write_run(const RunWrite& write);
 
  private:
+  void insert_run(const RunWrite& write);
+  /// Prepares the event insert unless it is kept already (dropped after a failure).
+  void prepare_insert_events();
+  /// PostgreSQL's insert_events: every column of the batch as one array.
+  std::uint64_t insert_event_arrays(const std::vector<const events::Event*>& events);
+
   soci::session& sql_;
-  // Bound once; each execution reads the values they hold then.
+  const bool postgresql_;
+  // Bound once; each execution reads the values they hold then. SQLite binds the
+  // events' columns as vectors (one execution per row inside SQLite), PostgreSQL as
+  // one array literal per column.
+  std::array<std::string, 8> arrays_;
   std::vector<std::string> run_ids_, user_ids_, thread_ids_, types_, agent_names_, payloads_;
   std::vector<long long> seqs_, timestamps_;
   std::string run_id_, status_, result_text_, error_text_, json_;
   soci::indicator result_ind_ = soci::i_null, error_ind_ = soci::i_null;
   long long at_ms_ = 0;
-  std::optional<soci::statement> insert_events_, start_, waiting_, answered_, checkpoint_, finish_;
+  // insert: the record's columns and their indicators.
+  std::string thread_id_, user_id_, agent_name_, input_text_, question_text_;
+  long long created_ms_ = 0, started_ms_ = 0, finished_ms_ = 0;
+  soci::indicator started_ind_ = soci::i_null, finished_ind_ = soci::i_null,
+                  question_ind_ = soci::i_null;
+  std::optional<soci::statement> insert_events_, create_thread_, insert_run_, start_, waiting_,
+      answered_, checkpoint_, finish_;
 };
 
 /// True when the database refused the rows themselves (a constraint, invalid

@@ -1,13 +1,18 @@
 // ExecutionEngine::submit: admission, thread ownership, storage, multitask strategy.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
 
+#include <chrono>
+#include <future>
+#include <memory>
 #include <utility>
 
 #include "agenthost/id_rules.hpp"
 #include "context/context_factory.hpp"
 #include "context/random_id.hpp"
 #include "database/database_error.hpp"
+#include "database/time_columns.hpp"
 #include "execution/execution_engine.hpp"
 
 namespace agenthost::execution {
@@ -21,6 +26,11 @@ RunRefused thread_not_found(const std::string& thread_id) {
                                 "a new thread",
                                 thread_id));
 }
+
+// How long a submission waits for its run's record to be committed before the client
+// is told the database did not answer (the write stays queued, and a finish follows
+// it so that the record never shows a run that will not run).
+constexpr std::chrono::seconds kRecordWriteTimeout{10};
 
 void check_id(std::string_view field, const std::string& value) {
   if (auto problem = agenthost::id_problem(value); !problem.empty())
@@ -70,17 +80,35 @@ void ExecutionEngine::cancel_reservation_locked(const std::string& user_id,
 }
 
 void ExecutionEngine::store_run(const database::RunRecord& record, bool client_thread) {
-  // Only the host creates threads (here, with the run, in one write transaction, when
-  // the client named none; or POST /v1/threads): a client's id is the user's own, or
-  // another user's, or nobody's, and the last two are refused alike, so an id tells a
-  // client nothing about other users and cannot be claimed before its owner uses it.
-  try {
-    runs_store_.insert_run(record, client_thread
-                                       ? database::RunStore::ThreadCreation::must_exist
-                                       : database::RunStore::ThreadCreation::create_if_missing);
-  } catch (const database::OwnershipError&) {
-    throw thread_not_found(record.thread_id);
+  // Only the host creates threads (here, with the run, in one write, when the client
+  // named none; or POST /v1/threads): a client's id is the user's own, or another
+  // user's, or nobody's, and the last two are refused alike, so an id tells a client
+  // nothing about other users and cannot be claimed before its owner uses it.
+  // The record goes through the event log's writer: committed with other runs'
+  // records and events in one transaction, with prepared statements (a transaction of
+  // its own per run was the largest cost of a short run in the profile).
+  auto stored = std::make_shared<std::promise<database::WriteResult>>();
+  auto result = stored->get_future();
+  const auto ticket =
+      store_.write_run(database::RunWrite::insert(record, !client_thread),
+                       [stored](database::WriteResult r) { stored->set_value(std::move(r)); });
+  if (result.wait_for(kRecordWriteTimeout) == std::future_status::timeout &&
+      store_.abandon_write(ticket)) {
+    const std::string message = fmt::format("the database did not store run \"{}\" within {} s",
+                                            record.run_id, kRecordWriteTimeout.count());
+    // Behind the insert in the writer's order: should the insert be written later,
+    // the record says at once that the run never started.
+    store_.write_run(database::RunWrite::finish(
+                         record.run_id, std::string(database::run_status::failed), std::nullopt,
+                         boost::json::serialize(boost::json::object{
+                             {"error_type", "storage_unavailable"}, {"message", message}}),
+                         database::to_epoch_ms(std::chrono::system_clock::now())),
+                     [](database::WriteResult) {});
+    throw database::DatabaseError(message);
   }
+  const auto written = result.get();
+  if (written.foreign_thread) throw thread_not_found(record.thread_id);
+  if (!written.error.empty()) throw database::DatabaseError(written.error);
 }
 
 ExecutionEngine::EntryList ExecutionEngine::enqueue_locked(const std::shared_ptr<RunEntry>& run,

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -86,6 +87,53 @@ TEST_CASE("ten thousand events from several threads are stored once each in seq 
       CHECK(rest.front().seq == 1201);
       CHECK(rest.back().seq == 1230);
     }
+  }
+}
+
+TEST_CASE("any text is stored exactly: quotes, backslashes, braces, commas, NULL, unicode",
+          "[database][event_log]") {
+  // PostgreSQL gets each batch as one array literal per column: every character an
+  // array literal gives a meaning to must come back as it went in.
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  RunStore store(*manager);
+  EventLog log(*manager, 4);
+  const std::vector<std::string> texts{"",
+                                       "NULL",
+                                       "null",
+                                       "a,b",
+                                       "{x}",
+                                       "{\"y\"}",
+                                       "say \"hi\"",
+                                       "back\\slash\\",
+                                       "\\\"",
+                                       " leading and trailing ",
+                                       "tab\tnew\nline",
+                                       "ünïcødé ✓ 漢字",
+                                       "}",
+                                       "{",
+                                       "\"",
+                                       ",",
+                                       "'quote'"};
+  std::uint64_t seq = 0;
+  for (const auto& text : texts) {
+    auto event = std::make_shared<Event>(
+        *make_event("run-texts", ++seq, json::object{{"text", text}, {"k\"ey,{}", text}}));
+    event->type = "t" + std::to_string(seq) + "_type";
+    log.append(event);
+  }
+  log.flush();
+  const auto events = store.events_after("run-texts", "user-of-run-texts", 0);
+  REQUIRE(events.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    CAPTURE(texts[i]);
+    CHECK(events[i].seq == i + 1);
+    CHECK(events[i].type == "t" + std::to_string(i + 1) + "_type");
+    CHECK(std::string(events[i].payload.at("text").as_string()) == texts[i]);
+    CHECK(std::string(events[i].payload.at("k\"ey,{}").as_string()) == texts[i]);
+    CHECK(events[i].thread_id == "thread-of-run-texts");
   }
 }
 
@@ -270,6 +318,72 @@ TEST_CASE("a run's status changes are committed after the events appended before
   auto missing =
       write_and_wait(log, RunWrite::finish("no-such-run", "failed", std::nullopt, std::nullopt, 1));
   CHECK_THAT(missing.error, Catch::Contains("no such run"));
+}
+
+TEST_CASE(
+    "new runs' records go through the writer, and a thread not the user's fails that run alone",
+    "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  insert_queued_run(*manager);  // thread-s is u's
+  EventLog log(*manager, 64);
+  RunStore runs(*manager);
+  auto record_of = [](const std::string& run_id, const std::string& user,
+                      const std::string& thread) {
+    RunRecord run;
+    run.run_id = run_id;
+    run.thread_id = thread;
+    run.user_id = user;
+    run.agent_name = "counter";
+    run.status = "";  // queued
+    run.input = json::object{{"n", 1}};
+    run.created_at = std::chrono::system_clock::now();
+    return run;
+  };
+  // Queued together so that they share batches: the refused ones must not fail the
+  // others, nor the events between them.
+  std::vector<std::pair<std::string, std::future<WriteResult>>> results;
+  auto queue = [&](RunRecord run, bool create_thread) {
+    auto told = std::make_shared<std::promise<WriteResult>>();
+    results.emplace_back(run.run_id, told->get_future());
+    log.write_run(RunWrite::insert(std::move(run), create_thread),
+                  [told](WriteResult r) { told->set_value(std::move(r)); });
+  };
+  queue(record_of("run-owned", "u", "thread-s"), false);
+  log.append(make_event("run-s", 1));
+  queue(record_of("run-foreign", "intruder", "thread-s"), false);
+  queue(record_of("run-missing", "u", "thread-nobody"), false);
+  queue(record_of("run-new-thread", "v", "thread-v"), true);
+  queue(record_of("run-claims", "intruder", "thread-v"), true);  // exists now: v's
+  log.append(make_event("run-s", 2));
+  std::map<std::string, WriteResult> told;
+  for (auto& [run_id, future] : results) {
+    REQUIRE(future.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    told[run_id] = future.get();
+  }
+  log.flush();
+  for (const auto* ok : {"run-owned", "run-new-thread"}) {
+    CAPTURE(ok);
+    CHECK(told[ok].moved);
+    CHECK(told[ok].error.empty());
+  }
+  for (const auto* refused : {"run-foreign", "run-missing", "run-claims"}) {
+    CAPTURE(refused);
+    CHECK_FALSE(told[refused].moved);
+    CHECK(told[refused].foreign_thread);
+  }
+  CHECK_THAT(told["run-missing"].error, Catch::Contains("does not exist"));
+  CHECK_THAT(told["run-claims"].error, Catch::Contains("belongs to another user"));
+  CHECK(runs.find_run("run-owned", "u")->status == "queued");
+  CHECK(runs.find_run("run-owned", "u")->input.at("n") == 1);
+  CHECK(runs.find_run("run-new-thread", "v")->thread_id == "thread-v");
+  CHECK(runs.thread_owner("thread-v", "v") == RunStore::ThreadOwnership::owned);
+  CHECK_FALSE(runs.find_run("run-foreign", "intruder"));
+  CHECK_FALSE(runs.find_run("run-claims", "intruder"));
+  CHECK_FALSE(runs.find_run("run-missing", "u"));
+  CHECK(stored_events(*manager) == 2);
 }
 
 TEST_CASE("a status write waits out an outage in the queue and can be abandoned meanwhile",
