@@ -262,10 +262,13 @@ bool WriterStatements::write_run(const RunWrite& write) {
       result_ind_ = write.result_json ? soci::i_ok : soci::i_null;
       error_text_ = write.error_json.value_or("");
       error_ind_ = write.error_json ? soci::i_ok : soci::i_null;
+      // An OR of comparisons, not IN: SQLite builds a temporary b-tree for an IN list
+      // of more than two constants on every execution.
       if (!finish_)
         finish_.emplace((sql_.prepare << "UPDATE runs SET status = :s, result = :res, error = :err,"
                                          " finished_at = :t, question = NULL WHERE run_id = :r"
-                                         " AND status IN ('queued', 'running', 'waiting_input')",
+                                         " AND (status = 'queued' OR status = 'running'"
+                                         " OR status = 'waiting_input')",
                          soci::use(status_), soci::use(result_text_, result_ind_),
                          soci::use(error_text_, error_ind_), soci::use(at_ms_),
                          soci::use(run_id_)));
