@@ -4,7 +4,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/spawn.hpp>
-#include <boost/context/protected_fixedsize_stack.hpp>
 
 #include <exception>
 #include <optional>
@@ -12,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "fiber/stack_pool.hpp"
 #include "fiber/suspend_state.hpp"
 
 namespace agenthost::fiber {
@@ -40,6 +40,7 @@ FiberScheduler::FiberScheduler(Options options) : options_(options) {
   if (options_.threads == 0) throw std::invalid_argument("fiber scheduler: threads must be >= 1");
   if (options_.stack_size < 64 * 1024)
     throw std::invalid_argument("fiber scheduler: stack_size must be at least 64 KiB");
+  stacks_ = std::make_unique<StackPool>(options_.stack_size, kKeptStacks);
   workers_.reserve(options_.threads);
   try {
     for (std::uint32_t i = 0; i < options_.threads; ++i) {
@@ -63,7 +64,7 @@ void FiberScheduler::spawn(const std::shared_ptr<FiberWaiter>& waiter, std::func
   auto& worker = *workers_[next_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
   auto& context = worker.context;
   boost::asio::spawn(
-      context, std::allocator_arg, boost::context::protected_fixedsize_stack(options_.stack_size),
+      context, std::allocator_arg, StackPool::Allocator(*stacks_),
       [waiter, body = std::move(body), &context](boost::asio::yield_context yield) {
         waiter->attach(std::make_shared<SuspendState>(context, yield));
         struct Detach {

@@ -10,7 +10,8 @@
 /// pages the run touches are resident; the guard page turns an overflow into SIGSEGV
 /// (a crash of the process, never silent corruption of another run's memory). Each
 /// stack costs two memory mappings: vm.max_map_count (65530 by default) bounds the
-/// runs alive at once to about 32,000, above limits.max_active_runs' maximum.
+/// runs alive at once to about 32,000, above limits.max_active_runs' maximum. Stacks
+/// of ended runs are reused (StackPool).
 
 #include <atomic>
 #include <cstddef>
@@ -22,6 +23,8 @@
 #include "fiber/fiber_waiter.hpp"
 
 namespace agenthost::fiber {
+
+class StackPool;
 
 class FiberScheduler {
  public:
@@ -52,7 +55,15 @@ class FiberScheduler {
  private:
   struct Worker;  // one thread and its event loop (fiber_scheduler.cpp)
 
+  /// Stacks of ended runs kept for the next ones: enough for the runs that start and
+  /// end between two bursts on a busy host, 64 x (what a run touches, typically 8 to
+  /// 16 KiB) resident at most.
+  static constexpr std::size_t kKeptStacks = 64;
+
   const Options options_;
+  // Before workers_: destroyed after them, since a worker's event loop may still
+  // hold fibers (and so stacks) when it goes.
+  std::unique_ptr<StackPool> stacks_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::uint64_t> next_{0};
 };
