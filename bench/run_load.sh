@@ -10,6 +10,8 @@
 #   closed-1      1 user keeping 16 runs in flight        (closed loop)
 #   closed-100    100 users, 1 run in flight each          (closed loop)
 #   closed-1000   1000 users, 1 run in flight each         (closed loop)
+#   stream        10 users, 1 run in flight each, 1,000 events per run (closed loop):
+#                 events stored and delivered per second, as model answers stream
 #   open-half     100 users, runs started at half agenthostd's peak rate (open loop)
 #   idle          M idle authenticated connections (default 10,000): RSS per connection
 #   wait-10k      1000 users start 10 runs each at once, each waiting 2 s in the agent
@@ -19,6 +21,8 @@
 #   hog-idle      agenthostd only: 1 user, 1 no-op run in flight (closed loop), alone
 #   hog           the same user while 2 other users hold their caps (1,000 runs each)
 #                 full of runs waiting through the whole window
+# --postgres also runs closed-100, closed-1000 and stream against agenthostd on a
+# throwaway PostgreSQL cluster (scripts/pg_test_cluster.sh; server "agenthostd-pg").
 # Build directory: $AGENTHOST_BENCH_BUILD_DIR (default <repo>/build-bench). Results: DIR
 # (default <build>/bench-results/load-<UTC time>) gets one JSON and one text report per
 # scenario and server, load.json, load.md and command.txt. --update-docs also puts the
@@ -33,13 +37,15 @@ doc_args=()
 duration=10
 warmup=2
 idle_connections=10000
+postgres=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --update-docs) doc_args=(--update-doc "$repo/docs/benchmarks.md"); shift ;;
     --duration) duration=$2; shift 2 ;;
     --idle-connections) idle_connections=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --postgres) postgres=true; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "run_load.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,7 +87,12 @@ stop_server() {
     server_pid=""
   fi
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+pg_dir=""
+stop_postgres() {
+  [[ -n $pg_dir ]] && bash "$repo/scripts/pg_test_cluster.sh" stop "$pg_dir" >/dev/null 2>&1
+  return 0
+}
+trap 'stop_server; stop_postgres; rm -rf "$work"' EXIT
 
 python3 -c 'import secrets; print(secrets.token_hex(32))' > "$work/jwt-secret"
 export AGENTHOST_JWT_SECRET
@@ -113,6 +124,19 @@ auth:
     hs256_secret: "\${AGENTHOST_JWT_SECRET}"
 EOF
 cp "$work/agenthost.yaml" "$out/agenthost.yaml"
+pg_url=""
+if $postgres; then
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/agenthost-load-pg.XXXXXX")
+  pg_url=$(bash "$repo/scripts/pg_test_cluster.sh" start "$pg_dir")
+  sed "s|^  url: \"\"|  url: \"$pg_url\"|" "$work/agenthost.yaml" > "$work/agenthost-pg.yaml"
+  grep -q "url: \"postgresql" "$work/agenthost-pg.yaml" || { echo "run_load.sh: no PostgreSQL url in the config" >&2; exit 1; }
+  cp "$work/agenthost-pg.yaml" "$out/agenthost-pg.yaml"
+fi
+
+# Empties the PostgreSQL database of the last scenario (the host migrates it again).
+psql_reset() {
+  psql -q -v ON_ERROR_STOP=1 "$1" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+}
 
 # Starts a fresh agenthostd (empty database) or bare server; sets server_pid and port.
 start_server() {
@@ -121,6 +145,10 @@ start_server() {
   : >"$log"  # exists before the server opens it, for the polling below
   if [[ $kind == agenthostd ]]; then
     "$daemon" --config "$work/agenthost.yaml" >"$log" 2>&1 &
+  elif [[ $kind == agenthostd-pg ]]; then
+    # A fresh database as for SQLite: the cluster's tables emptied of the last scenario.
+    psql_reset "$pg_url"
+    "$daemon" --config "$work/agenthost-pg.yaml" >"$log" 2>&1 &
   else
     "$bare" --port 0 >"$log" 2>&1 &
   fi
@@ -204,7 +232,13 @@ for kind in agenthostd bare; do
   run_scenario "$kind" closed-1 --mode closed --users 1 --in-flight 16 "${timing[@]}"
   run_scenario "$kind" closed-100 --mode closed --users 100 --in-flight 1 "${timing[@]}"
   run_scenario "$kind" closed-1000 --mode closed --users 1000 --in-flight 1 "${timing[@]}"
+  run_scenario "$kind" stream --mode closed --users 10 --in-flight 1 --events 1000 "${timing[@]}"
 done
+if $postgres; then
+  run_scenario agenthostd-pg closed-100 --mode closed --users 100 --in-flight 1 "${timing[@]}"
+  run_scenario agenthostd-pg closed-1000 --mode closed --users 1000 --in-flight 1 "${timing[@]}"
+  run_scenario agenthostd-pg stream --mode closed --users 10 --in-flight 1 --events 1000 "${timing[@]}"
+fi
 
 # Half of agenthostd's peak (the best closed-loop rate), for both servers.
 half=$(python3 - "$out" <<'EOF'
