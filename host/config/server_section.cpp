@@ -66,7 +66,9 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 range(1, 64))
               .restart(),
           field("request_threads", &ServerSettings::request_threads,
-                "Threads for requests' blocking work (database reads and writes).", range(1, 256))
+                "Threads for requests' blocking work (database reads and writes; a new run's "
+                "submission waits there for its record's commit).",
+                range(1, 256))
               .restart(),
           field("send_queue_frames", &ServerSettings::send_queue_frames,
                 "Events waiting for one WebSocket connection; when a client reads slower than "

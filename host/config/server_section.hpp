@@ -25,7 +25,7 @@ struct ServerSettings {
   Duration handshake_timeout{std::chrono::seconds(10)};
   Duration write_timeout{std::chrono::seconds(10)};
   std::uint32_t io_threads = 2;
-  std::uint32_t request_threads = 4;
+  std::uint32_t request_threads = 16;  // see ServerOptions::request_threads
   std::uint32_t send_queue_frames = 1024;
   std::size_t send_queue_bytes = 16777216;
   std::uint32_t max_subscriptions_per_connection = 1000;

@@ -80,6 +80,8 @@ void EventLog::append(const events::EventPtr& event, events::EventRouter* delive
   work_.notify_one();
 }
 
+bool EventLog::single_writer_database() const { return manager_.backend() == "sqlite3"; }
+
 std::uint64_t EventLog::write_run(RunWrite write, WriteDone done) {
   auto op = std::make_shared<WriteOp>();
   op->write = std::move(write);

@@ -86,6 +86,10 @@ class EventLog final : public events::EventStore {
   /// events: one line per refused event. Does not wait.
   std::vector<std::string> take_refusals(const std::string& run_id);
 
+  /// True when the database takes one writer at a time (SQLite): a write of its own
+  /// elsewhere would only wait for this log's writer, so it is best queued here.
+  bool single_writer_database() const;
+
   /// Events committed so far (a copy of an already stored (run_id, seq) is not
   /// counted: writes are idempotent so a retried batch cannot store twice).
   std::uint64_t written() const;
