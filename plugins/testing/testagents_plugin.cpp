@@ -127,7 +127,14 @@ class DbWriter final : public agenthost::Agent {
         insert();
       } catch (const soci::soci_error& e) {
         if (std::string(e.what()).find("no such table") == std::string::npos) throw;
-        sql << "CREATE TABLE agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
+        try {
+          sql << "CREATE TABLE agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
+        } catch (const soci::soci_error& race) {
+          // Another run found it missing too and created it first (seen under ASan:
+          // "table agent_notes already exists"). The refusal comes from preparing the
+          // statement, before this transaction read anything: the insert can go on.
+          if (std::string(race.what()).find("already exists") == std::string::npos) throw;
+        }
         insert();
       }
     } else {
