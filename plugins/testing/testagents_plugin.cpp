@@ -138,6 +138,9 @@ class DbWriter final : public agenthost::Agent {
         insert();
       }
     } else {
+      // Two runs' concurrent CREATE TABLE IF NOT EXISTS can both try to create it, and the
+      // second then fails on PostgreSQL's catalog (pg_type): creators take turns.
+      sql << "SELECT pg_advisory_xact_lock(7015)";
       sql << "CREATE TABLE IF NOT EXISTS agent_notes (run_id TEXT NOT NULL, value TEXT NOT NULL)";
       insert();
     }
