@@ -71,15 +71,6 @@ bool update_guarded(soci::session& sql, soci::statement& st, const std::string& 
   return false;
 }
 
-std::string owner_of_thread(soci::session& sql, const std::string& thread_id, bool& found) {
-  std::string owner;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT user_id FROM threads WHERE thread_id = :t", soci::use(thread_id),
-      soci::into(owner, ind);
-  found = sql.got_data() && ind == soci::i_ok;
-  return owner;
-}
-
 }  // namespace
 
 RunStore::RunStore(DatabaseSessionManager& manager) : manager_(manager) {}
@@ -87,13 +78,10 @@ RunStore::RunStore(DatabaseSessionManager& manager) : manager_(manager) {}
 void RunStore::create_thread(const std::string& thread_id, const std::string& user_id) {
   with_leased_session(manager_, "creating thread '" + thread_id + "'", [&](soci::session& sql) {
     const long long now = to_epoch_ms(std::chrono::system_clock::now());
-    sql << "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
-           " ON CONFLICT (thread_id) DO NOTHING",
-        soci::use(thread_id), soci::use(user_id), soci::use(now);
-    bool found = false;
-    auto owner = owner_of_thread(sql, thread_id, found);
-    if (!found) throw DatabaseError("thread '" + thread_id + "' vanished right after creation");
-    if (owner != user_id)
+    sql << kCreateThreadStatement, soci::use(thread_id), soci::use(user_id), soci::use(now);
+    const auto owner = owner_of_thread(sql, thread_id);
+    if (!owner) throw DatabaseError("thread '" + thread_id + "' vanished right after creation");
+    if (*owner != user_id)
       throw OwnershipError("thread '" + thread_id +
                            "' belongs to another user; start a new thread instead");
   });
@@ -103,10 +91,9 @@ RunStore::ThreadOwnership RunStore::thread_owner(const std::string& thread_id,
                                                  const std::string& user_id) {
   return with_leased_session(
       manager_, "looking up thread '" + thread_id + "'", [&](soci::session& sql) {
-        bool found = false;
-        auto owner = owner_of_thread(sql, thread_id, found);
-        if (!found) return ThreadOwnership::absent;
-        return owner == user_id ? ThreadOwnership::owned : ThreadOwnership::foreign;
+        const auto owner = owner_of_thread(sql, thread_id);
+        if (!owner) return ThreadOwnership::absent;
+        return *owner == user_id ? ThreadOwnership::owned : ThreadOwnership::foreign;
       });
 }
 

@@ -40,8 +40,9 @@ class RunStore {
 
   /// Stores a new run with record.status (normally queued; an empty status means
   /// queued). The thread must belong to record.user_id: throws OwnershipError when
-  /// it is another user's, DatabaseError when it is missing (and `thread` is
-  /// must_exist) and when the run id exists already.
+  /// it is another user's or missing (and `thread` is must_exist), DatabaseError when
+  /// the run id exists already. The same statement as the event log's writer's
+  /// (RunWrite::insert), in a transaction of its own.
   void insert_run(const RunRecord& record, ThreadCreation thread = ThreadCreation::must_exist);
 
   // Changes to a run's record. A running host makes them through the event log's

@@ -59,10 +59,6 @@ constexpr const char* kInsertRun =
     " CAST(:started_at AS BIGINT), CAST(:finished_at AS BIGINT), CAST(:question AS TEXT)"
     " WHERE EXISTS (SELECT 1 FROM threads WHERE thread_id = :owned_thread AND user_id = :owner)";
 
-constexpr const char* kCreateThread =
-    "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
-    " ON CONFLICT (thread_id) DO NOTHING";
-
 /// Executes a kept statement; drops it after a failed execution: SOCI's PostgreSQL
 /// backend frees the bound values' buffers only after a successful one or when the
 /// statement goes, so a kept statement would leak them (LeakSanitizer found it).
@@ -296,7 +292,7 @@ void WriterStatements::insert_run(const RunWrite& write) {
   if (write.create_thread) {
     created_ms_ = to_epoch_ms(std::chrono::system_clock::now());
     if (!create_thread_)
-      create_thread_.emplace((sql_.prepare << kCreateThread, soci::use(thread_id_),
+      create_thread_.emplace((sql_.prepare << kCreateThreadStatement, soci::use(thread_id_),
                               soci::use(user_id_), soci::use(created_ms_)));
     execute_kept(create_thread_);
   }
@@ -324,15 +320,20 @@ void WriterStatements::insert_run(const RunWrite& write) {
          soci::use(thread_id_), soci::use(user_id_)));
   if (execute_kept(insert_run_) > 0) return;
   // Rare (a client naming a thread that is not its own): told apart in the log only.
-  std::string owner;
-  soci::indicator owner_ind = soci::i_null;
-  sql_ << "SELECT user_id FROM threads WHERE thread_id = :t", soci::use(thread_id_),
-      soci::into(owner, owner_ind);
-  if (!sql_.got_data() || owner_ind != soci::i_ok)
+  if (!owner_of_thread(sql_, run.thread_id))
     throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                          "', which does not exist; create_thread() first");
   throw OwnershipError("run '" + run.run_id + "' names thread '" + run.thread_id +
                        "', which belongs to another user");
+}
+
+std::optional<std::string> owner_of_thread(soci::session& sql, const std::string& thread_id) {
+  std::string owner;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT user_id FROM threads WHERE thread_id = :t", soci::use(thread_id),
+      soci::into(owner, ind);
+  if (!sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  return owner;
 }
 
 bool is_refused_row_error(const std::exception& error) noexcept {

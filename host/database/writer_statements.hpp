@@ -109,6 +109,15 @@ class WriterStatements {
       answered_, checkpoint_, finish_;
 };
 
+/// Creates thread :t for user :u (created_at :c) unless a thread of that id exists,
+/// whoever's: RunStore::create_thread and a new run's insert.
+inline constexpr const char* kCreateThreadStatement =
+    "INSERT INTO threads (thread_id, user_id, created_at) VALUES (:t, :u, :c)"
+    " ON CONFLICT (thread_id) DO NOTHING";
+
+/// The user thread `thread_id` belongs to; nullopt when there is no such thread.
+std::optional<std::string> owner_of_thread(soci::session& sql, const std::string& thread_id);
+
 /// True when the database refused the rows themselves (a constraint, invalid
 /// text encoding, a value too large, a trigger), so retrying the same rows cannot
 /// succeed; false for errors of the database or the connection (busy, I/O, lost link).

@@ -256,18 +256,25 @@ TEST_CASE("an event the database refuses is reported to its own run, never to an
 
 namespace {
 
+// A queued run's record (its status left empty: queued).
+RunRecord queued_record(const std::string& run_id, const std::string& user,
+                        const std::string& thread, json::value input = json::object{}) {
+  RunRecord run;
+  run.run_id = run_id;
+  run.thread_id = thread;
+  run.user_id = user;
+  run.agent_name = "counter";
+  run.status = "";
+  run.input = std::move(input);
+  run.created_at = std::chrono::system_clock::now();
+  return run;
+}
+
 // A run "run-s" of user "u", queued, in `manager`'s database.
 void insert_queued_run(DatabaseSessionManager& manager) {
   RunStore runs(manager);
   runs.create_thread("thread-s", "u");
-  RunRecord run;
-  run.run_id = "run-s";
-  run.thread_id = "thread-s";
-  run.user_id = "u";
-  run.agent_name = "counter";
-  run.input = json::object{};
-  run.created_at = std::chrono::system_clock::now();
-  runs.insert_run(run);
+  runs.insert_run(queued_record("run-s", "u", "thread-s"));
 }
 
 RunWrite start_of(const std::string& run_id, long long at_ms) {
@@ -332,15 +339,7 @@ TEST_CASE(
   RunStore runs(*manager);
   auto record_of = [](const std::string& run_id, const std::string& user,
                       const std::string& thread) {
-    RunRecord run;
-    run.run_id = run_id;
-    run.thread_id = thread;
-    run.user_id = user;
-    run.agent_name = "counter";
-    run.status = "";  // queued
-    run.input = json::object{{"n", 1}};
-    run.created_at = std::chrono::system_clock::now();
-    return run;
+    return queued_record(run_id, user, thread, json::object{{"n", 1}});
   };
   // Queued together so that they share batches: the refused ones must not fail the
   // others, nor the events between them.
