@@ -57,7 +57,8 @@ install(FILES
         COMPONENT sdk)
 
 # ---- host -----------------------------------------------------------------------
-foreach(_agenthost_program IN ITEMS agenthostd agentctl)
+# agenthost-worker: the worker processes agenthostd starts (looked for next to it).
+foreach(_agenthost_program IN ITEMS agenthostd agenthost-worker agentctl)
   if(TARGET ${_agenthost_program})
     install(TARGETS ${_agenthost_program} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
             COMPONENT runtime)

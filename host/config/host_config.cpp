@@ -99,6 +99,7 @@ const ObjectSchema<HostConfig>& host_config_schema() {
           section("database", &HostConfig::database, database_schema()),
           section("plugins", &HostConfig::plugins, plugins_schema()),
           section("limits", &HostConfig::limits, limits_schema()),
+          section("workers", &HostConfig::workers, workers_schema()),
           section("logging", &HostConfig::logging, logging_schema()),
           section("auth", &HostConfig::auth, auth_schema()),
           section("retention", &HostConfig::retention, retention_schema()),

@@ -2,8 +2,8 @@
 
 /// \file
 /// The host's configuration: one YAML file with the sections server, database, plugins,
-/// limits and logging, read once at start-up into plain structs. Nothing reads YAML after
-/// loading. See docs/configuration.md for every key.
+/// limits, workers, logging and more, read once at start-up into plain structs. Nothing reads YAML
+/// after loading. See docs/configuration.md for every key.
 
 #include <string>
 #include <string_view>
@@ -18,6 +18,7 @@
 #include "config/retention_section.hpp"
 #include "config/schema.hpp"
 #include "config/server_section.hpp"
+#include "config/workers_section.hpp"
 
 namespace agenthost::config {
 
@@ -28,6 +29,7 @@ struct HostConfig {
   DatabaseSettings database;
   PluginsSettings plugins;
   LimitsSettings limits;
+  WorkersSettings workers;
   LoggingSettings logging;
   AuthSettings auth;
   RetentionSettings retention;

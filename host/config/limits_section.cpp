@@ -20,6 +20,12 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
                 "user's answer does not count).",
                 range(std::chrono::seconds(1), std::chrono::hours(24)))
               .live(),
+          field("cancel_grace", &LimitsSettings::cancel_grace,
+                "How long a run told to stop (cancel, timeout, shutdown) may take to end; "
+                "then its worker process is recycled and the run ends agent_death (cause "
+                "unresponsive).",
+                range(std::chrono::milliseconds(0), std::chrono::hours(1)))
+              .restart(),
           field("input_timeout", &LimitsSettings::input_timeout,
                 "A run waiting for its user's answer longer than this ends timed_out (death "
                 "cause input_timeout).",

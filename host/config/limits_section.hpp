@@ -14,8 +14,11 @@ namespace agenthost::config {
 /// The per-user defaults are the SDK's (agenthost::ResourceLimits), which agents see.
 struct LimitsSettings {
   std::uint32_t max_concurrent_runs_per_user = ResourceLimits{}.max_concurrent_runs;  ///< 1 .. 1000
-  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;    ///< 0 .. 100000
-  Duration run_timeout = ResourceLimits{}.run_timeout;                          ///< 1s .. 24h
+  std::uint32_t max_queued_runs_per_user = ResourceLimits{}.max_queued_runs;  ///< 0 .. 100000
+  Duration run_timeout = ResourceLimits{}.run_timeout;                        ///< 1s .. 24h
+  /// How long a run told to stop (cancel, timeout, shutdown) may take to end before its
+  /// worker process is recycled and the run ends agent_death (cause unresponsive); 0ms .. 1h.
+  std::chrono::milliseconds cancel_grace{10000};
   Duration input_timeout = ResourceLimits{}.input_timeout;                      ///< 1s .. 30d
   std::uint32_t max_waiting_runs_per_user = ResourceLimits{}.max_waiting_runs;  ///< 1 .. 100000
   std::uint32_t max_run_resumes = 3;       ///< restarts a working resumable run survives, 0 .. 100

@@ -14,6 +14,56 @@ constexpr std::array<EnumName<OnPluginError>, 2> kOnPluginErrorNames{{
     {"skip", OnPluginError::skip},
 }};
 
+constexpr std::array<EnumName<IsolationMode>, 3> kIsolationModeNames{{
+    {"worker", IsolationMode::worker},
+    {"dedicated", IsolationMode::dedicated},
+    {"in_process", IsolationMode::in_process},
+}};
+
+void read_by_plugin(const ValueRef& value, PluginIsolation& out, LoadContext& ctx) {
+  OneOf choices;
+  for (const auto& entry : kIsolationModeNames) choices.choices.emplace_back(entry.name);
+  std::map<std::string, IsolationMode> by_plugin;
+  read_entries(value, ctx, "a mapping from plugin name to isolation mode",
+               [&](const std::string& plugin, SourcePosition, const ValueRef& mode) {
+                 const auto text = read_string(mode, ctx);
+                 if (!text) return;
+                 for (const auto& entry : kIsolationModeNames) {
+                   if (entry.name == *text) {
+                     by_plugin[plugin] = entry.value;
+                     return;
+                   }
+                 }
+                 ctx.report(mode, *choices.check(*text));
+               });
+  out.by_plugin = std::move(by_plugin);
+}
+
+FieldDoc by_plugin_doc() {
+  FieldDoc doc;
+  doc.key = "by_plugin";
+  doc.type = "mapping";
+  doc.default_value = "{}";
+  doc.allowed = "plugin name -> worker, dedicated or in_process";
+  doc.description = "Isolation of single plugins, overriding `default`.";
+  return doc;
+}
+
+const ObjectSchema<PluginIsolation>& isolation_schema() {
+  static const ObjectSchema<PluginIsolation> schema{
+      "Where plugins' agents run: `worker` in a pool of supervised worker processes (a crash "
+      "ends only that worker's runs), `dedicated` in worker processes of the plugin's own, "
+      "`in_process` in the daemon itself (fastest; a crash takes down the host: for trusted "
+      "plugins).",
+      {
+          enum_field("default", &PluginIsolation::default_mode,
+                     "Isolation of every plugin not named in `by_plugin`.", kIsolationModeNames)
+              .restart(),
+          custom_field(by_plugin_doc(), read_by_plugin, &PluginIsolation::by_plugin).restart(),
+      }};
+  return schema;
+}
+
 void read_paths(const ValueRef& value, PluginsSettings& out, LoadContext& ctx) {
   std::vector<PluginPath> paths;
   read_list(
@@ -80,10 +130,18 @@ const ObjectSchema<PluginsSettings>& plugins_schema() {
               kOnPluginErrorNames)
               .restart(),
           custom_field(config_doc(), read_plugin_config, &PluginsSettings::config).restart(),
+          section("isolation", &PluginsSettings::isolation, isolation_schema()),
       }};
   return schema;
 }
 
 std::string_view to_string(OnPluginError value) { return enum_name(kOnPluginErrorNames, value); }
+
+std::string_view to_string(IsolationMode value) { return enum_name(kIsolationModeNames, value); }
+
+IsolationMode PluginIsolation::for_plugin(std::string_view plugin_name) const {
+  const auto found = by_plugin.find(std::string(plugin_name));
+  return found == by_plugin.end() ? default_mode : found->second;
+}
 
 }  // namespace agenthost::config

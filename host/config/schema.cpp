@@ -77,18 +77,24 @@ std::string code_cell(std::string_view text) {
   return text.empty() ? std::string() : "`" + cell(text) + "`";
 }
 
+// One row per key; a nested mapping (auth.jwt) gets its own row, then its keys' rows.
+void describe_rows(const SchemaDoc& doc, const std::string& prefix, std::string& out) {
+  for (const auto& field : doc.fields) {
+    out += "| " + code_cell(prefix + field.key) + " | " + cell(field.type) + " | " +
+           code_cell(field.default_value) + " | " + cell(field.allowed) + " | " +
+           std::string(to_string(field.reload)) + " | " + cell(field.description) + " |\n";
+    if (field.nested != nullptr) describe_rows(*field.nested, prefix + field.key + ".", out);
+  }
+}
+
 void describe_section(const FieldDoc& section, std::string& out) {
   out += "### `" + section.key + "`\n\n";
   out += section.description + "\n\n";
   out += "| Key | Type | Default | Allowed | Reload | Description |\n";
   out += "|-----|------|---------|---------|--------|-------------|\n";
-  const std::string prefix =
-      section.key + "." + (section.entry_key.empty() ? "" : section.entry_key + ".");
-  for (const auto& field : section.nested->fields) {
-    out += "| " + code_cell(prefix + field.key) + " | " + cell(field.type) + " | " +
-           code_cell(field.default_value) + " | " + cell(field.allowed) + " | " +
-           std::string(to_string(field.reload)) + " | " + cell(field.description) + " |\n";
-  }
+  describe_rows(*section.nested,
+                section.key + "." + (section.entry_key.empty() ? "" : section.entry_key + "."),
+                out);
 }
 
 }  // namespace

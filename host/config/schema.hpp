@@ -160,7 +160,7 @@ class ObjectSchema {
 
 /// Markdown for the sections of `root` (a mapping whose keys are sections): per section a
 /// heading, its description and a table of keys with type, default, allowed values and
-/// description.
+/// description; a nested mapping's keys follow its row, dotted under it.
 std::string describe_markdown(const SchemaDoc& root);
 
 }  // namespace agenthost::config

@@ -15,6 +15,7 @@
 #include "config/duration.hpp"
 #include "config/host_config.hpp"
 #include "daemon/auth_setup.hpp"
+#include "daemon/component_options.hpp"
 #include "daemon/host_runtime.hpp"
 #include "daemon/model_setup.hpp"
 #include "daemon/plugin_setup.hpp"
@@ -26,11 +27,6 @@
 namespace agenthost::daemon {
 
 namespace {
-
-logging::LogOptions log_options(const config::LoggingSettings& s) {
-  return {s.level,
-          s.format == config::LogFormat::json ? logging::Format::json : logging::Format::text};
-}
 
 void log_lines(spdlog::level::level_enum level, const std::string& text) {
   std::istringstream lines(text);

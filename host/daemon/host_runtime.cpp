@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "agenthost/sdk_version.hpp"
 #include "daemon/auth_setup.hpp"
+#include "daemon/component_options.hpp"
 #include "daemon/plugin_setup.hpp"
 #include "daemon/run_recovery.hpp"
 #include "daemon/run_resumption.hpp"
@@ -24,34 +26,29 @@ namespace {
 /// writes and reads share the rest briefly.
 constexpr std::uint32_t kHostPoolSize = 4;
 
-database::DatabaseOptions database_options(const config::HostConfig& c, const std::string& url,
-                                           std::uint32_t pool_size) {
-  database::DatabaseOptions o;
-  o.url = url;
-  o.pool_size = pool_size;
-  o.busy_timeout = c.database.busy_timeout;
-  return o;
+/// How long the first worker processes may take to load the plugins at startup.
+constexpr std::chrono::seconds kWorkerStartTimeout{60};
+
+// agenthost-worker next to this program unless workers.executable names one.
+std::string worker_executable(const config::WorkersSettings& w) {
+  if (!w.executable.empty()) return w.executable;
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return (error ? std::filesystem::path(".") : self.parent_path()) / "agenthost-worker";
 }
 
-// The agents' pool: each user's runs hold at most their share of it at once.
-database::DatabaseOptions agent_database_options(const config::HostConfig& c) {
-  auto o = database_options(c, c.database.agent_url, c.database.pool_size);
-  o.max_sessions_per_user = std::min(c.database.max_sessions_per_user, c.database.pool_size);
-  return o;
-}
-
-execution::EngineOptions engine_options(const config::HostConfig& c) {
-  execution::EngineOptions o;
-  o.worker_threads = c.limits.worker_threads;
-  o.max_active_runs = c.limits.max_active_runs;
-  o.blocking_threads = c.limits.blocking_threads;
-  o.fiber_stack_size = std::size_t{c.limits.fiber_stack_kib} * 1024;
-  o.max_concurrent_runs_per_user = c.limits.max_concurrent_runs_per_user;
-  o.max_queued_runs_per_user = c.limits.max_queued_runs_per_user;
-  o.run_timeout = c.limits.run_timeout;
-  o.input_timeout = c.limits.input_timeout;
-  o.max_waiting_runs_per_user = c.limits.max_waiting_runs_per_user;
-  o.max_result_bytes = c.limits.max_result_bytes;
+supervisor::WorkerPoolOptions worker_pool_options(const config::HostConfig& c) {
+  supervisor::WorkerPoolOptions o;
+  o.launch.executable = worker_executable(c.workers);
+  o.launch.config_file = c.source_file;
+  o.launch.memory_limit_bytes = std::uint64_t{c.workers.memory_limit_mb} * 1024 * 1024;
+  o.processes = c.workers.processes;
+  o.cancel_grace = c.limits.cancel_grace;
+  o.quarantine = {
+      c.workers.quarantine.crashes,
+      std::chrono::duration_cast<std::chrono::milliseconds>(c.workers.quarantine.within),
+      std::chrono::duration_cast<std::chrono::milliseconds>(c.workers.quarantine.duration)};
+  o.isolation = c.plugins.isolation;
   return o;
 }
 
@@ -128,8 +125,14 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
       models_(open_model_endpoints(config_.models)),
       usage_store_(host_database_),
       usage_ledger_(usage_store_, config_.model_budgets),
+      worker_metrics_(metrics_, registry_),
+      workers_(worker_pool_options(config_),
+               supervisor::DispatchServices{registry_, event_log_, router_,
+                                            models::ModelServices{models_.get(), &usage_ledger_},
+                                            config_.limits.max_result_bytes},
+               &worker_metrics_),
       engine_(engine_options(config_), registry_, agent_database_, run_store_, event_log_, router_,
-              &run_metrics_, models::ModelServices{models_.get(), &usage_ledger_}),
+              &run_metrics_, models::ModelServices{models_.get(), &usage_ledger_}, &workers_),
       authenticator_(checked_auth_options(config_.auth)),
       server_(
           server_options(config_.server),
@@ -141,6 +144,7 @@ HostRuntime::HostRuntime(const config::HostConfig& config)
 void HostRuntime::add_metrics_sources() {
   metrics_.record_plugin_load_error(plugins_.refused.size());
   if (models_) add_model_metrics(metrics_, *models_);
+  worker_metrics_.sample(workers_);
   // Sampled at each scrape from the components that keep these figures.
   metrics_.add_collect_hook([this] {
     const auto runs = engine_.state().global_stats();
@@ -167,6 +171,7 @@ ReloadPlan HostRuntime::reload(const config::HostConfig& next) {
                          l.input_timeout, l.max_waiting_runs_per_user});
   server_.update_limits(next.server.runs_per_second_per_user, next.server.max_connections_per_user);
   usage_ledger_.set_budgets(next.model_budgets);
+  workers_.lift_quarantines();
   config_ = with_live_settings(config_, next);
   return plan;
 }
@@ -197,6 +202,9 @@ std::uint16_t HostRuntime::start() {
   resume_runs(engine_, resumed);
   spdlog::info("database: host records in {}, agents' tables in {}", host_database_.masked_url(),
                agent_database_.masked_url());
+  // Runs dispatched before their worker processes exist would wait for them; a
+  // worker that cannot load the plugins stops the start here, with its reason.
+  workers_.await_started(kWorkerStartTimeout);
   const auto port = server_.start();
   retention_.start();
   server_.set_ready(true);
@@ -211,6 +219,7 @@ void HostRuntime::stop() {
   server_.set_ready(false);
   retention_.stop();
   engine_.shutdown(config_.server.drain_timeout);
+  workers_.stop();
   // The server stops even when events could not be stored; then the failure is thrown.
   std::exception_ptr flush_failure;
   try {

@@ -12,6 +12,7 @@
 #include "daemon/config_reload.hpp"
 #include "daemon/model_setup.hpp"
 #include "daemon/run_metrics.hpp"
+#include "daemon/worker_metrics.hpp"
 #include "database/database_session_manager.hpp"
 #include "database/event_log.hpp"
 #include "database/migrations.hpp"
@@ -25,6 +26,7 @@
 #include "plugin_loader/plugin_loader.hpp"
 #include "registry/agent_class_registry.hpp"
 #include "server/http_server.hpp"
+#include "supervisor/worker_pool.hpp"
 
 namespace agenthost::daemon {
 
@@ -82,6 +84,10 @@ class HostRuntime {
   std::unique_ptr<models::ModelEndpoints> models_;  // null: no endpoint configured
   database::UsageStore usage_store_;                // on the host's pool
   models::UsageLedger usage_ledger_;
+  // Runs agents of plugins not in_process in worker processes; stopped after the
+  // engine has ended every run (stop()), destroyed after the engine.
+  WorkerMetrics worker_metrics_;
+  supervisor::WorkerPool workers_;
   execution::ExecutionEngine engine_;
   auth::Authenticator authenticator_;
   server::HttpServer server_;

@@ -18,8 +18,20 @@ std::string_view to_string(DeathCause cause) noexcept {
       return "interrupted";
     case DeathCause::input_timeout:
       return "input_timeout";
+    case DeathCause::worker_crashed:
+      return "worker_crashed";
+    case DeathCause::unresponsive:
+      return "unresponsive";
   }
   return "unknown";
+}
+
+std::optional<DeathCause> death_cause_named(std::string_view name) noexcept {
+  for (auto cause :
+       {DeathCause::timeout, DeathCause::cancelled, DeathCause::shutdown, DeathCause::interrupted,
+        DeathCause::input_timeout, DeathCause::worker_crashed, DeathCause::unresponsive})
+    if (to_string(cause) == name) return cause;
+  return std::nullopt;
 }
 
 namespace {
@@ -36,6 +48,10 @@ std::string_view recovery_action(DeathCause cause) noexcept {
       return "resubmit the run";
     case DeathCause::input_timeout:
       return "resubmit the run and answer its question within the input timeout";
+    case DeathCause::worker_crashed:
+      return "resubmit the run; if it crashes again, report the input to the plugin's author";
+    case DeathCause::unresponsive:
+      return "report to the plugin's author: the agent ignores its stop token";
   }
   return "resubmit the run";
 }

@@ -8,21 +8,27 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <optional>
 #include <string_view>
 
 namespace agenthost::events {
 
 /// Why a run died (agent_death.death_cause).
 enum class DeathCause {
-  timeout,       ///< the run exceeded its run_timeout
-  cancelled,     ///< the user (or an operator) cancelled it
-  shutdown,      ///< the host stopped before the run finished
-  interrupted,   ///< found unfinished after a host restart
-  input_timeout  ///< the run waited for its user's answer longer than input_timeout
+  timeout,         ///< the run exceeded its run_timeout
+  cancelled,       ///< the user (or an operator) cancelled it
+  shutdown,        ///< the host stopped before the run finished
+  interrupted,     ///< found unfinished after a host restart
+  input_timeout,   ///< the run waited for its user's answer longer than input_timeout
+  worker_crashed,  ///< the worker process running it died (a signal, an exit, a memory limit)
+  unresponsive     ///< told to stop, it did not within limits.cancel_grace: its worker was recycled
 };
 
-/// "timeout", "cancelled", "shutdown", "interrupted" or "input_timeout".
+/// "timeout", "cancelled", "shutdown", "interrupted", "input_timeout", "worker_crashed"
+/// or "unresponsive".
 std::string_view to_string(DeathCause cause) noexcept;
+/// The cause named `name` (to_string's inverse), or nullopt.
+std::optional<DeathCause> death_cause_named(std::string_view name) noexcept;
 
 /// agent_started: {status: "started", metadata, message}.
 boost::json::object started_payload(boost::json::object metadata);

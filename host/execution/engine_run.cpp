@@ -86,7 +86,13 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   else if (!marked.moved)
     outcome = host_failure(*run, "the run's record was no longer queued when it started", store_,
                            router_);
-  if (!outcome) {
+  if (!outcome && dispatcher_ && dispatcher_->dispatches(run->agent_class)) {
+    outcome = dispatcher_->execute(*run, [&](events::UserEventEmitter& emitter) {
+      run->user_input->attach(emitter);
+      if (run->resumed_after_seq > 0) announce_resumed(*run, emitter);
+    });
+    run->user_input->detach();
+  } else if (!outcome) {
     std::unique_ptr<RunScope> scope;
     try {
       scope = factory_.open_scope(context, run->agent_class, *run->waiter);

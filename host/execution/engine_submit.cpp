@@ -168,6 +168,8 @@ RunTicket ExecutionEngine::submit(RunRequest request,
                      fmt::format("no agent named \"{}\" is registered; the agents list names the "
                                  "available ones",
                                  request.agent));
+  if (auto why = dispatcher_ ? dispatcher_->unavailable(*agent_class) : std::nullopt)
+    throw RunRefused(refusal::agent_unavailable, *why);
   if (auto error = agent_class->input_schema ? agent_class->input_schema->validate(request.input)
                                              : std::nullopt)
     throw RunRefused(refusal::invalid,

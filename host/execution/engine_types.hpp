@@ -72,6 +72,8 @@ inline constexpr std::string_view limit = "limit";              ///< the user's 
 inline constexpr std::string_view thread_busy = "thread_busy";  ///< strategy reject (409)
 inline constexpr std::string_view not_found = "not_found";      ///< another user's thread (404)
 inline constexpr std::string_view shutting_down = "shutting_down";  ///< (503)
+/// the agent is quarantined after crashing its worker processes (503)
+inline constexpr std::string_view agent_unavailable = "agent_unavailable";
 }  // namespace refusal
 
 /// Where a resumed run continues (ExecutionEngine::resume).

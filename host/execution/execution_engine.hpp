@@ -83,6 +83,7 @@
 #include "execution/agent_instance_factory.hpp"
 #include "execution/engine_types.hpp"
 #include "execution/execution_state_store.hpp"
+#include "execution/run_dispatcher.hpp"
 #include "execution/run_entry.hpp"
 #include "execution/run_input.hpp"
 #include "execution/run_observer.hpp"
@@ -99,12 +100,15 @@ class ExecutionEngine : private InputWaits {
   /// Starts the worker threads, the blocking pool and the timeout timer. Everything
   /// passed by reference must outlive the engine; `database` is the agents' pool.
   /// `models`: the model endpoints every run's models() calls (null: none configured).
+  /// `dispatcher`: runs the agents it dispatches() in worker processes (null: every
+  /// run in this process); it must outlive the engine.
   /// Throws std::invalid_argument for a bad option (see check_options) or a registry
   /// that is not frozen.
   ExecutionEngine(EngineOptions options, const registry::AgentClassRegistry& registry,
                   database::DatabaseSessionManager& database, database::RunStore& runs,
                   database::EventLog& store, events::EventRouter& router,
-                  RunObserver* observer = nullptr, models::ModelServices models = {});
+                  RunObserver* observer = nullptr, models::ModelServices models = {},
+                  RunDispatcher* dispatcher = nullptr);
   /// shutdown(0 ms) if shutdown() was not called: running runs are stopped (cause
   /// shutdown) and waited for.
   ~ExecutionEngine() override;
@@ -282,7 +286,8 @@ class ExecutionEngine : private InputWaits {
   events::EventRouter& router_;
   const AgentInstanceFactory factory_;
   ExecutionStateStore state_;
-  RunObserver* const observer_;  // may be null
+  RunObserver* const observer_;      // may be null
+  RunDispatcher* const dispatcher_;  // may be null: every run in_process
   std::atomic<std::uint64_t> status_write_failures_{0};
 
   /// A run's final status the store refused (record_final_status).

@@ -29,6 +29,9 @@ std::string_view status_for(events::DeathCause cause) noexcept {
     case events::DeathCause::interrupted:
     case events::DeathCause::shutdown:
       return rs::interrupted;
+    case events::DeathCause::worker_crashed:
+    case events::DeathCause::unresponsive:
+      return rs::failed;
   }
   return rs::interrupted;
 }

@@ -4,6 +4,8 @@
 #include "events/sanitizer.hpp"
 #include "execution/run_control.hpp"
 
+#include <stdexcept>
+
 namespace agenthost::execution {
 
 std::string death_message(events::DeathCause cause, const agenthost::ExecutionContext& context) {
@@ -20,6 +22,11 @@ std::string death_message(events::DeathCause cause, const agenthost::ExecutionCo
       return "a newer run on the same thread interrupted this run";
     case events::DeathCause::shutdown:
       return "the host shut down before the run finished";
+    case events::DeathCause::worker_crashed:
+      return "the worker process running agent " + context.agent_name() + " died";
+    case events::DeathCause::unresponsive:
+      return "agent " + context.agent_name() +
+             " did not stop within limits.cancel_grace; its worker process was recycled";
   }
   return "the run was stopped";
 }
@@ -50,6 +57,37 @@ RunEnding RunEnding::stopped(events::DeathCause cause, std::string_view message)
   ending.outcome.error =
       boost::json::object{{"error_type", events::to_string(cause)}, {"message", message}};
   return ending;
+}
+
+RunEnding ending_of_terminal(std::string_view type, const boost::json::object& payload,
+                             std::optional<events::DeathCause> stop_cause,
+                             const agenthost::ExecutionContext& context) {
+  auto text = [&](std::string_view key) -> std::string_view {
+    const auto* v = payload.if_contains(key);
+    if (!v || !v->is_string())
+      throw std::invalid_argument(std::string(type) + ": \"" + std::string(key) +
+                                  "\" is missing or not a string");
+    return v->get_string();
+  };
+  if (type == "agent_completed") {
+    const auto* result = payload.if_contains("result");
+    if (!result) throw std::invalid_argument("agent_completed: \"result\" is missing");
+    return RunEnding::completed(*result);
+  }
+  if (type == "agent_error") {
+    const auto* recoverable = payload.if_contains("recoverable");
+    const auto kind = text("error_type");
+    if (kind != error_type::agent && kind != error_type::database && kind != error_type::host)
+      throw std::invalid_argument("agent_error: error_type \"" + std::string(kind) +
+                                  "\" is unknown");
+    return RunEnding::failed(kind, text("error_message"),
+                             recoverable && recoverable->is_bool() && recoverable->get_bool());
+  }
+  if (type == "agent_death") {
+    if (!stop_cause) throw std::invalid_argument("agent_death for a run nobody asked to stop");
+    return RunEnding::stopped(*stop_cause, death_message(*stop_cause, context));
+  }
+  throw std::invalid_argument("\"" + std::string(type) + "\" is not a terminal event type");
 }
 
 }  // namespace agenthost::execution

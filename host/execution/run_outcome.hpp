@@ -66,6 +66,16 @@ struct RunEnding {
   RunOutcome unstored() && { return std::move(outcome); }
 };
 
+/// The ending a worker process reported for its run (the terminal event its emitter
+/// built), rebuilt with the builders above so that the event the supervisor stores and
+/// the outcome it records are its own: an agent_death takes the supervisor's
+/// `stop_cause` (it asked the run to stop; the worker only repeats it). Throws
+/// std::invalid_argument naming what is malformed (a worker is untrusted): an unknown
+/// type, a missing field, an agent_death the supervisor never asked for.
+RunEnding ending_of_terminal(std::string_view type, const boost::json::object& payload,
+                             std::optional<events::DeathCause> stop_cause,
+                             const agenthost::ExecutionContext& context);
+
 /// Emits `ending`'s terminal event through `emitter` (which closes it) and returns the
 /// outcome to record. Emitter is the host's UserEventEmitter, whose emit_terminal
 /// returns the stored event, or the SDK harness's RecordingEmitter, whose returns

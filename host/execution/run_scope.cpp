@@ -6,32 +6,10 @@
 #include <string_view>
 #include <utility>
 
-#include "events/result_limit.hpp"
 #include "events/sanitizer.hpp"
+#include "execution/logged_run_hooks.hpp"
 
 namespace agenthost::execution {
-namespace {
-
-// The host's logs of a run's failures, under the run's correlation id; the test
-// harness runs the same sequence without them.
-struct LoggedRunHooks : QuietRunHooks {
-  const std::string& correlation_id;
-  std::size_t max_result_bytes;
-
-  void plugin_failed(const PluginFailure& failure) const {
-    spdlog::warn("[{}] {}", correlation_id, events::sanitize_error_message(failure.message));
-  }
-  void commit_failed(std::string_view error) const {
-    spdlog::error("[{}] commit failed: {}", correlation_id, error);
-  }
-  std::optional<std::string> result_refused(const boost::json::value& result) const {
-    auto refusal = events::oversized_result(result, max_result_bytes);
-    if (refusal) spdlog::warn("[{}] {}", correlation_id, *refusal);
-    return refusal;
-  }
-};
-
-}  // namespace
 
 RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentClass& agent_class,
                    const registry::AgentClassRegistry& registry,

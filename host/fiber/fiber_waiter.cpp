@@ -65,13 +65,24 @@ bool FiberWaiter::on_fiber() const noexcept {
   return attached_.load(std::memory_order_acquire) && home_ == std::this_thread::get_id();
 }
 
+namespace {
+// The fiber on this thread now: set when one starts and each time one resumes.
+thread_local const FiberWaiter* t_running = nullptr;
+}  // namespace
+
+const char* FiberWaiter::running_tag() noexcept {
+  return t_running && !t_running->tag_.empty() ? t_running->tag_.c_str() : nullptr;
+}
+
 void FiberWaiter::attach(std::shared_ptr<SuspendState> state) {
+  t_running = this;
   state_ = std::move(state);
   home_ = std::this_thread::get_id();
   attached_.store(true, std::memory_order_release);
 }
 
 void FiberWaiter::detach() noexcept {
+  t_running = nullptr;
   attached_.store(false, std::memory_order_release);
   state_->timer.reset();  // on the fiber's thread, with no wait pending
 }
@@ -89,6 +100,7 @@ bool FiberWaiter::sleep_until(Clock::time_point deadline, const std::stop_token&
   std::stop_callback wake_on_stop(
       stop, [state = state_, generation] { post_wake(state, generation, Wake::stopped); });
   suspend_until(s, deadline, [&s] { return s.stopped; });
+  t_running = this;
   return !stop.stop_requested();
 }
 
@@ -118,11 +130,13 @@ bool FiberWaiter::await(const std::function<void(std::function<void()> wake)>& s
     std::stop_callback wake_on_stop(
         stop, [state = state_, generation] { post_wake(state, generation, Wake::stopped); });
     suspend_until(s, Clock::time_point::max(), [&s] { return s.completed || s.stopped; });
+    t_running = this;
   }
   if (s.completed) return true;
   if (cancel()) return false;
   // The operation had already begun to complete: its wake-up is on its way.
   suspend_until(s, Clock::time_point::max(), [&s] { return s.completed; });
+  t_running = this;
   return true;
 }
 

@@ -48,6 +48,13 @@ class FiberWaiter final : public agenthost::RunWaiter {
 
   const std::string& user_id() const noexcept { return user_id_; }
 
+  /// A name for the run (its id), set before it is spawned: running_tag() reports it.
+  void set_tag(std::string tag) { tag_ = std::move(tag); }
+  /// The tag of the fiber running on this thread now (null between fibers, on other
+  /// threads, or when untagged). For a worker process's fatal-signal handler, which
+  /// names the run that was on the CPU when the process died.
+  static const char* running_tag() noexcept;
+
  private:
   friend class FiberScheduler;
   /// Called by the scheduler on the fiber, before the run's body and after it.
@@ -55,6 +62,7 @@ class FiberWaiter final : public agenthost::RunWaiter {
   void detach() noexcept;
 
   const std::string user_id_;
+  std::string tag_;
   BlockingPool& blocking_;
   std::shared_ptr<SuspendState> state_;  // set once, by attach, before attached_
   std::thread::id home_;                 // likewise

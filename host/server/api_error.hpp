@@ -37,6 +37,7 @@ inline constexpr std::string_view budget_exceeded = "budget_exceeded";  // 429
 // The host.
 inline constexpr std::string_view not_ready = "not_ready";                      // 503
 inline constexpr std::string_view shutting_down = "shutting_down";              // 503
+inline constexpr std::string_view agent_unavailable = "agent_unavailable";      // 503
 inline constexpr std::string_view storage_unavailable = "storage_unavailable";  // 503
 inline constexpr std::string_view internal = "internal";                        // 500
 }  // namespace error_code

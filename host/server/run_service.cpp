@@ -56,6 +56,7 @@ ApiError RunService::refusal_error(const execution::RunRefused& refusal) {
     return error;
   }
   if (code == r::shutting_down) return make_error(503, error_code::shutting_down, message);
+  if (code == r::agent_unavailable) return make_error(503, error_code::agent_unavailable, message);
   return make_error(500, error_code::internal, message);
 }
 

@@ -49,7 +49,7 @@ TEST_CASE("an empty file is refused with what it should contain") {
     CHECK(issues[0].column == 1);
     CHECK(issues[0].message ==
           "the file has no settings (it is empty or only comments); expected a mapping with the "
-          "sections server, database, plugins, limits, logging, auth, retention, models, "
+          "sections server, database, plugins, limits, workers, logging, auth, retention, models, "
           "model_budgets ('{}' takes every "
           "default)");
   }
@@ -76,10 +76,11 @@ TEST_CASE("a top level that is not a mapping is refused") {
   CHECK(issue.line == 1);
   CHECK(issue.column == 1);
   CHECK(issue.path.empty());
-  CHECK(issue.message ==
-        "expected a mapping with the keys server, database, plugins, limits, logging, auth, "
-        "retention, models, model_budgets, got a "
-        "list");
+  CHECK(
+      issue.message ==
+      "expected a mapping with the keys server, database, plugins, limits, workers, logging, auth, "
+      "retention, models, model_budgets, got a "
+      "list");
 }
 
 TEST_CASE("a second YAML document is refused") {

@@ -23,7 +23,7 @@ TEST_CASE("an unknown top-level key is refused with a suggestion and the allowed
   check(issue, 2, 1, "servr");
   CHECK(issue.message ==
         "unknown key 'servr'; did you mean 'server'? allowed keys here: server, database, "
-        "plugins, limits, logging, auth, retention, models, model_budgets");
+        "plugins, limits, workers, logging, auth, retention, models, model_budgets");
   CHECK(issue.to_string() == "test.yaml:2:1: servr: " + issue.message);
 }
 
@@ -33,6 +33,7 @@ TEST_CASE("an unknown nested key is refused with a suggestion and the allowed ke
   CHECK(issue.message ==
         "unknown key 'max_queued_run_per_user'; did you mean 'max_queued_runs_per_user'? allowed "
         "keys here: max_concurrent_runs_per_user, max_queued_runs_per_user, run_timeout, "
+        "cancel_grace, "
         "input_timeout, max_waiting_runs_per_user, max_run_resumes, worker_threads, "
         "max_active_runs, blocking_threads, fiber_stack_kib, max_result_bytes");
 }

@@ -15,8 +15,8 @@ using agenthost::registry::AgentClassRegistry;
 
 namespace {
 
-// Every plugin in the test directory except testagents fails when echo.so is loaded
-// first (clash_echo clashes with it).
+// Every plugin in the test directory except crashers and testagents fails when echo.so
+// is loaded first (clash_echo clashes with it).
 const std::vector<std::string> kBroken = {
     "bad_abi_major", "bad_abi_minor", "bad_schema",        "clash_echo",       "no_manifest",
     "no_register",   "not_a_library", "throwing_register", "unresolved_symbol"};
@@ -47,14 +47,17 @@ TEST_CASE("on_error skip returns the refusals and loads the other plugins") {
   REQUIRE(report.refused.size() == kBroken.size());
   for (std::size_t i = 0; i < kBroken.size(); ++i)
     CHECK(report.refused[i].file == test_plugin(kBroken[i]));
-  REQUIRE(report.loaded.size() == 2);
+  REQUIRE(report.loaded.size() == 3);
   CHECK(report.loaded[0].name == "echo");
-  CHECK(report.loaded[1].name == "testagents");
+  CHECK(report.loaded[1].name == "crashers");
+  CHECK(report.loaded[2].name == "testagents");
   CHECK(contents(registry) ==
-        std::vector<std::string>{"agent:chatty", "agent:dbwriter", "agent:durable", "agent:echo",
-                                 "agent:failing", "agent:sleepy", "agent:throwing_ctor",
-                                 "agent:throwing_dtor", "agent:toolcaller",
-                                 "tool:testagents.forecast", "tool:testagents.record"});
+        std::vector<std::string>{
+            "agent:chatty", "agent:crash_abort", "agent:crash_exit", "agent:crash_resumable",
+            "agent:crash_segfault", "agent:crash_terminate", "agent:dbwriter", "agent:durable",
+            "agent:echo", "agent:failing", "agent:hang", "agent:memory_hog", "agent:sleepy",
+            "agent:throwing_ctor", "agent:throwing_dtor", "agent:toolcaller",
+            "tool:testagents.forecast", "tool:testagents.record"});
   CHECK(registry.find_agent("echo")->plugin_name == "echo");
 }
 

@@ -1,0 +1,146 @@
+#include "supervisor/worker_process.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+namespace agenthost::supervisor {
+namespace {
+
+constexpr int kChannelFd = 3;
+
+[[noreturn]] void exec_worker(int fd, pid_t parent, const WorkerLaunch& launch,
+                              char* const argv[]) {
+  // Only async-signal-safe calls from here on: another thread of the parent may have
+  // held a lock (the allocator's) when it forked.
+  if (::dup2(fd, kChannelFd) < 0) ::_exit(126);
+  ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(0);  // the supervisor died meanwhile
+  ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (launch.memory_limit_bytes > 0) {
+    const rlimit limit{launch.memory_limit_bytes, launch.memory_limit_bytes};
+    if (::setrlimit(RLIMIT_DATA, &limit) != 0) {
+      static const char kMessage[] =
+          "agenthost-worker: workers.memory_limit_mb could not be applied (setrlimit refused; "
+          "a seccomp filter?): the worker runs without it\n";
+      [[maybe_unused]] auto n = ::write(2, kMessage, sizeof kMessage - 1);
+    }
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execv(argv[0], argv);
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* abbrev = ::sigabbrev_np(sig);
+    return "was killed by signal " + (abbrev ? "SIG" + std::string(abbrev) : std::string("?")) +
+           " (" + std::to_string(sig) + ")";
+  }
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "ended (wait status " + std::to_string(status) + ")";
+}
+
+std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, std::string group,
+                                                    Listener listener) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    throw std::system_error(errno, std::generic_category(), "socketpair for a worker process");
+  // Prepared before fork: the child may not allocate.
+  std::string executable = launch.executable, flag = "--config", config = launch.config_file;
+  char* argv[] = {executable.data(), flag.data(), config.data(), nullptr};
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int error = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::system_error(error, std::generic_category(), "fork of a worker process");
+  }
+  if (pid == 0) exec_worker(fds[1], parent, launch, argv);
+  ::close(fds[1]);
+  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(pid, fds[0], std::move(group)));
+  std::thread([worker, listener = std::move(listener)] { worker->read_frames(listener); }).detach();
+  return worker;
+}
+
+WorkerProcess::WorkerProcess(pid_t pid, int fd, std::string group)
+    : pid_(pid), channel_(fd), group_(std::move(group)) {}
+
+WorkerProcess::~WorkerProcess() = default;
+
+void WorkerProcess::attach(const std::string& run_id, ipc::RunInbox& inbox) {
+  std::lock_guard lock(mutex_);
+  runs_[run_id] = &inbox;
+}
+
+void WorkerProcess::detach(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  runs_.erase(run_id);
+}
+
+std::vector<std::pair<std::string, ipc::RunInbox*>> WorkerProcess::attached() const {
+  std::lock_guard lock(mutex_);
+  return {runs_.begin(), runs_.end()};
+}
+
+std::size_t WorkerProcess::load() const {
+  std::lock_guard lock(mutex_);
+  return runs_.size();
+}
+
+void WorkerProcess::kill() noexcept { ::kill(pid_, SIGKILL); }
+
+std::string WorkerProcess::crashed_run() const {
+  std::lock_guard lock(mutex_);
+  return crashed_run_;
+}
+
+void WorkerProcess::read_frames(const Listener& listener) {
+  const auto why = channel_.read_frames(
+      [this, &listener](ipc::Frame&& frame) { route(std::move(frame), listener); });
+  if (!why.empty()) {
+    // A worker that breaks the protocol is not trusted with its runs any more.
+    spdlog::error("worker process {}: {}; killing it", pid_, why);
+    kill();
+  }
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  listener.exited(shared_from_this(), describe_exit(status));
+}
+
+void WorkerProcess::route(ipc::Frame&& frame, const Listener& listener) {
+  if (frame.type == ipc::FrameType::ready) {
+    ready = true;
+    listener.ready(shared_from_this());
+    return;
+  }
+  const auto* run = frame.body.if_contains("run");
+  if (!run || !run->is_string()) throw ipc::FrameError("a frame names no run");
+  std::lock_guard lock(mutex_);
+  if (frame.type == ipc::FrameType::crash) {  // the worker's last words; it is dying
+    crashed_run_ = std::string(run->get_string());
+    return;
+  }
+  auto it = runs_.find(std::string(run->get_string()));
+  // A run that already ended here (its worker was too slow to stop it): dropped.
+  if (it != runs_.end()) it->second->push(std::move(frame));
+}
+
+}  // namespace agenthost::supervisor

@@ -1,0 +1,98 @@
+#pragma once
+/// \file
+/// WorkerProcess: one worker process as the supervisor sees it: its pid, its end of
+/// the channel, and the runs it carries. A reader thread takes the worker's frames
+/// and hands each to the inbox of the run it names (ipc::RunInbox); when the
+/// channel ends it reaps the process and reports how it ended (exited(how)).
+///
+/// The child is started with fork and exec (the supervisor has many threads, so
+/// between the two only async-signal-safe calls are made): its end of the socket
+/// becomes fd 3 and every other descriptor above 2 is closed, no new privileges
+/// (PR_SET_NO_NEW_PRIVS), the kernel kills it if the supervisor dies
+/// (PR_SET_PDEATHSIG; tied to the spawning thread, so spawns happen on the pool's
+/// own long-lived thread), its signal mask is cleared, and an optional data-segment
+/// limit (RLIMIT_DATA: workers.memory_limit_mb) makes an unbounded allocation fail
+/// in the worker instead of growing until the OOM killer picks a victim.
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ipc/channel.hpp"
+#include "ipc/run_inbox.hpp"
+
+namespace agenthost::supervisor {
+
+struct WorkerLaunch {
+  std::string executable;                ///< agenthost-worker
+  std::string config_file;               ///< the file the supervisor loaded
+  std::uint64_t memory_limit_bytes = 0;  ///< 0: none
+};
+
+class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
+ public:
+  /// What the reader thread reports. `exited`'s `how`: "was killed by signal SIGSEGV
+  /// (11)", "exited with status 3", ...
+  struct Listener {
+    std::function<void(const std::shared_ptr<WorkerProcess>& worker)> ready;
+    std::function<void(const std::shared_ptr<WorkerProcess>& worker, std::string how)> exited;
+  };
+
+  /// Starts the process and its reader thread (which holds the object alive until it
+  /// has reaped the process and called `listener.exited`). `group`: "" for the shared
+  /// workers, else the plugin that has them dedicated. Throws std::system_error.
+  static std::shared_ptr<WorkerProcess> spawn(const WorkerLaunch& launch, std::string group,
+                                              Listener listener);
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  /// Sends to the worker; false when it is gone.
+  bool send(const ipc::Frame& frame) { return channel_.send(frame); }
+  /// Routes the worker's frames of `run_id` to `inbox` from now on.
+  void attach(const std::string& run_id, ipc::RunInbox& inbox);
+  void detach(const std::string& run_id);
+  /// The runs attached now.
+  std::vector<std::pair<std::string, ipc::RunInbox*>> attached() const;
+  std::size_t load() const;
+
+  /// SIGKILL (a recycled or stopping worker). The reader reaps it.
+  void kill() noexcept;
+  /// Closes the channel: a worker leaves when the supervisor is done with it.
+  void close() noexcept { channel_.shutdown(); }
+
+  pid_t pid() const noexcept { return pid_; }
+  const std::string& group() const noexcept { return group_; }
+  /// Taking no more runs: recycled (a run did not stop) or the pool is stopping.
+  std::atomic<bool> draining{false};
+  /// Why it is draining, for the runs it ends ("" while it is not).
+  std::string drain_reason;  // set once, before draining is
+  std::atomic<bool> ready{false};
+  /// The run the worker said it was running when a fatal signal hit it (its crash
+  /// frame), or "": the crash is then charged to every run it had.
+  std::string crashed_run() const;
+
+ private:
+  WorkerProcess(pid_t pid, int fd, std::string group);
+  void read_frames(const Listener& listener);
+  void route(ipc::Frame&& frame, const Listener& listener);
+
+  const pid_t pid_;
+  ipc::Channel channel_;
+  const std::string group_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, ipc::RunInbox*> runs_;  // guarded by mutex_
+  std::string crashed_run_;                               // guarded by mutex_
+};
+
+/// "was killed by signal SIGSEGV (11)" or "exited with status 3", from waitpid's status.
+std::string describe_exit(int status);
+
+}  // namespace agenthost::supervisor

@@ -1,0 +1,54 @@
+// agenthost-worker: a worker process of agenthostd (host/supervisor starts it; it is
+// not meant to be run by hand). Usage: agenthost-worker --config FILE, with its end of
+// the supervisor's channel as file descriptor 3.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "config/host_config.hpp"
+#include "daemon/component_options.hpp"
+#include "logging/logging.hpp"
+#include "worker/crash_report.hpp"
+#include "worker/worker_host.hpp"
+
+namespace {
+
+constexpr int kChannelFd = 3;
+
+void leave(int status) {
+  spdlog::default_logger()->flush();
+  // Not exit(): a run whose agent ignores its stop token may still hold a thread,
+  // and destroying the process's objects would wait for it. Everything a run wrote
+  // is committed or rolled back by the database; the supervisor ends what is left.
+  std::_Exit(status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The supervisor decides when a worker ends (it closes the channel, or kills it):
+  // a terminal's Ctrl-C or systemd's SIGTERM to the whole group must not end the
+  // runs before the supervisor has drained them.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) std::signal(sig, SIG_IGN);
+  if (argc != 3 || std::string(argv[1]) != "--config") {
+    std::cerr << "agenthost-worker: started by agenthostd, not by hand (usage: "
+                 "agenthost-worker --config FILE, channel on fd 3)\n";
+    return 2;
+  }
+  agenthost::worker::install_crash_report(kChannelFd);
+  try {
+    const auto config = agenthost::config::load_config_file(argv[2]);
+    agenthost::logging::configure(agenthost::daemon::log_options(config.logging));
+    agenthost::worker::WorkerHost host(config, kChannelFd);
+    spdlog::info("worker {}: plugins loaded, taking runs", ::getpid());
+    leave(host.serve());
+  } catch (const std::exception& e) {
+    spdlog::critical("worker {}: cannot start: {}", ::getpid(), e.what());
+    leave(3);
+  }
+}
