@@ -20,7 +20,7 @@ cmake --build "$build_dir"
 
 mkdir -p "$build_dir/artifacts"
 status=0
-for target in ${AGENTHOST_FUZZ_TARGETS:-client_frame http_router}; do
+for target in ${AGENTHOST_FUZZ_TARGETS:-client_frame http_router ipc_frame}; do
   # New inputs go to a scratch corpus; the seeds in fuzz/corpus stay as committed.
   scratch="$build_dir/corpus/$target"
   mkdir -p "$scratch"

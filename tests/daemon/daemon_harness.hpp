@@ -60,7 +60,8 @@ struct ConfigText {
   std::string limits;        ///< lines under limits:
   std::string database_url;
   std::vector<std::pair<std::string, std::string>> api_keys{{"alice", kAliceKey}};
-  std::string extra;  ///< raw text appended at the end
+  std::string plugins_extra;  ///< lines under plugins: after paths, each "  key: value\n"
+  std::string extra;          ///< raw text appended at the end
   std::vector<std::string> plugins{std::string(AGENTHOST_TEST_PLUGIN_DIR) + "/testagents.so"};
 
   std::string render(const fs::path& dir) const {
@@ -69,7 +70,7 @@ struct ConfigText {
     if (!database_url.empty()) y += "database:\n  url: \"" + database_url + "\"\n";
     y += "plugins:\n  paths: [";
     for (std::size_t i = 0; i < plugins.size(); ++i) y += (i ? ", \"" : "\"") + plugins[i] + "\"";
-    y += "]\n";
+    y += "]\n" + plugins_extra;
     if (!limits.empty()) y += "limits:\n" + limits;
     y += "auth:\n  api_keys:\n";
     for (const auto& [user, key] : api_keys)

@@ -1,0 +1,95 @@
+#include <catch2/catch.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+#include "ipc/frame.hpp"
+
+using agenthost::ipc::encode;
+using agenthost::ipc::Frame;
+using agenthost::ipc::FrameDecoder;
+using agenthost::ipc::FrameError;
+using agenthost::ipc::FrameType;
+namespace json = boost::json;
+
+namespace {
+
+std::string header(std::size_t length) {
+  std::string h;
+  for (int shift = 24; shift >= 0; shift -= 8)
+    h.push_back(static_cast<char>((length >> shift) & 0xff));
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("frames come back whole however the bytes are split") {
+  const Frame a{FrameType::event, json::object{{"run", "r1"},
+                                               {"type", "agent_thinking"},
+                                               {"payload", json::object{{"text", "é\"\\"}}}}};
+  const Frame b{FrameType::done, json::object{{"run", "r1"}}};
+  const std::string bytes = encode(a) + encode(b);
+  for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{7}, bytes.size()}) {
+    INFO("pieces of " << piece);
+    FrameDecoder decoder;
+    std::vector<Frame> frames;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      decoder.feed(std::string_view(bytes).substr(at, piece));
+      while (auto f = decoder.next()) frames.push_back(std::move(*f));
+    }
+    REQUIRE(frames.size() == 2);
+    CHECK(frames[0].type == FrameType::event);
+    CHECK(frames[0].body == a.body);
+    CHECK(frames[1].type == FrameType::done);
+    CHECK(frames[1].body == b.body);
+    CHECK(decoder.buffered() == 0);
+  }
+}
+
+TEST_CASE("a malformed frame is refused with what is wrong") {
+  auto refusal = [](const std::string& bytes) {
+    FrameDecoder decoder;
+    decoder.feed(bytes);
+    try {
+      decoder.next();
+    } catch (const FrameError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refusal(header(0)) == "frame of length 0: no type byte");
+  CHECK(refusal(header(agenthost::ipc::kMaxFrameBytes + 1)).find("over the limit") !=
+        std::string::npos);
+  CHECK(refusal(header(3) + "\x09{}") == "frame type 9 is unknown");
+  CHECK(refusal(header(3) + std::string(1, '\0') + "{}") == "frame type 0 is unknown");
+  CHECK(refusal(header(4) + "\x04{x}").find("frame event: the body is not JSON") == 0);
+  CHECK(refusal(header(3) + "\x04[]") == "frame event: the body is not a JSON object");
+}
+
+TEST_CASE("an incomplete frame waits for its remaining bytes") {
+  const auto bytes = encode(Frame{FrameType::ready, json::object{{"pid", 42}}});
+  FrameDecoder decoder;
+  decoder.feed(std::string_view(bytes).substr(0, bytes.size() - 1));
+  CHECK_FALSE(decoder.next());
+  decoder.feed(std::string_view(bytes).substr(bytes.size() - 1));
+  const auto frame = decoder.next();
+  REQUIRE(frame);
+  CHECK(agenthost::ipc::uint_field(*frame, "pid") == 42);
+}
+
+TEST_CASE("reading a body's fields names the field and the frame") {
+  const Frame f{FrameType::stop, json::object{{"run", 5}, {"cause", "cancelled"}}};
+  CHECK(agenthost::ipc::string_field(f, "cause") == "cancelled");
+  CHECK_THROWS_WITH(agenthost::ipc::string_field(f, "run"),
+                    "frame stop: field \"run\" is not a string");
+  CHECK_THROWS_WITH(agenthost::ipc::uint_field(f, "call"), "frame stop: field \"call\" is missing");
+  CHECK_THROWS_WITH(agenthost::ipc::object_field(f, "cause"),
+                    "frame stop: field \"cause\" is not an object");
+}
+
+TEST_CASE("encode refuses a frame over the limit") {
+  const Frame big{FrameType::event,
+                  json::object{{"payload", std::string(agenthost::ipc::kMaxFrameBytes, 'x')}}};
+  CHECK_THROWS_AS(encode(big), FrameError);
+}
