@@ -14,19 +14,39 @@
 #include "database/driver_message.hpp"
 #include "database/sqlite_busy_wait.hpp"
 
+#include <chrono>
+#include <string_view>
+#include <thread>
+
 namespace agenthost::database {
 namespace {
 
 void configure_sqlite(soci::session& sql, const DatabaseOptions& options,
                       const std::string& masked) {
+  // First: switching a new file to WAL takes its lock, and another process opening
+  // the same file at once (worker processes starting together) must wait for it,
+  // not fail with "database is locked".
+  install_busy_wait(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_,
+                    options.busy_timeout);
   // WAL lets readers (event replay, run lookups) proceed while one writer commits.
+  // SQLite answers this pragma SQLITE_BUSY without calling the busy handler while
+  // another connection opens or recovers the WAL (worker processes starting at once
+  // on the agents' file): it is retried here for up to busy_timeout.
   std::string mode;
-  sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+  for (const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;;) {
+    try {
+      sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+      break;
+    } catch (const soci::soci_error& e) {
+      if (std::string_view(e.what()).find("database is locked") == std::string_view::npos ||
+          std::chrono::steady_clock::now() >= deadline)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
   if (mode != "wal")
     throw DatabaseError("SQLite database '" + masked + "' refused WAL journal mode (got '" + mode +
                         "'); put the file on a local file system that supports it");
-  install_busy_wait(static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_,
-                    options.busy_timeout);
   sql << "PRAGMA synchronous=NORMAL";
   sql << "PRAGMA foreign_keys=ON";
   // SOCI 4.0's SQLite backend fills a process-wide map of column types on the first

@@ -27,6 +27,8 @@ LosingHost host_losing_events(const TempDir& dir) {
   ConfigText text;
   text.database_url = "sqlite:" + (dir.path() / "host.db").string();
   text.server_extra = "  runs_per_second_per_user: 0\n  drain_timeout: 0s\n";
+  // This test program is not agenthostd: the worker program is named.
+  text.extra = "workers:\n  executable: \"" AGENTHOST_WORKER_PATH "\"\n";
   const auto cfg = config::load_config_file(write_config(dir, text).string());
   auto runtime = std::make_unique<daemon::HostRuntime>(cfg);
   const auto port = runtime->start();

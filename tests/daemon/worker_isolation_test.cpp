@@ -79,7 +79,7 @@ std::vector<int> started_workers(const Daemon& daemon) {
 
 }  // namespace
 
-TEST_CASE("a worker that crashes ends only its own runs; other users' runs complete",
+TEST_CASE("a worker that crashes ends only its own runs, and other users' runs complete",
           "[daemon][workers]") {
   // Every kind of crash on SQLite; a segfault on PostgreSQL too.
   const auto [backend, agent] =
@@ -145,7 +145,7 @@ TEST_CASE("a worker that crashes ends only its own runs; other users' runs compl
 }
 
 TEST_CASE(
-    "a shared worker's crash ends its other runs; a resumable run continues from its "
+    "a shared worker's crash ends its other runs, and a resumable run continues from its "
     "checkpoint",
     "[daemon][workers]") {
   TempDir dir;
