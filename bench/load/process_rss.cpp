@@ -1,5 +1,7 @@
 #include "process_rss.hpp"
 
+#include <filesystem>
+#include <vector>
 #include <unistd.h>
 
 #include <fstream>
@@ -9,7 +11,21 @@
 
 namespace agenthost::bench::load {
 
-std::optional<ProcessMemory> read_process_memory(int pid) {
+namespace {
+
+// The process's children (its worker processes), from /proc/PID/task/*/children.
+std::vector<int> children_of(int pid) {
+  std::vector<int> children;
+  std::error_code error;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    std::ifstream in(task.path() / "children");
+    for (int child = 0; in >> child;) children.push_back(child);
+  }
+  return children;
+}
+
+std::optional<ProcessMemory> read_one_memory(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   if (!status) return std::nullopt;
   ProcessMemory memory;
@@ -31,7 +47,7 @@ std::optional<ProcessMemory> read_process_memory(int pid) {
   return memory;
 }
 
-std::optional<double> read_process_cpu_seconds(int pid) {
+std::optional<double> read_one_cpu_seconds(int pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   // The command name (field 2) may hold spaces; the fields counted here follow its ')'.
@@ -46,6 +62,27 @@ std::optional<double> read_process_cpu_seconds(int pid) {
   }
   if (!fields) return std::nullopt;
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+std::optional<ProcessMemory> read_process_memory(int pid) {
+  auto memory = read_one_memory(pid);
+  if (!memory) return std::nullopt;
+  for (const int child : children_of(pid))
+    if (const auto m = read_one_memory(child)) {
+      memory->rss_kib += m->rss_kib;
+      memory->peak_kib += m->peak_kib;
+    }
+  return memory;
+}
+
+std::optional<double> read_process_cpu_seconds(int pid) {
+  auto seconds = read_one_cpu_seconds(pid);
+  if (!seconds) return std::nullopt;
+  for (const int child : children_of(pid))
+    if (const auto s = read_one_cpu_seconds(child)) *seconds += *s;
+  return seconds;
 }
 
 }  // namespace agenthost::bench::load

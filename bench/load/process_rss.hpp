@@ -12,6 +12,10 @@ struct ProcessMemory {
   std::uint64_t peak_kib = 0;  ///< VmHWM: highest resident so far
 };
 
+/// The process and its children (agenthostd's worker processes) count together: their
+/// RSS summed (libraries they share are counted in each, a constant that cancels out
+/// of the per-run and per-connection differences the reports give), their CPU summed.
+
 /// nullopt when the process is gone or its status is unreadable.
 std::optional<ProcessMemory> read_process_memory(int pid);
 
