@@ -120,8 +120,11 @@ FrameOutcome RunStreamChecker::event(const json::object& frame, std::string_view
     throw StreamViolation("thread_id differs from the run's run_accepted");
   if (string_field(frame, "agent_name") != kAgentName)
     throw StreamViolation("agent_name is not \"" + std::string(kAgentName) + "\"");
-  if (run.next_seq == 1 && type != "agent_started")
-    throw StreamViolation("first event is not agent_started");
+  // A run stopped before its agent started (its worker died first, say) ends with its
+  // terminal event alone, as seq 1 (docs/protocol.md).
+  if (run.next_seq == 1 && type != "agent_started" && type != "agent_death" &&
+      type != "agent_error")
+    throw StreamViolation("first event is neither agent_started nor a run's end");
   const auto* payload = frame.if_contains("payload");
   if (!payload || !payload->is_object()) throw StreamViolation("event without an object payload");
   const bool first = run.next_seq == 1;
