@@ -31,8 +31,13 @@ WorkerPool::WorkerPool(WorkerPoolOptions options, DispatchServices services,
       services_(services),
       observer_(observer),
       quarantine_(options_.quarantine) {
-  for (const auto* agent : services_.registry.agents())
+  std::set<std::string> plugins;
+  for (const auto* agent : services_.registry.agents()) {
     if (dispatches(*agent)) expected_groups_.insert(group_of(*agent));
+    if (plugins.insert(agent->plugin_name).second)
+      spdlog::info("workers: plugin {} runs in isolation {}", agent->plugin_name,
+                   config::to_string(options_.isolation.for_plugin(agent->plugin_name)));
+  }
   if (!expected_groups_.empty() && ::access(options_.launch.executable.c_str(), X_OK) != 0)
     throw std::runtime_error(
         "workers: " + options_.launch.executable +
@@ -266,6 +271,7 @@ void WorkerPool::spawn(const std::string& group) {
   std::lock_guard lock(mutex_);
   ++alive_;
   ++started_;
+  if (stopping_) worker->close();  // started while stop() was closing the others
   groups_[group].push_back(std::move(worker));
   changed_.notify_all();
 }
@@ -342,13 +348,19 @@ void WorkerPool::stop() noexcept {
     for (const auto& d : draining_) all.push_back(d.worker);
     changed_.notify_all();
   }
-  if (thread_.joinable()) thread_.join();
+  // The processes leave before the pool's thread does: its exit would send them
+  // SIGKILL (PR_SET_PDEATHSIG follows the thread that forked them).
   for (const auto& w : all) w->close();
-  std::unique_lock lock(mutex_);
-  if (!changed_.wait_for(lock, kStopWait, [&] { return alive_ == 0; })) {
-    for (const auto& w : all) w->kill();
-    changed_.wait(lock, [&] { return alive_ == 0; });
+  {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, kStopWait, [&] { return alive_ == 0; })) {
+      for (const auto& w : all) w->kill();
+      for (const auto& [group, workers] : groups_)  // one started meanwhile
+        for (const auto& w : workers) w->kill();
+      changed_.wait(lock, [&] { return alive_ == 0; });
+    }
   }
+  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace agenthost::supervisor
