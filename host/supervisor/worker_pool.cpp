@@ -284,7 +284,6 @@ void WorkerPool::exited(const std::shared_ptr<WorkerProcess>& worker, std::strin
     std::lock_guard lock(mutex_);
     // Under the pool's lock, as assign() attaches: no run joins it unseen.
     runs = worker->attached();
-    --alive_;
     auto& group = groups_[worker->group()];
     const auto before = group.size();
     group.erase(std::remove(group.begin(), group.end(), worker), group.end());
@@ -335,6 +334,11 @@ void WorkerPool::exited(const std::shared_ptr<WorkerProcess>& worker, std::strin
   for (const auto& [run_id, inbox] : runs)
     inbox->push(notice(run_id, events::DeathCause::worker_crashed,
                        std::to_string(worker->pid()) + " " + told));
+  // Last: stop() returns once every process is counted out, and the pool may then be
+  // destroyed; nothing of it is touched after this.
+  std::lock_guard lock(mutex_);
+  --alive_;
+  changed_.notify_all();
 }
 
 void WorkerPool::stop() noexcept {
