@@ -15,7 +15,8 @@
 # markers). Build directory: $AGENTHOST_BENCH_BUILD_DIR (default <repo>/build-bench).
 set -euo pipefail
 
-invocation="bench/run_isolation.sh$(printf ' %q' "$@")"
+invocation="bench/run_isolation.sh"
+[[ $# -gt 0 ]] && invocation+=$(printf ' %q' "$@")
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${AGENTHOST_BENCH_BUILD_DIR:-$repo/build-bench}
 out=""
