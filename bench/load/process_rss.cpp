@@ -1,8 +1,8 @@
 #include "process_rss.hpp"
 
+#include <unistd.h>
 #include <filesystem>
 #include <vector>
-#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
