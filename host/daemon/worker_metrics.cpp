@@ -9,8 +9,10 @@
 namespace agenthost::daemon {
 namespace {
 
+// The signal label's values; "exit" and "other" are not signals and come last.
 const std::vector<std::string> kSignals{"SIGSEGV", "SIGABRT", "SIGBUS", "SIGILL",
                                         "SIGFPE",  "SIGKILL", "exit",   "other"};
+constexpr std::size_t kSignalNames = 6;
 
 std::vector<std::string> plugins_of(const registry::AgentClassRegistry& registry) {
   std::set<std::string> names;
@@ -61,8 +63,8 @@ void WorkerMetrics::sample(const supervisor::WorkerPool& pool) {
 }
 
 std::string_view WorkerMetrics::signal_label(std::string_view how) noexcept {
-  for (std::string_view s : {"SIGSEGV", "SIGABRT", "SIGBUS", "SIGILL", "SIGFPE", "SIGKILL"})
-    if (how.find(s) != std::string_view::npos) return s;
+  for (std::size_t i = 0; i < kSignalNames; ++i)
+    if (how.find(kSignals[i]) != std::string_view::npos) return kSignals[i];
   if (how.find("exited") != std::string_view::npos) return "exit";
   return "other";
 }

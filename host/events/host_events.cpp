@@ -84,6 +84,12 @@ json::object death_payload(DeathCause cause, std::string_view message) {
                       {"recovery_action", recovery_action(cause)}};
 }
 
+json::object resumed_payload(std::string_view message, std::uint64_t after_seq,
+                             bool from_checkpoint) {
+  return json::object{
+      {"message", message}, {"after_seq", after_seq}, {"from_checkpoint", from_checkpoint}};
+}
+
 json::object tool_executing_payload(std::string_view tool_name, json::value input) {
   return json::object{{"tool_name", tool_name},
                       {"tool_input", std::move(input)},

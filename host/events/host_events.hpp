@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -42,6 +43,11 @@ boost::json::object error_payload(std::string_view error_type, std::string_view 
 
 /// agent_death: {status: "dead", death_cause, message, recovery_action}.
 boost::json::object death_payload(DeathCause cause, std::string_view message);
+
+/// agent_resumed: {message, after_seq, from_checkpoint}: the run goes on in a new
+/// instance of its agent (after a host restart, or its worker process's death).
+boost::json::object resumed_payload(std::string_view message, std::uint64_t after_seq,
+                                    bool from_checkpoint);
 
 /// tool_executing: {tool_name, tool_input, message}.
 boost::json::object tool_executing_payload(std::string_view tool_name, boost::json::value input);

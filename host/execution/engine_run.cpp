@@ -8,6 +8,7 @@
 
 #include "database/run_record.hpp"
 #include "database/time_columns.hpp"
+#include "events/host_events.hpp"
 #include "events/user_event_emitter.hpp"
 #include "execution/execution_engine.hpp"
 
@@ -129,11 +130,9 @@ void ExecutionEngine::announce_resumed(RunEntry& run, events::UserEventEmitter& 
   emitter.continue_after(run.resumed_after_seq);
   const bool from_checkpoint = run.user_input->last_checkpoint().has_value();
   emitter.emit_host("agent_resumed",
-                    boost::json::object{{"message",
-                                         "the host restarted; the run continues in a new "
-                                         "instance of its agent"},
-                                        {"after_seq", run.resumed_after_seq},
-                                        {"from_checkpoint", from_checkpoint}});
+                    events::resumed_payload(
+                        "the host restarted; the run continues in a new instance of its agent",
+                        run.resumed_after_seq, from_checkpoint));
   spdlog::info("[{}] run resumed after seq {} (checkpoint: {})", run.context.correlation_id(),
                run.resumed_after_seq, from_checkpoint);
 }

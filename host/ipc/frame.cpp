@@ -9,14 +9,14 @@ namespace {
 
 constexpr std::uint8_t kLastType = static_cast<std::uint8_t>(FrameType::crash);
 
-[[noreturn]] void missing(const Frame& frame, std::string_view key, std::string_view what) {
-  throw FrameError("frame " + std::string(to_string(frame.type)) + ": field \"" + std::string(key) +
+[[noreturn]] void missing(BodyView body, std::string_view key, std::string_view what) {
+  throw FrameError("frame " + std::string(to_string(body.frame)) + ": field \"" + std::string(key) +
                    "\" " + std::string(what));
 }
 
-const boost::json::value& field(const Frame& frame, std::string_view key) {
-  const auto* value = frame.body.if_contains(key);
-  if (!value) missing(frame, key, "is missing");
+const boost::json::value& field(BodyView body, std::string_view key) {
+  const auto* value = body.object.if_contains(key);
+  if (!value) missing(body, key, "is missing");
   return *value;
 }
 
@@ -103,29 +103,39 @@ std::optional<Frame> FrameDecoder::next() {
   return frame;
 }
 
-std::string string_field(const Frame& frame, std::string_view key) {
-  const auto& value = field(frame, key);
-  if (!value.is_string()) missing(frame, key, "is not a string");
+BodyView BodyView::nested(std::string_view key) const {
+  return BodyView(object_field(*this, key), frame);
+}
+
+std::string string_field(BodyView body, std::string_view key) {
+  const auto& value = field(body, key);
+  if (!value.is_string()) missing(body, key, "is not a string");
   return std::string(value.get_string());
 }
 
-std::uint64_t uint_field(const Frame& frame, std::string_view key) {
-  const auto& value = field(frame, key);
+std::uint64_t uint_field(BodyView body, std::string_view key) {
+  const auto& value = field(body, key);
   if (value.is_uint64()) return value.get_uint64();
   if (value.is_int64() && value.get_int64() >= 0)
     return static_cast<std::uint64_t>(value.get_int64());
-  missing(frame, key, "is not a non-negative integer");
+  missing(body, key, "is not a non-negative integer");
 }
 
-const boost::json::object& object_field(const Frame& frame, std::string_view key) {
-  const auto& value = field(frame, key);
-  if (!value.is_object()) missing(frame, key, "is not an object");
+std::uint32_t u32_field(BodyView body, std::string_view key) {
+  const auto value = uint_field(body, key);
+  if (value > UINT32_MAX) missing(body, key, "is out of range");
+  return static_cast<std::uint32_t>(value);
+}
+
+const boost::json::object& object_field(BodyView body, std::string_view key) {
+  const auto& value = field(body, key);
+  if (!value.is_object()) missing(body, key, "is not an object");
   return value.get_object();
 }
 
-bool bool_field(const Frame& frame, std::string_view key) {
-  const auto& value = field(frame, key);
-  if (!value.is_bool()) missing(frame, key, "is not a boolean");
+bool bool_field(BodyView body, std::string_view key) {
+  const auto& value = field(body, key);
+  if (!value.is_bool()) missing(body, key, "is not a boolean");
   return value.get_bool();
 }
 

@@ -73,11 +73,25 @@ class FrameDecoder {
   std::size_t offset_ = 0;
 };
 
+/// A JSON object of a frame: its body or an object nested in it, read in place and
+/// named by its frame in errors. A Frame converts to the view of its body.
+struct BodyView {
+  const boost::json::object& object;
+  FrameType frame;
+
+  BodyView(const boost::json::object& o, FrameType f) noexcept : object(o), frame(f) {}
+  BodyView(const Frame& f) noexcept : object(f.body), frame(f.type) {}  // NOLINT: implicit
+  /// The object at `key`, named by the same frame (throws as object_field).
+  BodyView nested(std::string_view key) const;
+};
+
 // Reading a body's fields: each throws FrameError naming the field and the frame
 // when it is missing or of the wrong type.
-std::string string_field(const Frame& frame, std::string_view key);
-std::uint64_t uint_field(const Frame& frame, std::string_view key);
-const boost::json::object& object_field(const Frame& frame, std::string_view key);
-bool bool_field(const Frame& frame, std::string_view key);
+std::string string_field(BodyView body, std::string_view key);
+std::uint64_t uint_field(BodyView body, std::string_view key);
+/// uint_field, refused when over UINT32_MAX.
+std::uint32_t u32_field(BodyView body, std::string_view key);
+const boost::json::object& object_field(BodyView body, std::string_view key);
+bool bool_field(BodyView body, std::string_view key);
 
 }  // namespace agenthost::ipc

@@ -16,17 +16,8 @@ using std::chrono::milliseconds;
 
 std::uint64_t ms(milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
 
-milliseconds ms_field(const Frame& frame, const object& limits, std::string_view key) {
-  Frame view{frame.type, limits};
-  return milliseconds(static_cast<std::int64_t>(uint_field(view, key)));
-}
-
-std::uint32_t u32_field(const Frame& frame, std::string_view key) {
-  const auto value = uint_field(frame, key);
-  if (value > UINT32_MAX)
-    throw FrameError("frame " + std::string(to_string(frame.type)) + ": field \"" +
-                     std::string(key) + "\" is out of range");
-  return static_cast<std::uint32_t>(value);
+milliseconds ms_field(BodyView body, std::string_view key) {
+  return milliseconds(static_cast<std::int64_t>(uint_field(body, key)));
 }
 
 Frame error_reply(const std::string& run, std::uint64_t call, std::string_view kind,
@@ -57,8 +48,7 @@ object context_body(const agenthost::ExecutionContext& c) {
 }
 
 agenthost::ContextFields context_fields(const Frame& start) {
-  const auto& body = object_field(start, "context");
-  const Frame context{start.type, body};
+  const auto context = BodyView(start).nested("context");
   agenthost::ContextFields f;
   f.user_id = string_field(context, "user_id");
   f.thread_id = string_field(context, "thread_id");
@@ -68,13 +58,12 @@ agenthost::ContextFields context_fields(const Frame& start) {
   f.parent_request_id = string_field(context, "parent_request_id");
   f.depth = u32_field(context, "depth");
   f.metadata = object_field(context, "metadata");
-  const auto& limits = object_field(context, "limits");
-  const Frame l{start.type, limits};
-  f.limits.max_concurrent_runs = u32_field(l, "max_concurrent_runs");
-  f.limits.max_queued_runs = u32_field(l, "max_queued_runs");
-  f.limits.run_timeout = ms_field(start, limits, "run_timeout_ms");
-  f.limits.input_timeout = ms_field(start, limits, "input_timeout_ms");
-  f.limits.max_waiting_runs = u32_field(l, "max_waiting_runs");
+  const auto limits = context.nested("limits");
+  f.limits.max_concurrent_runs = u32_field(limits, "max_concurrent_runs");
+  f.limits.max_queued_runs = u32_field(limits, "max_queued_runs");
+  f.limits.run_timeout = ms_field(limits, "run_timeout_ms");
+  f.limits.input_timeout = ms_field(limits, "input_timeout_ms");
+  f.limits.max_waiting_runs = u32_field(limits, "max_waiting_runs");
   return f;
 }
 
@@ -90,7 +79,7 @@ object chat_request_body(const agenthost::ChatRequest& r) {
 }
 
 agenthost::ChatRequest chat_request(const object& body) {
-  const Frame f{FrameType::call, body};
+  const BodyView f(body, FrameType::call);
   agenthost::ChatRequest r;
   r.endpoint = string_field(f, "endpoint");
   const auto* messages = body.if_contains("messages");
@@ -126,7 +115,7 @@ object chat_result_body(const agenthost::ChatResult& r) {
 }
 
 agenthost::ChatResult chat_result(const object& body) {
-  const Frame f{FrameType::reply, body};
+  const BodyView f(body, FrameType::reply);
   agenthost::ChatResult r;
   r.text = string_field(f, "text");
   r.finish_reason = string_field(f, "finish_reason");
@@ -173,7 +162,7 @@ boost::json::value reply_result(const Frame& reply) {
     if (!value) throw FrameError("frame reply: field \"value\" is missing");
     return *value;
   }
-  const Frame error{reply.type, object_field(reply, "error")};
+  const auto error = BodyView(reply).nested("error");
   const auto kind = string_field(error, "kind");
   const auto message = string_field(error, "message");
   if (kind == "run_ended") throw agenthost::RunEnded(message);

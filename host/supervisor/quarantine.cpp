@@ -13,6 +13,14 @@ std::string utc(Quarantine::Clock::time_point t) {
 
 }  // namespace
 
+std::string Quarantine::why(const Record& record) const {
+  return fmt::format(
+      "{}: its runs crashed their worker process {} times within {} s (the last "
+      "time, its worker {})",
+      utc(*record.until), policy_.crashes,
+      std::chrono::duration_cast<std::chrono::seconds>(policy_.within).count(), record.last_how);
+}
+
 std::optional<std::string> Quarantine::record_crash(const std::string& agent,
                                                     const std::string& how, Clock::time_point now) {
   std::lock_guard lock(mutex_);
@@ -25,13 +33,9 @@ std::optional<std::string> Quarantine::record_crash(const std::string& agent,
     return std::nullopt;
   record.until = now + policy_.duration;
   record.crashes.clear();
-  return fmt::format(
-      "agent \"{}\" is quarantined until {}: its runs crashed their worker process {} times "
-      "within {} s (the last time, its worker {}); new runs of it are refused with "
-      "agent_unavailable. "
-      "Fix or remove the plugin; a reload (SIGHUP) lifts the quarantine",
-      agent, utc(*record.until), policy_.crashes,
-      std::chrono::duration_cast<std::chrono::seconds>(policy_.within).count(), how);
+  return "agent \"" + agent + "\" is quarantined until " + why(record) +
+         "; new runs of it are refused with agent_unavailable. Fix or remove the plugin; a "
+         "reload (SIGHUP) lifts the quarantine";
 }
 
 std::optional<std::string> Quarantine::refusal(const std::string& agent,
@@ -39,12 +43,8 @@ std::optional<std::string> Quarantine::refusal(const std::string& agent,
   std::lock_guard lock(mutex_);
   auto it = agents_.find(agent);
   if (it == agents_.end() || !it->second.until || *it->second.until <= now) return std::nullopt;
-  return fmt::format(
-      "agent \"{}\" is unavailable until {}: its runs crashed their worker process {} times "
-      "within {} s (the last time, its worker {}); try again later or ask the operator",
-      agent, utc(*it->second.until), policy_.crashes,
-      std::chrono::duration_cast<std::chrono::seconds>(policy_.within).count(),
-      it->second.last_how);
+  return "agent \"" + agent + "\" is unavailable until " + why(it->second) +
+         "; try again later or ask the operator";
 }
 
 std::size_t Quarantine::lift_all() {

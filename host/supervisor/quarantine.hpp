@@ -44,6 +44,9 @@ class Quarantine {
     std::optional<Clock::time_point> until;
     std::string last_how;
   };
+  /// "UNTIL: its runs crashed ... (the last time, its worker HOW)", for both messages.
+  std::string why(const Record& record) const;
+
   const QuarantinePolicy policy_;
   mutable std::mutex mutex_;
   std::map<std::string, Record> agents_;  // guarded by mutex_

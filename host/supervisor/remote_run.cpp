@@ -8,6 +8,7 @@
 
 #include "agenthost/event_emitter.hpp"
 #include "events/event.hpp"
+#include "events/host_events.hpp"
 #include "ipc/run_messages.hpp"
 #include "supervisor/worker_pool.hpp"
 
@@ -223,11 +224,10 @@ void RemoteRun::on_worker_lost(const ipc::Frame& notice) {
     spdlog::warn("[{}] {}; the run continues in a new instance (resumption {} of {})", corr_,
                  message, resumes_, kMaxResumes);
     try {
-      emitter_.emit_host("agent_resumed",
-                         boost::json::object{{"message", message + "; the run continues in a new "
-                                                                   "instance of its agent"},
-                                             {"after_seq", emitter_.last_seq()},
-                                             {"from_checkpoint", from_checkpoint}});
+      emitter_.emit_host(
+          "agent_resumed",
+          events::resumed_payload(message + "; the run continues in a new instance of its agent",
+                                  emitter_.last_seq(), from_checkpoint));
       if (start_on_worker()) return;
     } catch (const std::exception& e) {
       spdlog::error("[{}] the run could not be resumed: {}", corr_, e.what());

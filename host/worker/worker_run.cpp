@@ -14,8 +14,7 @@ namespace agenthost::worker {
 namespace {
 
 const registry::AgentClass& agent_of(const WorkerServices& services, const ipc::Frame& start) {
-  const auto name =
-      ipc::string_field(ipc::Frame{start.type, ipc::object_field(start, "context")}, "agent_name");
+  const auto name = ipc::string_field(ipc::BodyView(start).nested("context"), "agent_name");
   const auto* agent = services.registry.find_agent(name);
   if (!agent)
     throw std::invalid_argument("agent \"" + name + "\" is not loaded in this worker process");
@@ -54,8 +53,7 @@ WorkerRun::WorkerRun(WorkerServices& services, const ipc::Frame& start)
       input_(input_of(start)),
       max_result_bytes_(ipc::uint_field(start, "max_result_bytes")),
       waiter_(std::make_shared<fiber::FiberWaiter>(
-          ipc::string_field(ipc::Frame{start.type, ipc::object_field(start, "context")}, "user_id"),
-          services.blocking)),
+          ipc::string_field(ipc::BodyView(start).nested("context"), "user_id"), services.blocking)),
       user_input_(std::make_shared<RemoteUserInput>(*this, checkpoint_of(start))),
       context_(context_of(start, waiter_, control_, user_input_)),
       store_(services.channel),
