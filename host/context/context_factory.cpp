@@ -10,7 +10,7 @@ ExecutionContext make_run_context(RunContextRequest request) {
   ContextFields fields;
   fields.user_id = std::move(request.user_id);
   fields.thread_id = std::move(request.thread_id);
-  fields.run_id = request.run_id.empty() ? random_id() : std::move(request.run_id);
+  fields.run_id = request.run_id.empty() ? time_ordered_id() : std::move(request.run_id);
   fields.request_id = random_id();
   fields.agent_name = std::move(request.agent_name);
   fields.metadata = std::move(request.metadata);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <system_error>
@@ -44,17 +45,36 @@ class RandomBytePool {
   std::size_t used_ = kBufferBytes;  // empty until first use
 };
 
+constexpr char kHex[] = "0123456789abcdef";
+
+// Writes `n` random bytes as 2n hex characters into `out`.
+void put_random_hex(char* out, std::size_t n) {
+  thread_local RandomBytePool pool;
+  const std::uint8_t* bytes = pool.take(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = kHex[bytes[i] >> 4];
+    out[2 * i + 1] = kHex[bytes[i] & 0x0f];
+  }
+}
+
 }  // namespace
 
 std::string random_id() {
-  thread_local RandomBytePool pool;
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::uint8_t* bytes = pool.take(kIdBytes);
   std::string id(kRandomIdLength, '0');
-  for (std::size_t i = 0; i < kIdBytes; ++i) {
-    id[2 * i] = kHex[bytes[i] >> 4];
-    id[2 * i + 1] = kHex[bytes[i] & 0x0f];
-  }
+  put_random_hex(id.data(), kIdBytes);
+  return id;
+}
+
+std::string time_ordered_id() {
+  // 48 bits of milliseconds: 12 hex digits, enough until the year 10889.
+  constexpr std::size_t kTimeDigits = 12;
+  static_assert(kTimeDigits % 2 == 0 && kTimeDigits < kRandomIdLength);
+  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  std::string id(kRandomIdLength, '0');
+  for (std::size_t i = kTimeDigits; i-- > 0; ms >>= 4) id[i] = kHex[ms & 0x0f];
+  put_random_hex(id.data() + kTimeDigits, (kRandomIdLength - kTimeDigits) / 2);
   return id;
 }
 

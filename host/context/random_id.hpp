@@ -15,4 +15,13 @@ inline constexpr std::size_t kRandomIdLength = 32;
 /// Throws std::system_error if the kernel cannot supply random bytes.
 std::string random_id();
 
+/// Returns an id of the same shape (32 lowercase hex characters) whose first 12 are
+/// the milliseconds since the Unix epoch and whose other 20 are 80 random bits: ids
+/// made later sort after earlier ones (within a millisecond, in random order), and
+/// are still unguessable. For rows' keys (runs, threads): a B-tree index of random
+/// keys dirties a random page per insert, so every commit writes (and a small page
+/// cache re-reads) as many pages as it has rows; keys in creation order share the
+/// index's rightmost pages. Thread-safe; throws as random_id().
+std::string time_ordered_id();
+
 }  // namespace agenthost::context

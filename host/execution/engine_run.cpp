@@ -78,15 +78,8 @@ void ExecutionEngine::execute(const std::shared_ptr<RunEntry>& run) {
   spdlog::debug("[{}] run started: agent={}", context.correlation_id(), context.agent_name());
 
   std::optional<RunOutcome> outcome;
-  const auto marked =
-      write_run(*run, database::RunWrite::start(
-                          run->run_id(), database::to_epoch_ms(std::chrono::system_clock::now())));
-  if (!marked.error.empty())
-    outcome =
-        host_failure(*run, "could not record the run's start: " + marked.error, store_, router_);
-  else if (!marked.moved)
-    outcome = host_failure(*run, "the run's record was no longer queued when it started", store_,
-                           router_);
+  if (auto error = record_start(*run))
+    outcome = host_failure(*run, "could not record the run's start: " + *error, store_, router_);
   if (!outcome && dispatcher_ && dispatcher_->dispatches(run->agent_class)) {
     outcome = dispatcher_->execute(*run, [&](events::UserEventEmitter& emitter) {
       run->user_input->attach(emitter);
@@ -143,6 +136,30 @@ void ExecutionEngine::end_unstarted(const std::shared_ptr<RunEntry>& run) {
       end_without_agent(run->context, RunEnding::stopped(cause, death_message(cause, run->context)),
                         run->resumed_after_seq, store_, router_);
   finalize(run, std::move(outcome), false);
+}
+
+std::optional<std::string> ExecutionEngine::record_start(const RunEntry& run) {
+  // Not waited for: the writer stores the change before any event the run emits after
+  // it (one order for both), so waiting would only add a round trip to the writer to
+  // every run. Should the database refuse it, the run still runs; its final status
+  // applies to a queued record as well, so the record ends right all the same.
+  try {
+    store_.write_run(database::RunWrite::start(
+                         run.run_id(), database::to_epoch_ms(std::chrono::system_clock::now())),
+                     [corr = run.context.correlation_id()](database::WriteResult r) {
+                       if (!r.error.empty())
+                         spdlog::error(
+                             "[{}] the run's start could not be recorded ({}); its final status "
+                             "is written as usual",
+                             corr, r.error);
+                       else if (!r.moved)
+                         spdlog::error("[{}] the run's record was no longer queued when it started",
+                                       corr);
+                     });
+  } catch (const std::exception& e) {  // the event log is stopping
+    return e.what();
+  }
+  return std::nullopt;
 }
 
 database::WriteResult ExecutionEngine::write_run(RunEntry& run, database::RunWrite write) {

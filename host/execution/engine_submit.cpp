@@ -177,7 +177,7 @@ RunTicket ExecutionEngine::submit(RunRequest request,
                                  request.agent, error->describe()));
   check_id("user_id", request.user_id);
   const bool client_thread = request.thread_id.has_value();
-  const std::string thread_id = client_thread ? *request.thread_id : context::random_id();
+  const std::string thread_id = client_thread ? *request.thread_id : context::time_ordered_id();
   if (client_thread) check_id("thread_id", thread_id);
   RunLimits current;
   {

@@ -253,6 +253,9 @@ class ExecutionEngine : private InputWaits {
   /// A resumed run's first event: agent_resumed, seq after its last stored one.
   void announce_resumed(RunEntry& run, events::UserEventEmitter& emitter);
   void finalize(const std::shared_ptr<RunEntry>& run, RunOutcome outcome, bool started);
+  /// Queues the run's start (status running) in the event log without waiting for
+  /// it; an error when it cannot even be queued.
+  std::optional<std::string> record_start(const RunEntry& run);
   /// Writes the run's status change through the event log (after its events, one
   /// group commit), the run waiting suspended. At shutdown, a write the database does
   /// not answer within a few seconds after the drain is given up (the error says so).

@@ -159,7 +159,7 @@ std::variant<database::RunRecord, ApiError> RunService::find_run(const std::stri
 
 std::variant<std::string, ApiError> RunService::create_thread(const std::string& user_id) {
   return guarded("create_thread", [&]() -> std::variant<std::string, ApiError> {
-    auto thread_id = context::random_id();
+    auto thread_id = context::time_ordered_id();
     deps_.runs.create_thread(thread_id, user_id);
     return thread_id;
   });

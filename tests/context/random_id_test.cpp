@@ -1,6 +1,7 @@
 // random_id(): 128-bit hex ids, unique within and across threads, valid as context ids.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <string>
@@ -47,4 +48,33 @@ TEST_CASE("random ids use every hex digit in every position (no stuck bits)") {
     for (std::size_t p = 0; p < id.size(); ++p) seen[p].insert(id[p]);
   }
   for (const auto& digits : seen) CHECK(digits.size() == 16);
+}
+
+TEST_CASE("time-ordered ids have the same shape, sort by creation time and do not repeat") {
+  using agenthost::context::time_ordered_id;
+  std::set<std::string> all;
+  std::string last_millisecond_prefix;
+  std::vector<std::set<char>> seen(agenthost::context::kRandomIdLength);
+  for (int i = 0; i < 20000; ++i) {
+    const auto id = time_ordered_id();
+    REQUIRE(id.size() == agenthost::context::kRandomIdLength);
+    for (char c : id) REQUIRE(((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')));
+    REQUIRE(agenthost::id_problem(id).empty());
+    // The first 12 digits are the millisecond: never earlier than the last id's.
+    const auto prefix = id.substr(0, 12);
+    REQUIRE(prefix >= last_millisecond_prefix);
+    last_millisecond_prefix = prefix;
+    for (std::size_t p = 12; p < id.size(); ++p) seen[p].insert(id[p]);
+    all.insert(id);
+  }
+  CHECK(all.size() == 20000u);
+  // The random part has no stuck digit.
+  for (std::size_t p = 12; p < seen.size(); ++p) CHECK(seen[p].size() == 16);
+  // An id made a millisecond later sorts after every earlier one.
+  const auto before = time_ordered_id();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::string after = time_ordered_id();
+  while (after.substr(0, 12) == before.substr(0, 12) && std::chrono::steady_clock::now() < deadline)
+    after = time_ordered_id();
+  CHECK(after > before);
 }
