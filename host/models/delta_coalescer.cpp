@@ -13,7 +13,8 @@ DeltaCoalescer::DeltaCoalescer(std::function<void(std::string)> send,
 void DeltaCoalescer::add(std::string_view text) {
   std::lock_guard lock(mutex_);
   pending_.append(text);
-  if (pending_.size() >= max_bytes_ || Clock::now() - last_sent_ >= interval_) send_locked();
+  if (pending_.size() >= max_bytes_ || !last_sent_ || Clock::now() - *last_sent_ >= interval_)
+    send_locked();
 }
 
 void DeltaCoalescer::flush() {

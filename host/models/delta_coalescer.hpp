@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,9 @@ class DeltaCoalescer {
   const std::size_t max_bytes_;
   std::mutex mutex_;
   std::string pending_;
-  Clock::time_point last_sent_{};
+  // Unset until the first send: the first piece goes out at once (the clock's epoch
+  // is the machine's boot, so a default time point is not "long ago").
+  std::optional<Clock::time_point> last_sent_;
 };
 
 }  // namespace agenthost::models
