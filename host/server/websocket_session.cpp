@@ -213,6 +213,9 @@ void WebSocketSession::enqueue(std::string frame) {
 
 void WebSocketSession::do_write() {
   writing_ = true;
+  // Until the queue is empty: each frame's write completes at once into the
+  // stream's buffer, and the buffer goes out in one write (on_write uncorks).
+  ws_.next_layer().cork();
   const auto number = ++writes_started_;
   write_timer_.expires_after(state_.options.write_timeout);
   write_timer_.async_wait(
@@ -228,10 +231,14 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
   if (ec) return drop("write failed");
   queue_.pop_front();
   if (pending_close_) {
+    ws_.next_layer().uncork();
     if (!close_started_) do_close();
     return;
   }
-  if (!queue_.empty()) do_write();
+  if (!queue_.empty())
+    do_write();
+  else
+    ws_.next_layer().uncork();
   resume_waiting_pages();
 }
 

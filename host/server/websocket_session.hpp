@@ -41,6 +41,7 @@
 
 #include "events/event_router.hpp"
 #include "server/client_frame.hpp"
+#include "server/coalescing_stream.hpp"
 #include "server/run_streams.hpp"
 #include "server/send_queue.hpp"
 #include "server/server_state.hpp"
@@ -80,7 +81,8 @@ class WebSocketSession final : public Session,
   void credentials_changed() override;
 
  private:
-  using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  // Frames written in a burst reach the socket in one write (CoalescingStream).
+  using Stream = boost::beast::websocket::stream<CoalescingStream>;
 
   void on_accept(boost::beast::error_code ec);
   void do_read();
