@@ -148,7 +148,7 @@ def main():
     w("- agenthostd-pg (with `--postgres`): the same agenthostd on a throwaway PostgreSQL 15 cluster "
       "on this machine (scripts/pg_test_cluster.sh: fsync off), emptied before each scenario.")
     w("- agenthostd: Release, SQLite under a temporary directory, every event stored, logging `info`, "
-      "defaults otherwise (2 io threads, 16 request threads; runs as fibers on 4 worker threads, at most 10,000 active runs, 16 blocking threads, 256 KiB fiber stacks; pool of 8 sessions, 2 per user); per-user "
+      "defaults otherwise (the no-op agent in an `agenthost-worker` process, `plugins.isolation` `worker`; 2 io threads, 16 request threads; runs as fibers on 4 worker threads, at most 10,000 active runs, 16 blocking threads, 256 KiB fiber stacks; pool of 8 sessions, 2 per user); per-user "
       "limits raised out of the way (no rate limit, 100,000 connections, 1,000 concurrent and 100,000 "
       "queued runs per user). Each scenario starts a fresh server (empty database).")
     w("- each run: `start_run` of the no-op agent, which emits 5 `agent_thinking` events: 8 frames back "
