@@ -124,6 +124,10 @@ const std::string& DatabaseSessionManager::backend() const { return pool_->url.b
 
 const std::string& DatabaseSessionManager::masked_url() const { return pool_->url.masked; }
 
+std::unique_ptr<soci::session> DatabaseSessionManager::open_dedicated_session() const {
+  return pool_->open_session();
+}
+
 DatabaseSessionManager::Stats DatabaseSessionManager::stats() const {
   std::lock_guard lock(pool_->mutex);
   return Stats{pool_->options.pool_size, pool_->in_use,

@@ -96,6 +96,10 @@ class DatabaseSessionManager {
 
   /// "sqlite3" or "postgresql".
   const std::string& backend() const;
+  /// A session of its own (configured as the pooled ones, not counted in the pool) for
+  /// a component that keeps one for its whole life and must not take a run's share
+  /// (the SQLite checkpointer). Throws DatabaseError.
+  std::unique_ptr<soci::session> open_dedicated_session() const;
   /// The URL with its password masked, for messages.
   const std::string& masked_url() const;
 

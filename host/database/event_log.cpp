@@ -53,6 +53,8 @@ WriteResult apply_write(WriterStatements& statements, const RunWrite& write) {
 
 EventLog::EventLog(DatabaseSessionManager& manager, std::size_t max_batch)
     : manager_(manager), max_batch_(std::max<std::size_t>(max_batch, 1)) {
+  if (single_writer_database())
+    checkpointer_ = std::make_unique<WalCheckpointer>(manager_.open_dedicated_session());
   lease_.emplace(manager_.acquire());
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -64,6 +66,8 @@ EventLog::~EventLog() {
   }
   work_.notify_all();
   writer_.join();
+  // The session goes back to the pool: with SQLite's own checkpoints again.
+  if (checkpointer_ && *lease_) checkpointer_->unwatch(lease_->session());
 }
 
 void EventLog::append(const events::EventPtr& event) { append(event, nullptr); }
@@ -281,7 +285,10 @@ void EventLog::deliver_stored(const std::vector<Pending>& batch,
 
 WriterStatements& EventLog::statements() {
   if (!*lease_) lease_.emplace(manager_.acquire());
-  if (!statements_) statements_ = std::make_unique<WriterStatements>(lease_->session());
+  if (!statements_) {
+    statements_ = std::make_unique<WriterStatements>(lease_->session());
+    if (checkpointer_) checkpointer_->watch(lease_->session());
+  }
   return *statements_;
 }
 

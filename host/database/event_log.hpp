@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "database/database_session_manager.hpp"
+#include "database/wal_checkpointer.hpp"
 #include "database/writer_statements.hpp"
 #include "events/event_store.hpp"
 
@@ -96,6 +97,10 @@ class EventLog final : public events::EventStore {
   /// Events appended so far (stored, queued or refused): every event any run emitted.
   std::uint64_t appended() const;
 
+  /// SQLite: the checkpointer that copies the write-ahead log off the writer's thread
+  /// (null on PostgreSQL).
+  const WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
+
  private:
   /// A run record change in the queue. `applied` and `result` belong to the writer
   /// thread; `done` is guarded by mutex_ (abandon_write clears it).
@@ -145,6 +150,7 @@ class EventLog final : public events::EventStore {
 
   DatabaseSessionManager& manager_;
   const std::size_t max_batch_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite only; outlives the writer
   // The writer thread's alone.
   std::optional<DatabaseSessionManager::Lease> lease_;
   std::unique_ptr<WriterStatements> statements_;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <map>
 #include <mutex>
@@ -462,4 +463,61 @@ TEST_CASE("an event is delivered only once it is stored", "[database][event_log]
   log.flush();  // stored now, and delivered before flush() returns
   CHECK(sink->seqs() == std::vector<std::uint64_t>{1, 2});
   CHECK(stored_events(*manager) == 2);
+}
+
+namespace {
+
+// Appends `count` events of about 2 KB each to run `run_id` and waits for them.
+void write_pages(EventLog& log, const std::string& run_id, int count) {
+  const std::string filler(2000, 'x');
+  for (int i = 1; i <= count; ++i)
+    log.append(make_event(run_id, static_cast<std::uint64_t>(i), json::object{{"fill", filler}}));
+  log.flush();
+}
+
+template <class Pred>
+bool within(std::chrono::seconds deadline, Pred done) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("SQLite's write-ahead log is copied by the checkpointer's thread, not the writer",
+          "[database][event_log]") {
+  TestDatabase db("sqlite3");
+  auto manager = db.open_migrated();
+  EventLog log(*manager);
+  const auto* checkpointer = log.checkpointer();
+  REQUIRE(checkpointer != nullptr);
+  // About 3,000 pages: past the start threshold, far from the writer's own.
+  write_pages(log, "run-a", 6000);
+  CHECK(within(std::chrono::seconds(20), [&] { return checkpointer->checkpoints() >= 1; }));
+  CHECK(checkpointer->writer_checkpoints() == 0);
+  CHECK(stored_events(*manager) == 6000);
+}
+
+TEST_CASE("the writer checkpoints itself when a reader keeps the log from being copied",
+          "[database][event_log]") {
+  TestDatabase db("sqlite3");
+  auto manager = db.open_migrated();
+  EventLog log(*manager);
+  const auto* checkpointer = log.checkpointer();
+  REQUIRE(checkpointer != nullptr);
+  {
+    // A read transaction holds its snapshot: no checkpoint can copy what came after
+    // it, so the log grows past the writer's threshold.
+    auto reader = manager->acquire();
+    reader.session().begin();
+    long long n = 0;
+    reader.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+    write_pages(log, "run-b", 20000);  // about 10,000 pages
+    CHECK(checkpointer->writer_checkpoints() >= 1);
+    reader.session().rollback();
+  }
+  CHECK(stored_events(*manager) == 20000);
 }
