@@ -16,12 +16,12 @@ inline constexpr std::size_t kRandomIdLength = 32;
 std::string random_id();
 
 /// Returns an id of the same shape (32 lowercase hex characters) whose first 12 are
-/// the milliseconds since the Unix epoch and whose other 20 are 80 random bits: ids
-/// made later sort after earlier ones (within a millisecond, in random order), and
-/// are still unguessable. For rows' keys (runs, threads): a B-tree index of random
-/// keys dirties a random page per insert, so every commit writes (and a small page
-/// cache re-reads) as many pages as it has rows; keys in creation order share the
-/// index's rightmost pages. Thread-safe; throws as random_id().
+/// the milliseconds since the Unix epoch, the next 4 a counter and the other 16 are
+/// 64 random bits: ids this process makes are strictly increasing (and later ones sort
+/// after earlier ones), and are still unguessable. For rows' keys (runs, threads): a
+/// B-tree index of random keys dirties a random page per insert, so every commit
+/// writes (and a small page cache re-reads) as many pages as it has rows; keys in
+/// creation order share the index's rightmost pages. Thread-safe; throws as random_id().
 std::string time_ordered_id();
 
 }  // namespace agenthost::context

@@ -50,10 +50,11 @@ TEST_CASE("random ids use every hex digit in every position (no stuck bits)") {
   for (const auto& digits : seen) CHECK(digits.size() == 16);
 }
 
-TEST_CASE("time-ordered ids have the same shape, sort by creation time and do not repeat") {
+TEST_CASE("time-ordered ids have the same shape, increase strictly and sort by creation time") {
   using agenthost::context::time_ordered_id;
   std::set<std::string> all;
   std::string last_millisecond_prefix;
+  std::string last_id;
   std::vector<std::set<char>> seen(agenthost::context::kRandomIdLength);
   for (int i = 0; i < 20000; ++i) {
     const auto id = time_ordered_id();
@@ -64,12 +65,15 @@ TEST_CASE("time-ordered ids have the same shape, sort by creation time and do no
     const auto prefix = id.substr(0, 12);
     REQUIRE(prefix >= last_millisecond_prefix);
     last_millisecond_prefix = prefix;
-    for (std::size_t p = 12; p < id.size(); ++p) seen[p].insert(id[p]);
+    // Strictly after the last one, even within the same millisecond.
+    REQUIRE(id > last_id);
+    last_id = id;
+    for (std::size_t p = 16; p < id.size(); ++p) seen[p].insert(id[p]);
     all.insert(id);
   }
   CHECK(all.size() == 20000u);
   // The random part has no stuck digit.
-  for (std::size_t p = 12; p < seen.size(); ++p) CHECK(seen[p].size() == 16);
+  for (std::size_t p = 16; p < seen.size(); ++p) CHECK(seen[p].size() == 16);
   // An id made a millisecond later sorts after every earlier one.
   const auto before = time_ordered_id();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
