@@ -15,6 +15,7 @@
 #include "database_test_support.hpp"
 #include "events/event_router.hpp"
 #include "events/event_sink.hpp"
+#include "support/wait_until.hpp"
 
 using namespace agenthost::database;
 using namespace agenthost::database::test;
@@ -475,37 +476,35 @@ void write_pages(EventLog& log, const std::string& run_id, int count) {
   log.flush();
 }
 
-template <class Pred>
-bool within(std::chrono::seconds deadline, Pred done) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+// A migrated SQLite database and its event log, whose checkpointer the tests watch.
+struct CheckpointedLog {
+  TestDatabase db{"sqlite3"};
+  std::unique_ptr<DatabaseSessionManager> manager = db.open_migrated();
+  EventLog log{*manager};
+};
 
 }  // namespace
 
 TEST_CASE("SQLite's write-ahead log is copied by the checkpointer's thread, not the writer",
           "[database][event_log]") {
-  TestDatabase db("sqlite3");
-  auto manager = db.open_migrated();
-  EventLog log(*manager);
+  CheckpointedLog c;
+  auto& log = c.log;
+  auto& manager = c.manager;
   const auto* checkpointer = log.checkpointer();
   REQUIRE(checkpointer != nullptr);
   // About 3,000 pages: past the start threshold, far from the writer's own.
   write_pages(log, "run-a", 6000);
-  CHECK(within(std::chrono::seconds(20), [&] { return checkpointer->checkpoints() >= 1; }));
+  CHECK(agenthost::testing::wait_until([&] { return checkpointer->checkpoints() >= 1; },
+                                       std::chrono::seconds(20)));
   CHECK(checkpointer->writer_checkpoints() == 0);
   CHECK(stored_events(*manager) == 6000);
 }
 
 TEST_CASE("the writer checkpoints itself when a reader keeps the log from being copied",
           "[database][event_log]") {
-  TestDatabase db("sqlite3");
-  auto manager = db.open_migrated();
-  EventLog log(*manager);
+  CheckpointedLog c;
+  auto& log = c.log;
+  auto& manager = c.manager;
   const auto* checkpointer = log.checkpointer();
   REQUIRE(checkpointer != nullptr);
   {
