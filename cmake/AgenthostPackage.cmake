@@ -59,7 +59,8 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, \
 libboost-json1.81.0, libboost-filesystem1.81.0, libboost-context1.81.0, libyaml-cpp0.7, \
 libsoci-core4.0, libsoci-sqlite3-4.0, libsoci-postgresql4.0, libsqlite3-0, libpq5, \
-libspdlog1.10, libfmt9, libjwt0 (>= 1.10.2-1+deb12u1), libsystemd0, libssl3, libre2-9, adduser")
+libspdlog1.10, libfmt9, libjwt0 (>= 1.10.2-1+deb12u1), libsystemd0, libssl3, libre2-9, \
+libtcmalloc-minimal4, adduser")
 # https model endpoints are verified against the system's certificate store.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "sqlite3, postgresql-client")

@@ -9,7 +9,7 @@ packages=(
   libyaml-cpp-dev libsoci-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev catch2
   libjwt-dev libsystemd-dev libssl-dev
-  libbenchmark-dev
+  libbenchmark-dev libgoogle-perftools-dev
   libvalijson-dev libre2-dev json-schema-test-suite
   postgresql clang libclang-rt-14-dev
   python3-websockets

@@ -313,3 +313,24 @@ TEST_CASE("worker processes start with no new privileges and only the descriptor
     CHECK(sockets == std::set<int>{3});
   }
 }
+
+#if AGENTHOST_TCMALLOC_LINKED
+TEST_CASE("agenthostd and its workers allocate with TCMalloc, as the benchmarks measured them",
+          "[daemon][workers]") {
+  TempDir dir;
+  Daemon daemon(write_config(dir, isolation_config("", "    default: worker\n", "")));
+  REQUIRE(wait_until([&] { return !started_workers(daemon).empty(); }, 20s));
+  const auto maps_tcmalloc = [](int pid) {
+    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    std::string line;
+    while (std::getline(maps, line))
+      if (contains(line, "libtcmalloc_minimal")) return true;
+    return false;
+  };
+  CHECK(maps_tcmalloc(daemon.process->pid()));
+  for (const int pid : started_workers(daemon)) {
+    INFO("worker " << pid);
+    CHECK(maps_tcmalloc(pid));
+  }
+}
+#endif

@@ -264,6 +264,14 @@ TEST_CASE("GET /v1/me/stats gives each user their own figures and nobody else's"
   const auto failing =
       start_run_over_http(host, "bob", {{"agent", "failing"}, {"input", json::object{}}});
   CHECK(host.wait_final(failing, "bob").status == "failed");
+  // The live figures count a run once it has left the engine, just after its final
+  // status is stored (which wait_final saw): wait for both users' last runs to leave.
+  const auto live_active = [&](const std::string& user) {
+    const auto r = http_get(host.port(), "/v1/me/stats", TestHost::token(user));
+    return r.status == 200 ? r.json().at("live").at("active").to_number<int>() : -1;
+  };
+  REQUIRE(agenthost::testing::wait_until(
+      [&] { return live_active("alice") == 0 && live_active("bob") == 0; }));
 
   auto alice = http_get(host.port(), "/v1/me/stats", TestHost::token("alice"));
   INFO(alice.body);
