@@ -5,8 +5,9 @@
 /// (send_queue_frames, send_queue_bytes). The front frame is the one being
 /// written. Not thread-safe: used on the connection's strand only.
 
+#include <boost/container/deque.hpp>
+
 #include <cstddef>
-#include <deque>
 #include <string>
 
 namespace agenthost::server {
@@ -57,7 +58,9 @@ class SendQueue {
  private:
   const std::size_t max_frames_;
   const std::size_t max_bytes_;
-  std::deque<std::string> frames_;
+  // boost::container::deque: empty, it allocates nothing (libstdc++'s std::deque
+  // allocates a 512-byte block at construction), and most connections are idle.
+  boost::container::deque<std::string> frames_;
   std::size_t bytes_ = 0;
 };
 
