@@ -102,10 +102,13 @@ class TestHost {
   std::unique_ptr<database::DatabaseSessionManager> manager;
   std::unique_ptr<database::DatabaseSessionManager> agent_manager;  // SQLite only
   std::unique_ptr<database::RunStore> runs;
-  events::EventRouter router;  // before the log, which delivers through it
-  std::unique_ptr<database::EventLog> log;
+  // Before the router and the log: the log's writer delivers to this sink until the
+  // log is destroyed, so the journal must outlive it (TSan saw a late delivery write
+  // to a journal already destroyed).
   EventJournal journal;
   std::shared_ptr<JournalSink> journal_sink = std::make_shared<JournalSink>(journal);
+  events::EventRouter router;  // before the log, which delivers through it
+  std::unique_ptr<database::EventLog> log;
 };
 
 /// The run's final outcome, or FAIL after kDeadline.

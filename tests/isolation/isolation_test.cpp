@@ -28,9 +28,9 @@ EngineOptions isolation_options() {
 
 TEST_CASE("1. event isolation: two concurrent users see only their own events", "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
-  UserJournals journals;
 
   std::set<std::string> runs_a, runs_b;
   std::vector<RunTicket> tickets;
@@ -214,9 +214,9 @@ TEST_CASE("7. metrics: a user's figures count only that user's runs", "[isolatio
 
 TEST_CASE("8. death routing: a failing agent's error reaches only its own user", "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
-  UserJournals journals;
   std::set<std::string> runs_a, runs_b, sleepers;
   std::vector<RunTicket> tickets;
   for (int i = 0; i < 3; ++i) {
@@ -253,9 +253,9 @@ TEST_CASE("8. death routing: a failing agent's error reaches only its own user",
 
 TEST_CASE("9. tool dispatcher: each run's tool calls are its own", "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto engine = host.make_engine(isolation_options());
-  UserJournals journals;
   std::map<std::string, std::string> owner;  // run -> user
   std::vector<RunTicket> tickets;
   for (int i = 0; i < 6; ++i) {

@@ -23,12 +23,12 @@ std::string user_name(int i) { return "stress-user-" + std::to_string(i); }
 // wall-clock bound here would fail on a loaded machine, not on a regression).
 TEST_CASE("10. stress: 10 users x 3 runs of 0.2 s all complete, isolated", "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto o = test_options();
   o.worker_threads = 16;  // the database pool of TestHost is 16: one session per run
   o.max_concurrent_runs_per_user = 3;
   auto engine = host.make_engine(o);
-  UserJournals journals;
   std::map<std::string, std::set<std::string>> runs_of;
   std::vector<RunTicket> tickets;
 
@@ -54,6 +54,7 @@ TEST_CASE("10. stress: 10 users x 3 runs of 0.2 s all complete, isolated", "[iso
 
 TEST_CASE("stress: 100 users x 10 runs with zero events crossing users", "[isolation][stress]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto o = test_options();
   o.worker_threads = 16;
@@ -61,7 +62,6 @@ TEST_CASE("stress: 100 users x 10 runs with zero events crossing users", "[isola
   o.max_queued_runs_per_user = 10;
   auto engine = host.make_engine(o);
   const auto sessions_in_use_before = host.manager->stats().in_use;  // the event log's
-  UserJournals journals;
   std::map<std::string, std::set<std::string>> runs_of;
   std::vector<RunTicket> tickets;
   constexpr int kUsers = 100, kRuns = 10, kEvents = 3;

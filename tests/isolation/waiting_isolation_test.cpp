@@ -34,12 +34,12 @@ std::unique_ptr<database::DatabaseSessionManager> default_agent_pool(TestHost& h
 TEST_CASE("11. waiting hogs: two users' full caps of waiting runs never fail a third's run",
           "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto agents = default_agent_pool(host);
   auto options = test_options();
   options.max_concurrent_runs_per_user = 5;
   auto engine = host.make_engine(options, *agents);
-  UserJournals journals;
 
   std::vector<std::pair<std::string, RunTicket>> hogs;
   for (const std::string user : {"user-alice", "user-bob"})
@@ -74,13 +74,13 @@ TEST_CASE("11. waiting hogs: two users' full caps of waiting runs never fail a t
 TEST_CASE("12. many waiters: 100 runs of 20 users wait at once on two worker threads",
           "[isolation]") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  UserJournals journals;  // before the host: its event log delivers to these sinks
   TestHost host(backend);
   auto agents = default_agent_pool(host);
   auto options = test_options();
   options.worker_threads = 2;
   options.max_concurrent_runs_per_user = 5;
   auto engine = host.make_engine(options, *agents);
-  UserJournals journals;
 
   std::vector<std::pair<std::string, RunTicket>> runs;
   std::map<std::string, std::set<std::string>> own;
