@@ -88,11 +88,15 @@ class CoalescingStream {
   }
 
   /// Calls `handler(error)` once everything buffered was handed to the kernel (or the
-  /// socket failed): for the teardown after a close frame.
+  /// socket failed): for the teardown after a close frame. A drain does not wait for
+  /// uncork(), and the stream is never corked again: Beast tears down while it holds
+  /// its write lock, so the session's next write (which would uncork) waits for the
+  /// teardown, and a drain waiting for uncork() would never end.
   template <class Handler>
   void async_drain(Handler&& handler) {
     auto h = std::forward<Handler>(handler);
     if (drained()) return complete(std::move(h), get_executor(), state_->failed, 0);
+    start_drain();
     state_->held.push_back(
         std::make_unique<Held<decltype(h)>>(std::move(h), get_executor(), 0, true));
   }
@@ -125,6 +129,7 @@ class CoalescingStream {
     std::string sending;  ///< the socket write in flight
     bool in_flight = false;
     bool corked = false;
+    bool draining = false;  ///< a drain was asked for: corking no longer holds writes back
     boost::beast::error_code failed;
     std::vector<std::unique_ptr<HeldCompletion>> held;
     next_layer_type* stream = nullptr;  ///< null once the stream is destroyed
@@ -141,10 +146,16 @@ class CoalescingStream {
 
   bool must_wait() const noexcept;
   bool drained() const noexcept;
+  /// Whether what is buffered goes to the socket now (when no write is in flight).
+  static bool sends_now(const State& state) noexcept;
+  /// Stops corking for good and sends what is buffered.
+  void start_drain();
   /// After a write was buffered: starts the socket write when nothing holds it back.
   void after_write();
   static void start_send(const std::shared_ptr<State>& state);
   static void on_sent(const std::shared_ptr<State>& state, boost::beast::error_code error);
+  /// The socket write's completion handler (in the .cpp).
+  class SendCompletion;
 
   next_layer_type next_;
   std::shared_ptr<State> state_;
