@@ -36,6 +36,7 @@ void check_options(const EngineOptions& options) {
   positive(options.input_timeout.count() > 0, "input_timeout");
   positive(options.max_waiting_runs_per_user > 0, "max_waiting_runs_per_user");
   positive(options.idle_user_stats_ttl.count() > 0, "idle_user_stats_ttl");
+  positive(options.record_write_timeout.count() > 0, "record_write_timeout");
 }
 
 void check_limits(const RunLimits& limits) {

@@ -9,11 +9,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "agenthost/execution_context.hpp"
 #include "events/result_limit.hpp"
@@ -52,6 +55,12 @@ struct RunTicket {
   /// its scope released and its subscription (if any) dropped. Never throws.
   std::shared_future<RunOutcome> finished;
 };
+
+/// What ExecutionEngine::submit_async reports, once: the accepted run's ticket, or why
+/// it was not accepted (a RunRefused, or a database::DatabaseError when its record
+/// could not be stored).
+using SubmitResult = std::variant<RunTicket, std::exception_ptr>;
+using SubmitDone = std::function<void(SubmitResult)>;
 
 /// Why submit() refused a run. The message says what is wrong and what to do.
 class RunRefused : public std::runtime_error {
@@ -143,6 +152,11 @@ struct EngineOptions {
   std::size_t max_result_bytes = events::kDefaultMaxResultBytes;
   /// How long the monitoring figures of an idle user are kept.
   std::chrono::milliseconds idle_user_stats_ttl{std::chrono::hours(1)};
+  /// How long a submission waits for its run's record to be stored (SQLite: the event
+  /// log's writer) before it is refused with a database error. The write stays
+  /// queued, and a failed status follows it, so the record never shows a run that
+  /// will not run.
+  std::chrono::milliseconds record_write_timeout{std::chrono::seconds(10)};
 };
 
 /// Throws std::invalid_argument naming the first option that is 0 or negative

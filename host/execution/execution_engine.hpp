@@ -44,7 +44,9 @@
 /// callback (a PostgreSQL statement cancel opens a connection). submit() reserves its
 /// place under the engine's lock (the user's queue, the thread's turn), so the limit
 /// and thread-busy checks stay exact, writes the run's record without any lock, then
-/// queues the run (or gives the reservation back when the write failed). Stop
+/// queues the run (or gives the reservation back when the write failed). On SQLite
+/// the record goes through the event log's writer and its commit queues the run: no
+/// thread waits for it (submit_async). Stop
 /// requests (cancel, interrupt, shutdown) are decided under the lock and made after
 /// it is released.
 ///
@@ -120,16 +122,32 @@ class ExecutionEngine : private InputWaits {
   /// the multitask strategy and queues it. When `subscriber` is given it is
   /// subscribed to the run before the run can emit anything (so it sees every event,
   /// agent_started included) until the run is final; the engine keeps the sink alive
-  /// that long. Any thread; submits are serialised (each writes the run to the
-  /// database). Throws RunRefused with code:
+  /// that long. Any thread but the event log's writer; submits do not wait for each
+  /// other, only for their own record. Throws RunRefused with code:
   ///  - invalid: a bad user or thread id or metadata (the message names the field);
   ///  - unknown_agent: no such agent class;
   ///  - not_found: the thread belongs to another user (it looks absent);
   ///  - limit: the user already has max_queued_runs_per_user runs waiting;
   ///  - thread_busy: strategy reject and the thread has a run;
   ///  - shutting_down: shutdown() was called.
-  /// Throws database::DatabaseError when the run cannot be stored.
+  /// Throws database::DatabaseError when the run cannot be stored (or the database
+  /// has not stored it within options().record_write_timeout). Blocks until the run's
+  /// record is stored.
   RunTicket submit(RunRequest request, std::shared_ptr<events::EventSink> subscriber = nullptr);
+
+  /// submit() without waiting for the record: `done` gets the ticket, or the exception
+  /// submit() would throw, exactly once. A refusal is reported on the caller's thread
+  /// before this returns. On SQLite (submits_without_blocking()) the record is queued
+  /// in the event log's writer, and `done` is called on the writer's thread once it is
+  /// committed (the run is queued there, just before), or on the engine's timer
+  /// thread when the database has not stored it in time: so `done` must only hand
+  /// the result on, never block. On PostgreSQL the record is written on the caller's
+  /// thread, which blocks, and `done` is called there.
+  void submit_async(RunRequest request, std::shared_ptr<events::EventSink> subscriber,
+                    SubmitDone done);
+  /// True when submit_async never blocks its caller (the database takes one writer,
+  /// so the record goes through the event log's writer).
+  bool submits_without_blocking() const { return store_.single_writer_database(); }
 
   /// Stops run `run_id` of `user_id` (cause cancelled). A queued run ends at once,
   /// without an agent; a running run's token is triggered and it ends cancelled when
@@ -216,28 +234,28 @@ class ExecutionEngine : private InputWaits {
   using EntryList = std::vector<std::shared_ptr<RunEntry>>;
 
   // submit() and resume(), in engine_submit.cpp.
-  /// A place reserved by admit_locked, given back on destruction unless the run was
-  /// queued (held false).
-  struct Admission {
-    ExecutionEngine& engine;
-    const std::string& user_id;
-    const std::string& thread_id;
-    RunLimits limits;
-    bool held = true;
-    ~Admission();
-  };
-  /// Creates an admitted run's context and entry, has `store` write its record, and
-  /// queues it.
-  RunTicket accept(RunRequest& request, const registry::AgentClass& agent_class,
-                   Admission& admission, std::shared_ptr<events::EventSink> subscriber,
-                   const std::function<void(const agenthost::ExecutionContext&)>& store,
-                   const ResumePoint& resume = {});
+  /// A run between its admission and its queueing (engine_submit.cpp).
+  struct Submission;
+  /// Reserves the run's place (admit_locked) and builds its context: the returned
+  /// submission gives the reservation back when it goes without being queued.
+  /// Throws RunRefused.
+  std::shared_ptr<Submission> admit(RunRequest request, const registry::AgentClass& agent_class,
+                                    std::string thread_id,
+                                    std::shared_ptr<events::EventSink> subscriber,
+                                    ResumePoint resume = {});
+  /// Creates an admitted, stored run's entry and queues it. `may_block`: the caller may
+  /// make the stop requests of an interrupt itself (else the blocking pool does).
+  RunTicket queue(Submission& submission, bool may_block);
+  /// The record of a submission, queued in the event log's writer (SQLite): the
+  /// commit queues the run, or the deadline gives the write up.
+  void store_through_writer(const std::shared_ptr<Submission>& submission, bool client_thread);
+  void record_written(Submission& submission, database::WriteResult written);
+  void give_up_record(Submission& submission);
   /// Refuses the run (RunRefused) or reserves its place (the user's queue, the
   /// thread's turn) and returns the limits it is admitted under.
   RunLimits admit_locked(const RunRequest& request, const std::string& thread_id);
   /// Gives back a reservation whose run was not stored.
   void cancel_reservation_locked(const std::string& user_id, const std::string& thread_id);
-  void store_run(const database::RunRecord& record, bool client_thread);
   /// Queues a reserved run; returns the runs its strategy stops (`stopped`: still
   /// running, to be stopped by the caller after the lock; the rest are detached).
   EntryList enqueue_locked(const std::shared_ptr<RunEntry>& run, MultitaskStrategy strategy,

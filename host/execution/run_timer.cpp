@@ -18,12 +18,18 @@ RunTimer::~RunTimer() {
 
 std::uint64_t RunTimer::schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control,
                                  events::DeathCause cause) {
+  return schedule(deadline, [control = std::move(control), cause] {
+    if (auto c = control.lock()) c->request_stop(cause);
+  });
+}
+
+std::uint64_t RunTimer::schedule(Clock::time_point deadline, std::function<void()> fire) {
   std::uint64_t id;
   bool earliest;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
-    auto it = queue_.emplace(deadline, Deadline{id, std::move(control), cause});
+    auto it = queue_.emplace(deadline, Deadline{id, std::move(fire)});
     by_id_.emplace(id, it);
     earliest = it == queue_.begin();
   }
@@ -66,8 +72,8 @@ void RunTimer::loop() {
     }
     // Stop requests run stop callbacks (an SQL interrupt): not under the lock.
     lock.unlock();
-    for (auto& deadline : due)
-      if (auto control = deadline.control.lock()) control->request_stop(deadline.cause);
+    for (auto& deadline : due) deadline.fire();
+    due.clear();  // what a callback held is let go outside the lock too
     lock.lock();
   }
 }

@@ -1,11 +1,13 @@
 #pragma once
 /// \file
 /// RunTimer: one thread that stops runs at their deadline (cause timeout), however
-/// many runs there are: a deadline queue, not a thread or a timer per run.
+/// many runs there are: a deadline queue, not a thread or a timer per run. It also
+/// gives up submissions whose record the database has not stored in time.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +33,9 @@ class RunTimer {
   /// cancel(id) came first or the control is gone. Thread-safe.
   std::uint64_t schedule(Clock::time_point deadline, std::weak_ptr<RunControl> control,
                          events::DeathCause cause = events::DeathCause::timeout);
+  /// At `deadline`, calls `fire` on the timer thread, unless cancel(id) came first.
+  /// `fire` must not throw nor block. Thread-safe.
+  std::uint64_t schedule(Clock::time_point deadline, std::function<void()> fire);
   /// Forgets deadline `id`; a no-op when it fired already. Thread-safe.
   void cancel(std::uint64_t id);
   /// Deadlines waiting (for tests: returns to 0 when no run is active).
@@ -41,8 +46,7 @@ class RunTimer {
 
   struct Deadline {
     std::uint64_t id;
-    std::weak_ptr<RunControl> control;
-    events::DeathCause cause;
+    std::function<void()> fire;
   };
   using Queue = std::multimap<Clock::time_point, Deadline>;
 

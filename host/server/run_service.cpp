@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
+#include <future>
+
 #include "context/random_id.hpp"
 #include "database/database_error.hpp"
 #include "database/run_store.hpp"
@@ -60,16 +63,26 @@ ApiError RunService::refusal_error(const execution::RunRefused& refusal) {
   return make_error(500, error_code::internal, message);
 }
 
-std::variant<execution::RunTicket, ApiError> RunService::start_run(
-    const std::string& user_id, RunFields fields, std::shared_ptr<events::EventSink> subscriber) {
+RunService::StartResult RunService::start_run(const std::string& user_id, RunFields fields,
+                                              std::shared_ptr<events::EventSink> subscriber) {
+  auto answer = std::make_shared<std::promise<StartResult>>();
+  auto result = answer->get_future();
+  start_run_async(user_id, std::move(fields), std::move(subscriber),
+                  [answer](StartResult r) { answer->set_value(std::move(r)); });
+  return result.get();
+}
+
+void RunService::start_run_async(const std::string& user_id, RunFields fields,
+                                 std::shared_ptr<events::EventSink> subscriber,
+                                 std::function<void(StartResult)> done) {
   if (auto wait = limiter_.acquire(user_id)) {
     auto error = make_error(
         429, error_code::rate_limited,
         "too many runs started per second; retry in " + std::to_string(wait->count()) + " s");
     error.retry_after = *wait;
-    return error;
+    return done(std::move(error));
   }
-  if (auto refusal = budget_refusal(user_id, fields.agent)) return *refusal;
+  if (auto refusal = budget_refusal(user_id, fields.agent)) return done(std::move(*refusal));
   execution::RunRequest request;
   request.user_id = user_id;
   request.thread_id = std::move(fields.thread_id);
@@ -77,21 +90,33 @@ std::variant<execution::RunTicket, ApiError> RunService::start_run(
   request.input = std::move(fields.input);
   if (fields.strategy) request.strategy = *fields.strategy;
   request.metadata = std::move(fields.metadata);
-  return guarded("start_run", [&]() -> std::variant<execution::RunTicket, ApiError> {
-    try {
-      return deps_.engine.submit(std::move(request), std::move(subscriber));
-    } catch (const execution::RunRefused& refusal) {
-      return refusal_error(refusal);
-    }
-  });
+  deps_.engine.submit_async(std::move(request), std::move(subscriber),
+                            [this, done = std::move(done)](execution::SubmitResult submitted) {
+                              if (auto* ticket = std::get_if<execution::RunTicket>(&submitted))
+                                return done(std::move(*ticket));
+                              done(guarded("start_run", [&]() -> StartResult {
+                                try {
+                                  std::rethrow_exception(std::get<std::exception_ptr>(submitted));
+                                } catch (const execution::RunRefused& refusal) {
+                                  return refusal_error(refusal);
+                                }
+                              }));
+                            });
+}
+
+bool RunService::starts_without_blocking(const std::string& agent) const {
+  return deps_.engine.submits_without_blocking() && !checks_budget(agent);
+}
+
+bool RunService::checks_budget(const std::string& agent) const {
+  const auto* agent_class = deps_.registry.find_agent(agent);
+  // Only agents that call models are refused: the budget is of model tokens.
+  return deps_.usage && agent_class && !agent_class->info.model_endpoints.empty();
 }
 
 std::optional<ApiError> RunService::budget_refusal(const std::string& user_id,
                                                    const std::string& agent) {
-  const auto* agent_class = deps_.registry.find_agent(agent);
-  // Only agents that call models are refused: the budget is of model tokens.
-  if (!deps_.usage || !agent_class || agent_class->info.model_endpoints.empty())
-    return std::nullopt;
+  if (!checks_budget(agent)) return std::nullopt;
   auto refusal = guarded("budget check", [&]() -> std::variant<std::monostate, ApiError> {
     if (auto message = deps_.usage->start_refusal(user_id))
       return make_error(429, error_code::budget_exceeded, *message);

@@ -3,7 +3,8 @@
 /// RunService: the operations behind both the HTTP API and the WebSocket frames
 /// (start, cancel, look up, read stored events), with the per-user rate limit and
 /// the mapping of every refusal to an ApiError. Blocking (database): called on the
-/// server's request threads, never on an I/O thread. Thread-safe. Never throws:
+/// server's request threads, never on an I/O thread (but for start_run_async when
+/// starts_without_blocking). Thread-safe. Never throws:
 /// database failures become 503 storage_unavailable, anything else 500 internal
 /// (logged with the details, which the client does not get).
 
@@ -11,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,8 +38,21 @@ class RunService {
   /// (may be null) receives every event of the run. Refusals: 429 rate_limited or
   /// queue_full (with retry_after), 404 unknown_agent or not_found (another user's
   /// thread), 409 thread_busy, 400 invalid_field, 503 shutting_down.
-  std::variant<execution::RunTicket, ApiError> start_run(
-      const std::string& user_id, RunFields fields, std::shared_ptr<events::EventSink> subscriber);
+  using StartResult = std::variant<execution::RunTicket, ApiError>;
+  StartResult start_run(const std::string& user_id, RunFields fields,
+                        std::shared_ptr<events::EventSink> subscriber);
+
+  /// start_run without waiting for the run's record to be stored: `done` gets what
+  /// start_run would return, exactly once, on the caller's thread (a refusal) or on
+  /// one of the engine's (ExecutionEngine::submit_async), so it must only hand the
+  /// result on. Blocks as start_run does unless starts_without_blocking(agent).
+  void start_run_async(const std::string& user_id, RunFields fields,
+                       std::shared_ptr<events::EventSink> subscriber,
+                       std::function<void(StartResult)> done);
+  /// True when start_run_async of a run of `agent` never blocks: the engine queues
+  /// records in the event log's writer (SQLite) and the agent has no model budget to
+  /// read first.
+  bool starts_without_blocking(const std::string& agent) const;
 
   /// Cancels the user's run (idempotent); 404 not_found when the user has no such run.
   std::optional<ApiError> cancel_run(const std::string& user_id, const std::string& run_id);
@@ -88,6 +103,8 @@ class RunService {
   /// 429 budget_exceeded when `agent` calls models and the user's daily model-token
   /// budget is used up.
   std::optional<ApiError> budget_refusal(const std::string& user_id, const std::string& agent);
+  /// Whether starting a run of `agent` reads the user's model budget (the database).
+  bool checks_budget(const std::string& agent) const;
 
   const ServerDeps& deps_;
   RunRateLimiter& limiter_;

@@ -1,5 +1,6 @@
 // WebSocketSession, part 2: the client frames that need the engine or the
-// database (start_run, cancel_run, subscribe), answered on the request threads.
+// database (start_run, cancel_run, subscribe), answered on the request threads (a
+// start_run on SQLite: by the commit of the run's record).
 
 #include "server/websocket_session.hpp"
 
@@ -16,29 +17,43 @@ namespace net = boost::asio;
 
 void WebSocketSession::start_run(StartRunFrame frame) {
   auto gate = std::make_shared<RunStartGate>(inbox_, state_.options.send_queue_frames);
-  auto request_id = frame.request_id;
-  offload([&service = state_.service, user = user_id_, run = std::move(frame.run),
-           gate]() mutable { return service.start_run(user, std::move(run), gate); },
-          [self = shared_from_this(), request_id = std::move(request_id), gate](auto result) {
-            if (auto* error = std::get_if<ApiError>(&result)) {
-              self->send(error_frame(error->code, error->message, request_id));
-              return self->do_read();
-            }
-            const auto& ticket = std::get<execution::RunTicket>(result);
-            if (self->released_) {
-              // The client left while its run was being accepted.
-              if (self->state_.options.on_disconnect == OnDisconnect::cancel_runs)
-                net::post(self->state_.request_pool,
-                          [&service = self->state_.service, user = self->user_id_,
-                           run_id = ticket.run_id] { service.cancel_run(user, run_id); });
-              return;
-            }
-            self->started_runs_.insert(ticket.run_id);
-            // run_accepted first, then the run's events (held back by the gate until now).
-            self->send(run_accepted_frame(request_id, ticket.run_id, ticket.thread_id));
-            gate->open();
-            self->do_read();
-          });
+  auto answer = [self = shared_from_this(), request_id = std::move(frame.request_id),
+                 gate](RunService::StartResult result) {
+    if (auto* error = std::get_if<ApiError>(&result)) {
+      self->send(error_frame(error->code, error->message, request_id));
+      return self->do_read();
+    }
+    const auto& ticket = std::get<execution::RunTicket>(result);
+    if (self->released_) {
+      // The client left while its run was being accepted.
+      if (self->state_.options.on_disconnect == OnDisconnect::cancel_runs)
+        net::post(self->state_.request_pool,
+                  [&service = self->state_.service, user = self->user_id_, run_id = ticket.run_id] {
+                    service.cancel_run(user, run_id);
+                  });
+      return;
+    }
+    self->started_runs_.insert(ticket.run_id);
+    // run_accepted first, then the run's events (held back by the gate until now).
+    self->send(run_accepted_frame(request_id, ticket.run_id, ticket.thread_id));
+    gate->open();
+    self->do_read();
+  };
+  auto& service = state_.service;
+  if (!service.starts_without_blocking(frame.run.agent)) {
+    return offload([&service, user = user_id_, run = std::move(frame.run),
+                    gate]() mutable { return service.start_run(user, std::move(run), gate); },
+                   std::move(answer));
+  }
+  // No request thread in between: the answer comes from the commit of the run's
+  // record (on the event log's writer), handed to this connection's strand.
+  service.start_run_async(
+      user_id_, std::move(frame.run), gate,
+      [strand = ws_.get_executor(), answer = std::move(answer)](RunService::StartResult r) mutable {
+        net::post(strand, [answer = std::move(answer), r = std::move(r)]() mutable {
+          answer(std::move(r));
+        });
+      });
 }
 
 void WebSocketSession::cancel_run(CancelRunFrame frame) {

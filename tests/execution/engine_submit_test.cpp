@@ -1,0 +1,124 @@
+// ExecutionEngine::submit_async: a refusal is reported before it returns; on SQLite a
+// run is queued by the commit of its record (no thread waits for it), and a record
+// the database does not store in time is given up: the client is refused, the run's
+// place given back, and the record says failed once the write lands.
+#include <catch2/catch.hpp>
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <future>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "database/database_error.hpp"
+#include "execution_test_support.hpp"
+#include "support/wait_until.hpp"
+
+using namespace agenthost;
+using namespace agenthost::execution;
+using namespace agenthost::execution::test;
+using agenthost::testing::wait_until;
+namespace rs = agenthost::database::run_status;
+
+namespace {
+
+/// The message of the exception `result` holds ("" when it holds a ticket).
+std::string error_of(const SubmitResult& result) {
+  const auto* error = std::get_if<std::exception_ptr>(&result);
+  if (!error) return "";
+  try {
+    std::rethrow_exception(*error);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+/// The text between the first pair of double quotes in `message`.
+std::string first_quoted(const std::string& message) {
+  const auto open = message.find('"');
+  const auto close = message.find('"', open + 1);
+  if (open == std::string::npos || close == std::string::npos) return "";
+  return message.substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
+TEST_CASE("submit_async reports a refusal before it returns, a ticket once the record is stored") {
+  auto backend = GENERATE(from_range(database::test::backends_under_test()));
+  TestHost host(backend);
+  auto engine = host.make_engine(test_options());
+
+  std::optional<SubmitResult> refused;
+  engine->submit_async(request("user-alice", "no-such-agent"), nullptr,
+                       [&](SubmitResult r) { refused = std::move(r); });
+  REQUIRE(refused);
+  CHECK_THAT(error_of(*refused), Catch::Contains("no agent named \"no-such-agent\""));
+
+  std::promise<std::pair<SubmitResult, std::thread::id>> answered;
+  auto answer = answered.get_future();
+  engine->submit_async(request("user-alice", "chatty", boost::json::object{{"count", 2}}),
+                       host.sink(), [&](SubmitResult r) {
+                         answered.set_value({std::move(r), std::this_thread::get_id()});
+                       });
+  REQUIRE(answer.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  auto [result, thread] = answer.get();
+  INFO(error_of(result));
+  REQUIRE(std::holds_alternative<RunTicket>(result));
+  // SQLite: completed by the writer's commit, not on the submitting thread.
+  CHECK((thread != std::this_thread::get_id()) == engine->submits_without_blocking());
+  const auto& ticket = std::get<RunTicket>(result);
+  CHECK(wait_final(ticket).status == rs::completed);
+  const auto record = host.runs->find_run(ticket.run_id, "user-alice");
+  REQUIRE(record);
+  CHECK(record->status == rs::completed);
+  CHECK(host.journal.of_run(ticket.run_id).size() == 4);  // started, 2 thinking, completed
+}
+
+TEST_CASE(
+    "a run whose record the database does not store in time is refused, its place given "
+    "back, and its record says failed") {
+  TestHost host("sqlite3");  // the event log's writer takes the record: SQLite
+  auto options = test_options();
+  options.record_write_timeout = std::chrono::milliseconds(300);
+  auto engine = host.make_engine(options);
+  REQUIRE(engine->submits_without_blocking());
+
+  std::string message;
+  {
+    // Another connection holds the database's write lock: the writer cannot commit.
+    auto lease = host.manager->acquire();
+    auto& sql = lease.session();
+    sql << "BEGIN IMMEDIATE";
+    try {
+      engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}}));
+      FAIL("submit returned while the database could not store the run");
+    } catch (const database::DatabaseError& e) {
+      message = e.what();
+    }
+    CHECK_THAT(message, Catch::Contains("did not store run") && Catch::Contains("300 ms"));
+    // Nothing of the refused run is left in the engine.
+    const auto occupancy = engine->occupancy();
+    CHECK(occupancy.runs == 0);
+    CHECK(occupancy.users == 0);
+    CHECK(occupancy.threads == 0);
+    sql << "ROLLBACK";
+  }
+
+  // The write was left queued, with a failed status behind it.
+  const auto run_id = first_quoted(message);
+  REQUIRE_FALSE(run_id.empty());
+  std::optional<database::RunRecord> record;
+  REQUIRE(wait_until([&] {
+    record = host.runs->find_run(run_id, "user-alice");
+    return record && record->status == rs::failed;
+  }));
+  REQUIRE(record->error);
+  CHECK(record->error->at("error_type") == "storage_unavailable");
+
+  // The host goes on: the same user's next run is stored and runs.
+  const auto next =
+      engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}}));
+  CHECK(wait_final(next).status == rs::completed);
+}
