@@ -66,8 +66,9 @@ const ObjectSchema<ServerSettings>& server_schema() {
                 range(1, 64))
               .restart(),
           field("request_threads", &ServerSettings::request_threads,
-                "Threads for requests' blocking work (database reads and writes; a new run's "
-                "submission waits there for its record's commit).",
+                "Threads for requests' blocking work (database reads and writes; on "
+                "PostgreSQL a new run's submission writes its record there; on SQLite the "
+                "event log's writer takes it and no thread waits).",
                 range(1, 256))
               .restart(),
           field("send_queue_frames", &ServerSettings::send_queue_frames,
