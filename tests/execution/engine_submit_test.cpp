@@ -1,7 +1,8 @@
 // ExecutionEngine::submit_async: a refusal is reported before it returns; on SQLite a
 // run is queued by the commit of its record (no thread waits for it), and a record
 // the database does not store in time is given up: the client is refused, the run's
-// place given back, and the record says failed once the write lands.
+// place given back, and the record says failed once the write lands; shutdown waits
+// for a submission only until that deadline.
 #include <catch2/catch.hpp>
 
 #include <soci/soci.h>
@@ -121,4 +122,26 @@ TEST_CASE(
   const auto next =
       engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}}));
   CHECK(wait_final(next).status == rs::completed);
+}
+
+TEST_CASE("shutdown does not wait for a record the database never stores past its deadline") {
+  TestHost host("sqlite3");
+  auto options = test_options();
+  options.record_write_timeout = std::chrono::milliseconds(300);
+  auto engine = host.make_engine(options);
+
+  auto lease = host.manager->acquire();
+  auto& sql = lease.session();
+  sql << "BEGIN IMMEDIATE";  // the event log's writer cannot commit from here on
+  std::promise<SubmitResult> answered;
+  auto answer = answered.get_future();
+  engine->submit_async(request("user-alice", "chatty", boost::json::object{{"count", 1}}),
+                       nullptr, [&](SubmitResult r) { answered.set_value(std::move(r)); });
+  // Admitted and waiting for its record: shutdown waits for it, until its deadline.
+  CHECK(answer.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+  engine->shutdown(std::chrono::milliseconds(0));  // returns once the deadline gave it up
+  REQUIRE(answer.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  CHECK_THAT(error_of(answer.get()), Catch::Contains("did not store run"));
+  CHECK(engine->occupancy().runs == 0);
+  sql << "ROLLBACK";
 }
