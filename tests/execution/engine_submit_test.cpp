@@ -135,8 +135,8 @@ TEST_CASE("shutdown does not wait for a record the database never stores past it
   sql << "BEGIN IMMEDIATE";  // the event log's writer cannot commit from here on
   std::promise<SubmitResult> answered;
   auto answer = answered.get_future();
-  engine->submit_async(request("user-alice", "chatty", boost::json::object{{"count", 1}}),
-                       nullptr, [&](SubmitResult r) { answered.set_value(std::move(r)); });
+  engine->submit_async(request("user-alice", "chatty", boost::json::object{{"count", 1}}), nullptr,
+                       [&](SubmitResult r) { answered.set_value(std::move(r)); });
   // Admitted and waiting for its record: shutdown waits for it, until its deadline.
   CHECK(answer.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
   engine->shutdown(std::chrono::milliseconds(0));  // returns once the deadline gave it up
