@@ -9,7 +9,8 @@
 /// Here the writer's connection only reports the log's size after each commit
 /// (sqlite3_wal_hook, which replaces its automatic checkpoint); past kStartPages a
 /// thread of this class copies the log on a connection of its own with a PASSIVE
-/// checkpoint, which never waits for or blocks the writer or readers. A log that the
+/// checkpoint, which never waits for or blocks the writer or readers, and again each
+/// time the log has grown by kStartPages more (not after every commit). A log that the
 /// writer keeps growing faster than it is copied cannot start over from its
 /// beginning, so past kWriterPages the writer checkpoints itself as SQLite would
 /// have: by then most of the log is copied and the rest is short.
@@ -61,6 +62,8 @@ class WalCheckpointer {
   std::condition_variable wake_;
   bool wanted_ = false;
   bool stopping_ = false;
+  int last_pages_ = 0;            ///< the log's size after the last commit
+  int next_pages_ = kStartPages;  ///< the size at which the next checkpoint is asked for
   std::uint64_t checkpoints_ = 0;
   std::uint64_t writer_checkpoints_ = 0;
   std::thread thread_;

@@ -520,3 +520,36 @@ TEST_CASE("the writer checkpoints itself when a reader keeps the log from being 
   }
   CHECK(stored_events(*manager) == 20000);
 }
+
+TEST_CASE("the checkpointer copies the log again only once it has grown, not after every commit",
+          "[database][event_log]") {
+  CheckpointedLog c;
+  auto& log = c.log;
+  auto& manager = c.manager;
+  const auto* checkpointer = log.checkpointer();
+  REQUIRE(checkpointer != nullptr);
+  {
+    // A reader's snapshot keeps every checkpoint from copying the whole log, so the
+    // log never starts over: the case of a writer that never pauses.
+    auto reader = manager->acquire();
+    reader.session().begin();
+    long long n = 0;
+    reader.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+    // 1,500 commits of a few pages each (the event, its table's and index's pages):
+    // past the start threshold (1,000 pages), below the writer's own (8,000).
+    const std::string filler(1000, 'x');
+    for (int i = 1; i <= 1500; ++i) {
+      log.append(
+          make_event("run-c", static_cast<std::uint64_t>(i), json::object{{"fill", filler}}));
+      log.flush();
+    }
+    reader.session().rollback();
+  }
+  // One checkpoint per 250 pages added past the threshold: a few dozen at most,
+  // where asking after every commit made it about one per commit.
+  INFO(checkpointer->checkpoints() << " checkpoints");
+  CHECK(checkpointer->checkpoints() >= 1);
+  CHECK(checkpointer->checkpoints() < 50);
+  CHECK(checkpointer->writer_checkpoints() == 0);
+  CHECK(stored_events(*manager) == 1500);
+}
