@@ -10,7 +10,7 @@
 /// (sqlite3_wal_hook, which replaces its automatic checkpoint); past kStartPages a
 /// thread of this class copies the log on a connection of its own with a PASSIVE
 /// checkpoint, which never waits for or blocks the writer or readers, and again each
-/// time the log has grown by kStartPages more (not after every commit). A log that the
+/// time the log has grown by kStepPages more (not after every commit). A log that the
 /// writer keeps growing faster than it is copied cannot start over from its
 /// beginning, so past kWriterPages the writer checkpoints itself as SQLite would
 /// have: by then most of the log is copied and the rest is short.
@@ -33,6 +33,12 @@ class WalCheckpointer {
  public:
   /// Log size (pages) at which the thread copies the log: SQLite's own default.
   static constexpr int kStartPages = 1000;
+  /// Growth of the log past the last checkpoint's request before the next one. A
+  /// checkpoint while the writer appends rarely copies the whole log, so the log does
+  /// not start over; asked after every commit, checkpoints came back to back, each
+  /// copying a few pages for two fsyncs. At 1,000 the writer, reaching kWriterPages,
+  /// had that much left to copy itself, which doubled the p99 (docs/benchmarks.md).
+  static constexpr int kStepPages = kStartPages / 4;
   /// Log size at which the writer checkpoints itself after a commit.
   static constexpr int kWriterPages = 8000;
 

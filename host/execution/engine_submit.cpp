@@ -307,7 +307,7 @@ void ExecutionEngine::submit_async(RunRequest request,
   // named none; or POST /v1/threads): a client's id is the user's own, or another
   // user's, or nobody's, and the last two are refused alike, so an id tells a client
   // nothing about other users and cannot be claimed before its owner uses it.
-  if (store_.single_writer_database()) {
+  if (submits_without_blocking()) {
     submission->done = std::move(done);
     return store_through_writer(submission, client_thread);
   }
@@ -328,7 +328,6 @@ void ExecutionEngine::submit_async(RunRequest request,
     submission->release();
     result = std::current_exception();
   }
-  submission.reset();
   done(std::move(result));
 }
 

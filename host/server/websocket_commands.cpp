@@ -47,13 +47,7 @@ void WebSocketSession::start_run(StartRunFrame frame) {
   }
   // No request thread in between: the answer comes from the commit of the run's
   // record (on the event log's writer), handed to this connection's strand.
-  service.start_run_async(
-      user_id_, std::move(frame.run), gate,
-      [strand = ws_.get_executor(), answer = std::move(answer)](RunService::StartResult r) mutable {
-        net::post(strand, [answer = std::move(answer), r = std::move(r)]() mutable {
-          answer(std::move(r));
-        });
-      });
+  service.start_run_async(user_id_, std::move(frame.run), gate, on_strand(std::move(answer)));
 }
 
 void WebSocketSession::cancel_run(CancelRunFrame frame) {

@@ -125,14 +125,20 @@ class WebSocketSession final : public Session,
   /// strand. The next frame is read only after `done`: one client frame at a time.
   template <class Work, class Done>
   void offload(Work work, Done done) {
-    boost::asio::post(state_.request_pool, [self = shared_from_this(), work = std::move(work),
-                                            done = std::move(done)]() mutable {
-      auto result = work();
+    boost::asio::post(
+        state_.request_pool,
+        [work = std::move(work), done = on_strand(std::move(done))]() mutable { done(work()); });
+  }
+  /// `done`, to be called from any thread: it runs `done(result)` on this connection's
+  /// strand (and keeps the session alive until then).
+  template <class Done>
+  auto on_strand(Done done) {
+    return [self = shared_from_this(), done = std::move(done)](auto result) mutable {
       boost::asio::post(self->ws_.get_executor(),
                         [done = std::move(done), result = std::move(result)]() mutable {
                           done(std::move(result));
                         });
-    });
+    };
   }
 
   Stream ws_;

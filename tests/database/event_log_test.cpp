@@ -476,6 +476,23 @@ void write_pages(EventLog& log, const std::string& run_id, int count) {
   log.flush();
 }
 
+// A read transaction holding its snapshot while it lives: no checkpoint can copy what
+// is committed after it, so the log cannot start over.
+class ReaderSnapshot {
+ public:
+  explicit ReaderSnapshot(DatabaseSessionManager& manager) : lease_(manager.acquire()) {
+    lease_.session().begin();
+    long long n = 0;
+    lease_.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+  }
+  ~ReaderSnapshot() { lease_.session().rollback(); }
+  ReaderSnapshot(const ReaderSnapshot&) = delete;
+  ReaderSnapshot& operator=(const ReaderSnapshot&) = delete;
+
+ private:
+  DatabaseSessionManager::Lease lease_;
+};
+
 // A migrated SQLite database and its event log, whose checkpointer the tests watch.
 struct CheckpointedLog {
   TestDatabase db{"sqlite3"};
@@ -508,15 +525,10 @@ TEST_CASE("the writer checkpoints itself when a reader keeps the log from being 
   const auto* checkpointer = log.checkpointer();
   REQUIRE(checkpointer != nullptr);
   {
-    // A read transaction holds its snapshot: no checkpoint can copy what came after
-    // it, so the log grows past the writer's threshold.
-    auto reader = manager->acquire();
-    reader.session().begin();
-    long long n = 0;
-    reader.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+    // The log grows past the writer's threshold.
+    ReaderSnapshot reader(*manager);
     write_pages(log, "run-b", 20000);  // about 10,000 pages
     CHECK(checkpointer->writer_checkpoints() >= 1);
-    reader.session().rollback();
   }
   CHECK(stored_events(*manager) == 20000);
 }
@@ -529,12 +541,8 @@ TEST_CASE("the checkpointer copies the log again only once it has grown, not aft
   const auto* checkpointer = log.checkpointer();
   REQUIRE(checkpointer != nullptr);
   {
-    // A reader's snapshot keeps every checkpoint from copying the whole log, so the
-    // log never starts over: the case of a writer that never pauses.
-    auto reader = manager->acquire();
-    reader.session().begin();
-    long long n = 0;
-    reader.session() << "SELECT COUNT(*) FROM events", soci::into(n);
+    // The log never starts over: the case of a writer that never pauses.
+    ReaderSnapshot reader(*manager);
     // 1,500 commits of a few pages each (the event, its table's and index's pages):
     // past the start threshold (1,000 pages), below the writer's own (8,000).
     const std::string filler(1000, 'x');
@@ -543,7 +551,6 @@ TEST_CASE("the checkpointer copies the log again only once it has grown, not aft
           make_event("run-c", static_cast<std::uint64_t>(i), json::object{{"fill", filler}}));
       log.flush();
     }
-    reader.session().rollback();
   }
   // One checkpoint per 250 pages added past the threshold: a few dozen at most,
   // where asking after every commit made it about one per commit.

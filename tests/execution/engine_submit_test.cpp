@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -34,6 +35,28 @@ std::string error_of(const SubmitResult& result) {
   } catch (const std::exception& e) {
     return e.what();
   }
+}
+
+/// Another connection holding the database's write lock while it lives: the event
+/// log's writer cannot commit.
+class WriteLock {
+ public:
+  explicit WriteLock(TestHost& host) : lease_(host.manager->acquire()) {
+    lease_.session() << "BEGIN IMMEDIATE";
+  }
+  ~WriteLock() { lease_.session() << "ROLLBACK"; }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  database::DatabaseSessionManager::Lease lease_;
+};
+
+/// An engine on `host` whose records must be stored within 300 ms.
+std::unique_ptr<ExecutionEngine> engine_with_short_record_deadline(TestHost& host) {
+  auto options = test_options();
+  options.record_write_timeout = std::chrono::milliseconds(300);
+  return host.make_engine(options);
 }
 
 /// The text between the first pair of double quotes in `message`.
@@ -81,17 +104,12 @@ TEST_CASE(
     "a run whose record the database does not store in time is refused, its place given "
     "back, and its record says failed") {
   TestHost host("sqlite3");  // the event log's writer takes the record: SQLite
-  auto options = test_options();
-  options.record_write_timeout = std::chrono::milliseconds(300);
-  auto engine = host.make_engine(options);
+  auto engine = engine_with_short_record_deadline(host);
   REQUIRE(engine->submits_without_blocking());
 
   std::string message;
   {
-    // Another connection holds the database's write lock: the writer cannot commit.
-    auto lease = host.manager->acquire();
-    auto& sql = lease.session();
-    sql << "BEGIN IMMEDIATE";
+    WriteLock lock(host);
     try {
       engine->submit(request("user-alice", "chatty", boost::json::object{{"count", 1}}));
       FAIL("submit returned while the database could not store the run");
@@ -104,7 +122,6 @@ TEST_CASE(
     CHECK(occupancy.runs == 0);
     CHECK(occupancy.users == 0);
     CHECK(occupancy.threads == 0);
-    sql << "ROLLBACK";
   }
 
   // The write was left queued, with a failed status behind it.
@@ -126,13 +143,9 @@ TEST_CASE(
 
 TEST_CASE("shutdown does not wait for a record the database never stores past its deadline") {
   TestHost host("sqlite3");
-  auto options = test_options();
-  options.record_write_timeout = std::chrono::milliseconds(300);
-  auto engine = host.make_engine(options);
+  auto engine = engine_with_short_record_deadline(host);
 
-  auto lease = host.manager->acquire();
-  auto& sql = lease.session();
-  sql << "BEGIN IMMEDIATE";  // the event log's writer cannot commit from here on
+  WriteLock lock(host);
   std::promise<SubmitResult> answered;
   auto answer = answered.get_future();
   engine->submit_async(request("user-alice", "chatty", boost::json::object{{"count", 1}}), nullptr,
@@ -143,5 +156,4 @@ TEST_CASE("shutdown does not wait for a record the database never stores past it
   REQUIRE(answer.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
   CHECK_THAT(error_of(answer.get()), Catch::Contains("did not store run"));
   CHECK(engine->occupancy().runs == 0);
-  sql << "ROLLBACK";
 }
