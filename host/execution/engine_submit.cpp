@@ -227,7 +227,17 @@ void ExecutionEngine::give_up_record(Submission& s) {
     // The event log is stopping: the insert will not be written either.
   }
   s.release();
-  s.done(std::make_exception_ptr(database::DatabaseError(message)));
+  // Thrown in place, not copied from a temporary (make_exception_ptr): a copy shares
+  // the message's buffer with the temporary, whose destruction here would race (in
+  // TSan's eyes: libstdc++'s reference count is not instrumented) with the client
+  // reading the message on another thread.
+  std::exception_ptr error;
+  try {
+    throw database::DatabaseError(message);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  s.done(std::move(error));
 }
 
 ExecutionEngine::EntryList ExecutionEngine::enqueue_locked(const std::shared_ptr<RunEntry>& run,
