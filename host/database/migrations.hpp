@@ -17,5 +17,8 @@ std::int64_t latest_schema_version() noexcept;
 /// an advisory lock). Idempotent. Throws DatabaseError when a statement fails
 /// (nothing is applied) or when the database is newer than this build.
 void apply_migrations(DatabaseSessionManager& manager);
+/// The same, stopping at version `target` (a migration's test starts from the
+/// version before it, with rows in it).
+void apply_migrations(DatabaseSessionManager& manager, std::int64_t target);
 
 }  // namespace agenthost::database

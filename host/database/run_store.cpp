@@ -172,9 +172,14 @@ std::map<std::string, std::uint64_t> RunStore::count_runs_by_status(const std::s
     std::map<std::string, std::uint64_t> counts;
     std::string status;
     long long count = 0;
+    // SQLite keeps the counts in run_counts (migration 6 says why); PostgreSQL counts
+    // through its index on (user_id, status).
+    const char* query =
+        manager_.backend() == "sqlite3"
+            ? "SELECT status, runs FROM run_counts WHERE user_id = :u"
+            : "SELECT status, COUNT(*) FROM runs WHERE user_id = :u GROUP BY status";
     soci::statement statement =
-        (sql.prepare << "SELECT status, COUNT(*) FROM runs WHERE user_id = :u GROUP BY status",
-         soci::into(status), soci::into(count), soci::use(user_id));
+        (sql.prepare << query, soci::into(status), soci::into(count), soci::use(user_id));
     statement.execute();
     while (statement.fetch()) counts[status] = static_cast<std::uint64_t>(count);
     return counts;
