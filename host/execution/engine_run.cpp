@@ -18,6 +18,10 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::microseconds;
 
+constexpr const char* kNotConfirmedAtShutdown =
+    "not confirmed before shutdown (the database did not answer); the write stays queued in "
+    "the event log";
+
 // Ends a run whose agent never ran, through a fresh emitter of the run (nothing was
 // emitted for it before). When not even its terminal event can be stored, the outcome
 // is recorded all the same.
@@ -174,10 +178,7 @@ database::WriteResult ExecutionEngine::write_run(RunEntry& run, database::RunWri
                                   });
       },
       [&] { return store_.abandon_write(ticket); }, abandon_status_waits_.get_token());
-  if (!written)
-    result.error =
-        "not confirmed before shutdown (the database did not answer); the write stays "
-        "queued in the event log";
+  if (!written) result.error = kNotConfirmedAtShutdown;
   return result;
 }
 
@@ -195,44 +196,110 @@ database::RunWrite final_status_write(const std::string& run_id, const RunOutcom
 
 }  // namespace
 
-void ExecutionEngine::record_final_status(RunEntry& run, const RunOutcome& outcome) {
-  const auto& corr = run.context.correlation_id();
-  const auto result = write_run(run, final_status_write(run.run_id(), outcome));
-  for (const auto& refusal : store_.take_refusals(run.run_id()))
-    spdlog::error("[{}] an event of the run was not stored: {}", corr, refusal);
-  if (result.error.empty()) {
-    retry_unrecorded_statuses(run);  // the database takes writes: any kept ones too
+void ExecutionEngine::write_final_status(const std::string& run_id, const RunOutcome& outcome,
+                                         StatusWritten written) {
+  try {
+    // Held across write_run: the writer's completion looks the write up under it, so
+    // it finds the write registered even when the commit comes before write_run returns.
+    std::lock_guard lock(status_writes_mutex_);
+    const auto ticket = store_.write_run(final_status_write(run_id, outcome),
+                                         [this, run_id](database::WriteResult result) {
+                                           StatusWritten done;
+                                           {
+                                             std::lock_guard found(status_writes_mutex_);
+                                             const auto it = status_writes_.find(run_id);
+                                             if (it == status_writes_.end())
+                                               return;  // given up by shutdown
+                                             done = std::move(it->second.written);
+                                             status_writes_.erase(it);
+                                             ++status_answers_running_;
+                                           }
+                                           done(std::move(result));
+                                           std::lock_guard answered(status_writes_mutex_);
+                                           --status_answers_running_;
+                                           status_answered_.notify_all();
+                                         });
+    status_writes_[run_id] = {ticket, std::move(written)};
     return;
+  } catch (const std::exception& e) {  // the event log is stopping
+    database::WriteResult result;
+    result.error = e.what();
+    written(std::move(result));
   }
-  status_write_failures_.fetch_add(1, std::memory_order_relaxed);
-  spdlog::error(
-      "[{}] the run's final status {} could not be recorded ({}); kept, and written again once "
-      "another run's status is (a restart marks it interrupted)",
-      corr, outcome.status, result.error);
-  std::lock_guard lock(unrecorded_mutex_);
-  unrecorded_.push_back({run.run_id(), corr, outcome});
 }
 
-void ExecutionEngine::retry_unrecorded_statuses(RunEntry& run) {
+void ExecutionEngine::give_up_status_writes() {
+  std::vector<StatusWritten> given_up;
+  {
+    std::unique_lock lock(status_writes_mutex_);
+    std::erase_if(status_writes_, [&](auto& entry) {
+      if (!store_.abandon_write(entry.second.ticket)) return false;  // being answered
+      given_up.push_back(std::move(entry.second.written));
+      return true;
+    });
+    // The answers being given finish before this returns (shutdown's last call: the
+    // engine may go next, the writer thread stays).
+    status_answered_.wait(lock, [&] { return status_answers_running_ == 0; });
+  }
+  for (auto& written : given_up) {
+    database::WriteResult result;
+    result.error = kNotConfirmedAtShutdown;
+    written(std::move(result));
+  }
+}
+
+void ExecutionEngine::record_final_status(const std::shared_ptr<RunEntry>& run,
+                                          RunOutcome outcome) {
+  auto written = [this, run, outcome](database::WriteResult result) mutable {
+    const auto& corr = run->context.correlation_id();
+    for (const auto& refusal : store_.take_refusals(run->run_id()))
+      spdlog::error("[{}] an event of the run was not stored: {}", corr, refusal);
+    if (result.error.empty()) {
+      // The database takes writes: any kept statuses too, before the run settles.
+      retry_unrecorded_statuses(
+          [this, run, outcome = std::move(outcome)]() mutable { settle(run, std::move(outcome)); });
+      return;
+    }
+    status_write_failures_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error(
+        "[{}] the run's final status {} could not be recorded ({}); kept, and written again "
+        "once another run's status is (a restart marks it interrupted)",
+        corr, outcome.status, result.error);
+    {
+      std::lock_guard lock(unrecorded_mutex_);
+      unrecorded_.push_back({run->run_id(), corr, outcome});
+    }
+    settle(run, std::move(outcome));
+  };
+  const auto run_id = run->run_id();
+  write_final_status(run_id, outcome, std::move(written));
+}
+
+void ExecutionEngine::retry_unrecorded_statuses(std::function<void()> then) {
   std::vector<UnrecordedStatus> pending;
   {
     std::lock_guard lock(unrecorded_mutex_);
-    if (unrecorded_.empty()) return;
     pending.swap(unrecorded_);
   }
-  std::vector<UnrecordedStatus> failed;
+  if (pending.empty()) return then();
+  // `then` runs once the last of them is answered.
+  auto left = std::make_shared<std::atomic<std::size_t>>(pending.size());
+  auto last = std::make_shared<std::function<void()>>(std::move(then));
   for (auto& u : pending) {
     // Not applying any more (moved false) means it was written meanwhile: the event
     // log kept a write the database had not answered and applied it later.
-    if (write_run(run, final_status_write(u.run_id, u.outcome)).error.empty())
-      spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
-                   u.outcome.status);
-    else
-      failed.push_back(std::move(u));
+    auto written = [this, u, left, last](database::WriteResult result) {
+      if (result.error.empty()) {
+        spdlog::info("[{}] the run's final status {} is recorded at last", u.correlation_id,
+                     u.outcome.status);
+      } else {
+        std::lock_guard lock(unrecorded_mutex_);
+        unrecorded_.push_back(u);
+      }
+      if (left->fetch_sub(1) == 1) (*last)();
+    };
+    write_final_status(u.run_id, u.outcome, std::move(written));
   }
-  if (failed.empty()) return;
-  std::lock_guard lock(unrecorded_mutex_);
-  for (auto& u : failed) unrecorded_.push_back(std::move(u));
 }
 
 std::size_t ExecutionEngine::unrecorded_statuses() const {
@@ -251,12 +318,8 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
     outcome.error = boost::json::object{
         {"error_type", "shutdown"}, {"message", "left unfinished, to resume at the next start"}};
   }
-  // 1. The final status, after the run's events (the terminal one included) in the
-  // event log's writer, so one commit makes both durable: the terminal event is never
-  // seen stored after the status. A run left "running" in the store could be neither
-  // cancelled nor resumed until the next restart: a failed write is kept and retried.
-  if (!parked) record_final_status(*run, outcome);
-  // 2. Monitoring, the subscription, and the engine's own maps.
+  // 1. Monitoring, and the run's places in the engine: its slot, thread and user cap
+  // may let the next runs start now (their writes queue behind this run's).
   const auto elapsed = started ? std::chrono::steady_clock::now() - run->started_at
                                : std::chrono::steady_clock::duration{0};
   const auto duration = duration_cast<microseconds>(elapsed);
@@ -267,9 +330,7 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
         started ? std::optional<std::chrono::nanoseconds>(elapsed) : std::nullopt);
   spdlog::info("[{}] run {}: agent={} events={} duration_ms={}", corr, outcome.status,
                run->context.agent_name(), outcome.event_count, duration.count() / 1000);
-  run->subscription.reset();
-  run->subscriber.reset();
-  EntryList startable;  // the freed slot, thread and user cap may let runs start
+  EntryList startable;
   {
     std::lock_guard lock(mutex_);
     if (started) {
@@ -281,12 +342,31 @@ void ExecutionEngine::finalize(const std::shared_ptr<RunEntry>& run, RunOutcome 
     }
     drop_if_idle_locked(run->user_id(), run->thread_id());
     startable = take_startable_locked();
+  }
+  start(startable);
+  // 2. The final status, after the run's events (the terminal one included) in the
+  // event log's writer, so one commit makes both durable: the terminal event is never
+  // seen stored after the status. Its commit settles the run, on the writer's thread:
+  // nothing waits for it here, and the run's fiber ends now. A run left "running" in
+  // the store could be neither cancelled nor resumed until the next restart: a failed
+  // write is kept and retried.
+  if (parked)
+    settle(run, std::move(outcome));
+  else
+    record_final_status(run, std::move(outcome));
+}
+
+void ExecutionEngine::settle(const std::shared_ptr<RunEntry>& run, RunOutcome outcome) {
+  // The subscription goes only now: the terminal event reaches the client when the
+  // batch holding it commits, which is no later than the status's.
+  run->subscription.reset();
+  run->subscriber.reset();
+  {
+    std::lock_guard lock(mutex_);
     runs_.erase(run->run_id());
     run_gone_.notify_all();
   }
-  start(startable);
-  // 3. Final for everyone.
-  run->finished.set_value(std::move(outcome));
+  run->finished.set_value(std::move(outcome));  // final for everyone
 }
 
 }  // namespace agenthost::execution

@@ -95,7 +95,11 @@ bool ExecutionEngine::cancel(std::string_view user_id, std::string_view run_id) 
   run->control->request_stop(events::DeathCause::cancelled);
   spdlog::info("[{}] run cancel requested", run->context.correlation_id());
   start(startable);
-  if (detached) end_unstarted(run);
+  if (detached) {
+    end_unstarted(run);
+    // The caller reads the run cancelled once this returns: its status is stored.
+    run->ticket.finished.wait();
+  }
   return true;
 }
 
@@ -149,10 +153,16 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
           "execution engine: {} runs still wait for their final status to be written; "
           "giving up waiting (the event log keeps the writes queued)",
           runs_.size());
-      abandon_status_waits_.request_stop();
+      abandon_status_waits_.request_stop();  // runs waiting in write_run
+      lock.unlock();
+      give_up_status_writes();  // settles their runs
+      lock.lock();
       run_gone_.wait(lock, [&] { return runs_.empty(); });
     }
   }
+  // Statuses kept unrecorded and written again meanwhile: nothing may call back into
+  // this engine once it is gone.
+  give_up_status_writes();
   scheduler_.stop();  // the last fibers return from their final step
   shut_down_ = true;
   spdlog::info("execution engine stopped");

@@ -274,14 +274,30 @@ class ExecutionEngine : private InputWaits {
   /// Queues the run's start (status running) in the event log without waiting for
   /// it; an error when it cannot even be queued.
   std::optional<std::string> record_start(const RunEntry& run);
-  /// Writes the run's status change through the event log (after its events, one
-  /// group commit), the run waiting suspended. At shutdown, a write the database does
-  /// not answer within a few seconds after the drain is given up (the error says so).
+  /// Writes a change of a running run's record through the event log (after its
+  /// events, one group commit), the run waiting suspended. At shutdown, a write the
+  /// database does not answer within a few seconds after the drain is given up (the
+  /// error says so).
   database::WriteResult write_run(RunEntry& run, database::RunWrite write);
-  /// The final status; when it fails, it joins unrecorded_.
-  void record_final_status(RunEntry& run, const RunOutcome& outcome);
-  /// Writes the unrecorded statuses again, on `run`'s blocking pool.
-  void retry_unrecorded_statuses(RunEntry& run);
+  /// Called once with the answer to a final status write, on the event log's writer
+  /// thread (or on the caller's, when the write cannot be queued or shutdown gives it
+  /// up).
+  using StatusWritten = std::function<void(database::WriteResult)>;
+  /// Queues a run's final status in the event log (after its events, one group
+  /// commit); `written` gets the answer. Nothing waits for it.
+  void write_final_status(const std::string& run_id, const RunOutcome& outcome,
+                          StatusWritten written);
+  /// Shutdown: the status writes the database has not answered a few seconds after
+  /// the drain are given up (their `written` gets an error saying so).
+  void give_up_status_writes();
+  /// The run's final status; its answer settles the run. When it fails, it joins
+  /// unrecorded_; when it succeeds, the unrecorded ones are written again first.
+  void record_final_status(const std::shared_ptr<RunEntry>& run, RunOutcome outcome);
+  /// Writes the unrecorded statuses again; `then` once all are answered.
+  void retry_unrecorded_statuses(std::function<void()> then);
+  /// The end of a run's end: its subscription goes, it leaves runs_, and its outcome
+  /// is final for everyone (RunTicket::finished).
+  void settle(const std::shared_ptr<RunEntry>& run, RunOutcome outcome);
 
   // InputWaits, in engine_input.cpp: a run waiting for its user's answer.
   void begin_input_wait(const std::string& run_id) override;
@@ -317,8 +333,17 @@ class ExecutionEngine : private InputWaits {
     std::string correlation_id;
     RunOutcome outcome;
   };
-  /// Fired at shutdown when runs still wait for their status after the drain.
+  /// Fired at shutdown when runs still wait for a write after the drain.
   std::stop_source abandon_status_waits_;
+  /// Final status writes the database has not answered yet, by run id.
+  struct StatusWrite {
+    std::uint64_t ticket = 0;  // for EventLog::abandon_write
+    StatusWritten written;
+  };
+  std::mutex status_writes_mutex_;
+  std::unordered_map<std::string, StatusWrite> status_writes_;  // guarded by the above
+  std::size_t status_answers_running_ = 0;                      // likewise: answers being given now
+  std::condition_variable status_answered_;
   mutable std::mutex unrecorded_mutex_;
   std::vector<UnrecordedStatus> unrecorded_;  // guarded by unrecorded_mutex_
 
