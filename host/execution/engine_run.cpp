@@ -220,15 +220,18 @@ void ExecutionEngine::write_final_status(const std::string& run_id, const RunOut
                                            status_answered_.notify_all();
                                          });
     status_writes_[run_id] = {ticket, std::move(written)};
-    return;
   } catch (const std::exception& e) {  // the event log is stopping
     database::WriteResult result;
     result.error = e.what();
     written(std::move(result));
+    return;
   }
+  // Queued after shutdown gave up waiting (a run its stop ended just then): given up
+  // at once, or shutdown would wait for it.
+  if (abandon_status_waits_.stop_requested()) give_up_status_writes(false);
 }
 
-void ExecutionEngine::give_up_status_writes() {
+void ExecutionEngine::give_up_status_writes(bool wait_for_answers) {
   std::vector<StatusWritten> given_up;
   {
     std::unique_lock lock(status_writes_mutex_);
@@ -237,9 +240,9 @@ void ExecutionEngine::give_up_status_writes() {
       given_up.push_back(std::move(entry.second.written));
       return true;
     });
-    // The answers being given finish before this returns (shutdown's last call: the
-    // engine may go next, the writer thread stays).
-    status_answered_.wait(lock, [&] { return status_answers_running_ == 0; });
+    // Shutdown's last call: the engine may go next (the writer thread stays), so the
+    // answers being given finish first.
+    if (wait_for_answers) status_answered_.wait(lock, [&] { return status_answers_running_ == 0; });
   }
   for (auto& written : given_up) {
     database::WriteResult result;

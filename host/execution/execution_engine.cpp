@@ -155,14 +155,14 @@ void ExecutionEngine::shutdown(std::chrono::milliseconds drain_timeout) {
           runs_.size());
       abandon_status_waits_.request_stop();  // runs waiting in write_run
       lock.unlock();
-      give_up_status_writes();  // settles their runs
+      give_up_status_writes(false);  // settles their runs
       lock.lock();
       run_gone_.wait(lock, [&] { return runs_.empty(); });
     }
   }
   // Statuses kept unrecorded and written again meanwhile: nothing may call back into
   // this engine once it is gone.
-  give_up_status_writes();
+  give_up_status_writes(true);
   scheduler_.stop();  // the last fibers return from their final step
   shut_down_ = true;
   spdlog::info("execution engine stopped");

@@ -288,8 +288,10 @@ class ExecutionEngine : private InputWaits {
   void write_final_status(const std::string& run_id, const RunOutcome& outcome,
                           StatusWritten written);
   /// Shutdown: the status writes the database has not answered a few seconds after
-  /// the drain are given up (their `written` gets an error saying so).
-  void give_up_status_writes();
+  /// the drain are given up (their `written` gets an error saying so). With
+  /// `wait_for_answers`, returns only once no answer is being given (never from an
+  /// answer: it would wait for itself).
+  void give_up_status_writes(bool wait_for_answers);
   /// The run's final status; its answer settles the run. When it fails, it joins
   /// unrecorded_; when it succeeds, the unrecorded ones are written again first.
   void record_final_status(const std::shared_ptr<RunEntry>& run, RunOutcome outcome);

@@ -157,3 +157,25 @@ TEST_CASE("shutdown does not wait for a record the database never stores past it
   CHECK_THAT(error_of(answer.get()), Catch::Contains("did not store run"));
   CHECK(engine->occupancy().runs == 0);
 }
+
+TEST_CASE("shutdown gives up a final status the database does not store, and the run ends") {
+  TestHost host("sqlite3");
+  auto engine = host.make_engine(test_options());
+  const auto t = engine->submit(
+      request("user-alice", "probe.ask",
+              boost::json::object{{"prompt", "go on?"}, {"schema", {{"type", "object"}}}}),
+      host.sink());
+  REQUIRE(host.journal.wait_until([&] {
+    const auto run = host.runs->find_run(t.run_id, "user-alice");
+    return run && run->status == database::run_status::waiting_input;
+  }));
+
+  WriteLock lock(host);  // the run's end (its agent_death and status) cannot be stored
+  auto stopped = std::async(std::launch::async, [&] { engine->shutdown(0ms); });
+  // After its few seconds of waiting for the status, shutdown gives the write up.
+  REQUIRE(stopped.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  REQUIRE(t.finished.wait_for(0ms) == std::future_status::ready);
+  CHECK(t.finished.get().status == database::run_status::interrupted);
+  CHECK(engine->unrecorded_statuses() == 1);
+  CHECK(engine->occupancy().runs == 0);
+}
