@@ -13,6 +13,7 @@
 #include "database/database_error.hpp"
 #include "database/driver_message.hpp"
 #include "database/sqlite_busy_wait.hpp"
+#include "database/sqlite_library.hpp"
 
 #include <chrono>
 #include <string_view>
@@ -85,6 +86,7 @@ std::unique_ptr<soci::session> SessionPool::open_session() const {
   try {
     std::unique_ptr<soci::session> sql;
     if (url.backend == "sqlite3") {
+      configure_sqlite_library();
       sql = std::make_unique<soci::session>(*soci::factory_sqlite3(), url.connect_string);
       configure_sqlite(*sql, options, url.masked);
     } else {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <future>
 #include <thread>
@@ -35,6 +36,20 @@ TEST_CASE("the pool opens its sessions at construction and leases return", "[dat
     CHECK(manager->stats().in_use == 1);
   }
   CHECK(manager->stats().in_use == 0);
+}
+
+TEST_CASE("SQLite connections run without SQLite's own mutexes", "[database][pool]") {
+  // Multi-thread mode (each connection used by one thread at a time) and no memory
+  // statistics: a serialized connection has a mutex, and statistics count allocations.
+  TestDatabase db("sqlite3");
+  auto manager = db.open();
+  auto lease = manager->acquire();
+  auto* connection =
+      static_cast<soci::sqlite3_session_backend*>(lease.session().get_backend())->conn_;
+  CHECK(sqlite_api::sqlite3_db_mutex(connection) == nullptr);
+  lease.session() << "CREATE TABLE allocations (x TEXT)";
+  lease.session() << "INSERT INTO allocations VALUES ('a row')";
+  CHECK(sqlite_api::sqlite3_memory_used() == 0);
 }
 
 TEST_CASE("an exhausted pool fails after its acquire timeout", "[database][pool]") {
