@@ -11,6 +11,7 @@
 #include "database/driver_message.hpp"
 #include "database/write_transaction.hpp"
 #include "events/event_router.hpp"
+#include "threads/thread_name.hpp"
 
 namespace agenthost::database {
 namespace {
@@ -56,7 +57,10 @@ EventLog::EventLog(DatabaseSessionManager& manager, std::size_t max_batch)
   if (single_writer_database())
     checkpointer_ = std::make_unique<WalCheckpointer>(manager_.open_dedicated_session());
   lease_.emplace(manager_.acquire());
-  writer_ = std::thread([this] { writer_loop(); });
+  writer_ = std::thread([this] {
+    threads::name_this_thread("ah-event-writer");
+    writer_loop();
+  });
 }
 
 EventLog::~EventLog() {

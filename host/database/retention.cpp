@@ -10,6 +10,7 @@
 #include "database/guarded_session.hpp"
 #include "database/time_columns.hpp"
 #include "database/write_transaction.hpp"
+#include "threads/thread_name.hpp"
 
 namespace agenthost::database {
 
@@ -161,7 +162,10 @@ RetentionTask::~RetentionTask() { stop(); }
 void RetentionTask::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_ || !policy_.enabled()) return;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    threads::name_this_thread("ah-retention");
+    loop();
+  });
 }
 
 void RetentionTask::stop() {

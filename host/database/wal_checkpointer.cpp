@@ -3,6 +3,8 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include "threads/thread_name.hpp"
+
 namespace agenthost::database {
 namespace {
 
@@ -15,7 +17,10 @@ sqlite3* native(soci::session& sql) {
 }  // namespace
 
 WalCheckpointer::WalCheckpointer(std::unique_ptr<soci::session> own) : own_(std::move(own)) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    threads::name_this_thread("ah-checkpoint");
+    run();
+  });
 }
 
 WalCheckpointer::~WalCheckpointer() {

@@ -3,9 +3,15 @@
 #include <utility>
 #include <vector>
 
+#include "threads/thread_name.hpp"
+
 namespace agenthost::execution {
 
-RunTimer::RunTimer() : thread_([this] { loop(); }) {}
+RunTimer::RunTimer()
+    : thread_([this] {
+        threads::name_this_thread("ah-run-timer");
+        loop();
+      }) {}
 
 RunTimer::~RunTimer() {
   {

@@ -5,12 +5,18 @@
 #include <exception>
 #include <utility>
 
+#include "threads/thread_name.hpp"
+
 namespace agenthost::fiber {
 
 BlockingPool::BlockingPool(std::uint32_t threads) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
-  for (std::uint32_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  for (std::uint32_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this, i] {
+      threads::name_this_thread("ah-blocking-" + std::to_string(i));
+      loop();
+    });
 }
 
 BlockingPool::~BlockingPool() {

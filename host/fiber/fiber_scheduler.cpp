@@ -13,6 +13,7 @@
 
 #include "fiber/stack_pool.hpp"
 #include "fiber/suspend_state.hpp"
+#include "threads/thread_name.hpp"
 
 namespace agenthost::fiber {
 
@@ -45,7 +46,10 @@ FiberScheduler::FiberScheduler(Options options) : options_(options) {
   try {
     for (std::uint32_t i = 0; i < options_.threads; ++i) {
       auto worker = std::make_unique<Worker>();
-      worker->thread = std::thread([w = worker.get()] { w->run(); });
+      worker->thread = std::thread([w = worker.get(), i] {
+        threads::name_this_thread("ah-fiber-" + std::to_string(i));
+        w->run();
+      });
       workers_.push_back(std::move(worker));
     }
   } catch (...) {

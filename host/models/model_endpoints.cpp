@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "models/endpoint_call.hpp"
+#include "threads/thread_name.hpp"
 
 namespace agenthost::models {
 
@@ -51,7 +52,10 @@ ModelEndpoints::ModelEndpoints(const config::ModelsSettings& settings)
     endpoint->tls = tls_context(name, s);
     impl_->endpoints.emplace(name, std::move(endpoint));
   }
-  impl_->thread = std::thread([io = &impl_->io] { io->run(); });
+  impl_->thread = std::thread([io = &impl_->io] {
+    threads::name_this_thread("ah-models");
+    io->run();
+  });
 }
 
 ModelEndpoints::~ModelEndpoints() {

@@ -17,6 +17,7 @@
 #include "auth/authenticator.hpp"
 #include "server/listener.hpp"
 #include "server/server_state.hpp"
+#include "threads/thread_name.hpp"
 
 namespace agenthost::server {
 
@@ -83,7 +84,10 @@ std::uint16_t HttpServer::start() {
         for (const auto& session : sessions.snapshot()) session->credentials_changed();
       });
   for (std::uint32_t i = 0; i < options.io_threads; ++i)
-    impl_->io_threads.emplace_back([impl = impl_.get()] { impl->run_io(); });
+    impl_->io_threads.emplace_back([impl = impl_.get(), i] {
+      threads::name_this_thread("ah-io-" + std::to_string(i));
+      impl->run_io();
+    });
   spdlog::info("listening on {}:{}", options.address, port);
   return port;
 }

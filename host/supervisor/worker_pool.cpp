@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "threads/thread_name.hpp"
+
 namespace agenthost::supervisor {
 namespace {
 
@@ -45,7 +47,10 @@ WorkerPool::WorkerPool(WorkerPoolOptions options, DispatchServices services,
         "workers.executable names it (or set plugins.isolation.default: in_process)");
   for (const auto& group : expected_groups_)
     for (std::uint32_t i = 0; i < options_.processes; ++i) to_spawn_.push_back(group);
-  thread_ = std::thread([this] { supervise(); });
+  thread_ = std::thread([this] {
+    threads::name_this_thread("ah-supervise");
+    supervise();
+  });
 }
 
 WorkerPool::~WorkerPool() { stop(); }

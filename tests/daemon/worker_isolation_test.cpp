@@ -8,6 +8,7 @@
 // agent_death unresponsive after limits.cancel_grace.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -312,6 +313,45 @@ TEST_CASE("worker processes start with no new privileges and only the descriptor
     }
     CHECK(sockets == std::set<int>{3});
   }
+}
+
+TEST_CASE("the threads of agenthostd and of its workers are named for what they do",
+          "[daemon][workers]") {
+  TempDir dir;
+  Daemon daemon(
+      write_config(dir, isolation_config("", "    default: worker\n", "  processes: 1\n")));
+  REQUIRE(wait_until([&] { return started_workers(daemon).size() == 1; }, 20s));
+  const int worker = started_workers(daemon).front();
+  const auto names_of = [](int pid) {
+    std::multiset<std::string> names;
+    for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      names.insert(name);
+    }
+    return names;
+  };
+  // Each thread names itself as it starts: waited for.
+  const std::vector<std::string> expected = {
+      "ah-io-0",       "ah-fiber-0",   "ah-blocking-0", "ah-event-writer",
+      "ah-checkpoint", "ah-run-timer", "ah-supervise",  "ah-wrk-" + std::to_string(worker)};
+  std::multiset<std::string> host;
+  const bool named = wait_until(
+      [&] {
+        host = names_of(daemon.process->pid());
+        return std::all_of(expected.begin(), expected.end(),
+                           [&](const std::string& name) { return host.count(name) == 1; });
+      },
+      10s);
+  for (const auto& name : expected) {
+    INFO("agenthostd thread " << name);
+    CHECK(host.count(name) == 1);
+  }
+  CHECK(named);
+  const auto in_worker = names_of(worker);
+  CHECK(in_worker.count("ah-fiber-0") == 1);
+  CHECK(in_worker.count("ah-blocking-0") == 1);
 }
 
 #if AGENTHOST_TCMALLOC_LINKED
