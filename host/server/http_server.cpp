@@ -8,6 +8,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <future>
+#include <latch>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -23,8 +25,26 @@ namespace agenthost::server {
 
 namespace net = boost::asio;
 
+namespace {
+
+// asio's thread_pool starts its threads itself. Each is named by a task that then
+// waits until every thread has taken one, so that no thread takes two.
+void name_request_threads(net::thread_pool& pool, std::uint32_t count) {
+  auto all_named = std::make_shared<std::latch>(count);  // outlives the last waiter
+  for (std::uint32_t i = 0; i < count; ++i)
+    net::post(pool, [all_named, i] {
+      threads::name_this_thread("ah-request-" + std::to_string(i));
+      all_named->arrive_and_wait();
+    });
+  all_named->wait();
+}
+
+}  // namespace
+
 struct HttpServer::Impl {
-  Impl(ServerOptions options, ServerDeps deps) : state(std::move(options), deps) {}
+  Impl(ServerOptions options, ServerDeps deps) : state(std::move(options), deps) {
+    name_request_threads(state.request_pool, state.options.request_threads);
+  }
 
   void run_io() {
     // A handler that throws is a bug; log it and keep serving the other connections.

@@ -2,7 +2,7 @@
 /// \file
 /// name_this_thread: gives the calling thread a name the operator's tools show
 /// (`top -H`, `ps -L -o tid,comm`, `perf report --sort comm`, gdb), so that a busy
-/// thread of agenthostd or of a worker says what it is: ah-io-0, ah-fiber-2,
+/// thread of agenthostd or of a worker says what it is: ah-io-0, ah-request-3, ah-fiber-2,
 /// ah-blocking-5, ah-event-writer, ah-checkpoint, ah-retention, ah-run-timer,
 /// ah-supervise, ah-wrk-<pid> (the reader of worker process <pid>'s channel),
 /// ah-models. docs/operations.md lists them.

@@ -333,9 +333,11 @@ TEST_CASE("the threads of agenthostd and of its workers are named for what they 
     return names;
   };
   // Each thread names itself as it starts: waited for.
-  const std::vector<std::string> expected = {
-      "ah-io-0",       "ah-fiber-0",   "ah-blocking-0", "ah-event-writer",
-      "ah-checkpoint", "ah-run-timer", "ah-supervise",  "ah-wrk-" + std::to_string(worker)};
+  const std::vector<std::string> expected = {"ah-io-0",       "ah-fiber-0",
+                                             "ah-blocking-0", "ah-event-writer",
+                                             "ah-checkpoint", "ah-run-timer",
+                                             "ah-supervise",  "ah-request-0",
+                                             "ah-request-15", "ah-wrk-" + std::to_string(worker)};
   std::multiset<std::string> host;
   const bool named = wait_until(
       [&] {
