@@ -57,10 +57,7 @@ EventLog::EventLog(DatabaseSessionManager& manager, std::size_t max_batch)
   if (single_writer_database())
     checkpointer_ = std::make_unique<WalCheckpointer>(manager_.open_dedicated_session());
   lease_.emplace(manager_.acquire());
-  writer_ = std::thread([this] {
-    threads::name_this_thread("ah-event-writer");
-    writer_loop();
-  });
+  writer_ = threads::start_named("ah-event-writer", [this] { writer_loop(); });
 }
 
 EventLog::~EventLog() {

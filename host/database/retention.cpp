@@ -162,10 +162,7 @@ RetentionTask::~RetentionTask() { stop(); }
 void RetentionTask::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_ || !policy_.enabled()) return;
-  thread_ = std::thread([this] {
-    threads::name_this_thread("ah-retention");
-    loop();
-  });
+  thread_ = threads::start_named("ah-retention", [this] { loop(); });
 }
 
 void RetentionTask::stop() {

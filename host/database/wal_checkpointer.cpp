@@ -17,10 +17,7 @@ sqlite3* native(soci::session& sql) {
 }  // namespace
 
 WalCheckpointer::WalCheckpointer(std::unique_ptr<soci::session> own) : own_(std::move(own)) {
-  thread_ = std::thread([this] {
-    threads::name_this_thread("ah-checkpoint");
-    run();
-  });
+  thread_ = threads::start_named("ah-checkpoint", [this] { run(); });
 }
 
 WalCheckpointer::~WalCheckpointer() {

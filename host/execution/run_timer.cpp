@@ -7,11 +7,7 @@
 
 namespace agenthost::execution {
 
-RunTimer::RunTimer()
-    : thread_([this] {
-        threads::name_this_thread("ah-run-timer");
-        loop();
-      }) {}
+RunTimer::RunTimer() : thread_(threads::start_named("ah-run-timer", [this] { loop(); })) {}
 
 RunTimer::~RunTimer() {
   {

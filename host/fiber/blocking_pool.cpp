@@ -13,10 +13,8 @@ BlockingPool::BlockingPool(std::uint32_t threads) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (std::uint32_t i = 0; i < threads; ++i)
-    threads_.emplace_back([this, i] {
-      threads::name_this_thread("ah-blocking-" + std::to_string(i));
-      loop();
-    });
+    threads_.push_back(
+        threads::start_named("ah-blocking-" + std::to_string(i), [this] { loop(); }));
 }
 
 BlockingPool::~BlockingPool() {

@@ -46,10 +46,8 @@ FiberScheduler::FiberScheduler(Options options) : options_(options) {
   try {
     for (std::uint32_t i = 0; i < options_.threads; ++i) {
       auto worker = std::make_unique<Worker>();
-      worker->thread = std::thread([w = worker.get(), i] {
-        threads::name_this_thread("ah-fiber-" + std::to_string(i));
-        w->run();
-      });
+      worker->thread =
+          threads::start_named("ah-fiber-" + std::to_string(i), [w = worker.get()] { w->run(); });
       workers_.push_back(std::move(worker));
     }
   } catch (...) {

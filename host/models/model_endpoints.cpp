@@ -52,10 +52,7 @@ ModelEndpoints::ModelEndpoints(const config::ModelsSettings& settings)
     endpoint->tls = tls_context(name, s);
     impl_->endpoints.emplace(name, std::move(endpoint));
   }
-  impl_->thread = std::thread([io = &impl_->io] {
-    threads::name_this_thread("ah-models");
-    io->run();
-  });
+  impl_->thread = threads::start_named("ah-models", [io = &impl_->io] { io->run(); });
 }
 
 ModelEndpoints::~ModelEndpoints() {

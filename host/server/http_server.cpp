@@ -104,10 +104,8 @@ std::uint16_t HttpServer::start() {
         for (const auto& session : sessions.snapshot()) session->credentials_changed();
       });
   for (std::uint32_t i = 0; i < options.io_threads; ++i)
-    impl_->io_threads.emplace_back([impl = impl_.get(), i] {
-      threads::name_this_thread("ah-io-" + std::to_string(i));
-      impl->run_io();
-    });
+    impl_->io_threads.push_back(threads::start_named("ah-io-" + std::to_string(i),
+                                                     [impl = impl_.get()] { impl->run_io(); }));
   spdlog::info("listening on {}:{}", options.address, port);
   return port;
 }

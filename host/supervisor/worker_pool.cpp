@@ -47,10 +47,7 @@ WorkerPool::WorkerPool(WorkerPoolOptions options, DispatchServices services,
         "workers.executable names it (or set plugins.isolation.default: in_process)");
   for (const auto& group : expected_groups_)
     for (std::uint32_t i = 0; i < options_.processes; ++i) to_spawn_.push_back(group);
-  thread_ = std::thread([this] {
-    threads::name_this_thread("ah-supervise");
-    supervise();
-  });
+  thread_ = threads::start_named("ah-supervise", [this] { supervise(); });
 }
 
 WorkerPool::~WorkerPool() { stop(); }

@@ -77,8 +77,7 @@ std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, 
   if (pid == 0) exec_worker(fds[1], parent, launch, argv);
   ::close(fds[1]);
   std::shared_ptr<WorkerProcess> worker(new WorkerProcess(pid, fds[0], std::move(group)));
-  std::thread([worker, listener = std::move(listener)] {
-    threads::name_this_thread("ah-wrk-" + std::to_string(worker->pid()));
+  threads::start_named("ah-wrk-" + std::to_string(pid), [worker, listener = std::move(listener)] {
     worker->read_frames(listener);
   }).detach();
   return worker;

@@ -1,23 +1,31 @@
 #pragma once
 /// \file
-/// name_this_thread: gives the calling thread a name the operator's tools show
-/// (`top -H`, `ps -L -o tid,comm`, `perf report --sort comm`, gdb), so that a busy
-/// thread of agenthostd or of a worker says what it is: ah-io-0, ah-request-3, ah-fiber-2,
-/// ah-blocking-5, ah-event-writer, ah-checkpoint, ah-retention, ah-run-timer,
-/// ah-supervise, ah-wrk-<pid> (the reader of worker process <pid>'s channel),
-/// ah-models. docs/operations.md lists them.
+/// Threads named for what they do, so that `top -H`, `ps -L -o tid,comm`, perf and
+/// gdb say which part of agenthostd or of a worker is busy (docs/operations.md lists
+/// the names).
 
 #include <pthread.h>
 
 #include <string>
+#include <thread>
+#include <utility>
 
 namespace agenthost::threads {
 
-/// Linux keeps 15 characters of a name: longer ones are cut, never refused. A
-/// failure changes nothing but the name, so it is ignored.
+/// Names the calling thread. Linux keeps 15 characters of a name: longer ones are
+/// cut, never refused. A failure changes nothing but the name, so it is ignored.
 inline void name_this_thread(std::string name) {
   if (name.size() > 15) name.resize(15);
   ::pthread_setname_np(::pthread_self(), name.c_str());
+}
+
+/// A thread that names itself `name`, then runs `body`.
+template <class Body>
+std::thread start_named(std::string name, Body body) {
+  return std::thread([name = std::move(name), body = std::move(body)]() mutable {
+    name_this_thread(std::move(name));
+    body();
+  });
 }
 
 }  // namespace agenthost::threads
