@@ -159,6 +159,13 @@ void HostRuntime::add_metrics_sources() {
     metrics_.set_unrecorded_run_statuses(engine_.unrecorded_statuses());
     metrics_.set_database_pool(metrics::DatabasePool::host, pool_figures(host_database_));
     metrics_.set_database_pool(metrics::DatabasePool::agent, pool_figures(agent_database_));
+    const auto log = event_log_.stats();
+    metrics_.set_event_log({.queued = log.queued,
+                            .commits = log.commits,
+                            .items_committed = log.items_committed,
+                            .storing = log.storing,
+                            .failed_batches = log.failed_batches,
+                            .events_refused = log.events_refused});
   });
 }
 

@@ -166,6 +166,20 @@ void EventLog::check_settled_locked(std::uint64_t target) const {
                       (stopped_ ? "" : "; they stay queued and the writer keeps retrying"));
 }
 
+EventLog::Stats EventLog::stats() const {
+  Stats s;
+  {
+    std::lock_guard lock(mutex_);
+    s.queued = queue_.size();
+    s.failed_batches = storage_failures_;
+    s.events_refused = events_refused_;
+  }
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.items_committed = items_committed_.load(std::memory_order_relaxed);
+  s.storing = std::chrono::nanoseconds(storing_ns_.load(std::memory_order_relaxed));
+  return s;
+}
+
 std::uint64_t EventLog::written() const {
   std::lock_guard lock(mutex_);
   return written_;
@@ -198,7 +212,11 @@ void EventLog::writer_loop() {
     std::vector<Refusal> refused;
     std::uint64_t stored = 0;
     std::string error;
+    const auto storing_since = std::chrono::steady_clock::now();
     const bool ok = store_batch(batch, refused, stored, error);
+    storing_ns_.fetch_add(
+        std::chrono::nanoseconds(std::chrono::steady_clock::now() - storing_since).count(),
+        std::memory_order_relaxed);
 
     lock.lock();
     written_ += stored;
@@ -209,6 +227,7 @@ void EventLog::writer_loop() {
         spdlog::error("event log: {}; the event is dropped", r.reason);
         refused_tickets.push_back(r.ticket);
         refusals_.push_back(std::move(r));
+        ++events_refused_;
       }
       // Delivered outside the lock (a subscriber may append again), and before the
       // batch counts as settled: whoever flush()ed or awaited a run then finds its
@@ -301,6 +320,11 @@ void EventLog::drop_session() noexcept {
   }
 }
 
+void EventLog::counted_commit(std::size_t items) noexcept {
+  commits_.fetch_add(1, std::memory_order_relaxed);
+  items_committed_.fetch_add(items, std::memory_order_relaxed);
+}
+
 std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
   std::vector<const events::Event*> rows;
   rows.reserve(batch.size());
@@ -316,6 +340,7 @@ std::uint64_t EventLog::store_together(const std::vector<Pending>& batch) {
     results.push_back(apply_write(st, p.write->write));
   }
   tx.commit();
+  counted_commit(rows.size() + results.size());
   auto result = results.begin();
   for (const auto& p : batch) {
     if (!p.write || p.write->applied) continue;
@@ -363,10 +388,12 @@ bool EventLog::store_one_by_one(const std::vector<Pending>& batch, std::vector<R
       if (p.event) {
         stored += st.insert_events({p.event.get()});
         tx.commit();
+        counted_commit(1);
         continue;
       }
       auto result = apply_write(st, p.write->write);
       tx.commit();
+      counted_commit(1);
       p.write->result = std::move(result);
       p.write->applied = true;
     } catch (const std::exception& e) {

@@ -6,6 +6,8 @@
 /// one transaction per batch, in append order, with statements prepared once for its session: a
 /// run's start and end cost a share of a group commit, not transactions of their own.
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -97,6 +99,21 @@ class EventLog final : public events::EventStore {
   /// Events appended so far (stored, queued or refused): every event any run emitted.
   std::uint64_t appended() const;
 
+  /// What the writer has done, for operators (GET /metrics): whether it keeps up
+  /// (`queued`), how large its batches are (items_committed / commits) and how long
+  /// the database takes for them (storing / commits).
+  struct Stats {
+    std::uint64_t queued = 0;  ///< events and record changes waiting for the writer now
+    /// Transactions committed: one per batch, or one per item while a batch that
+    /// failed whole is stored item by item.
+    std::uint64_t commits = 0;
+    std::uint64_t items_committed = 0;    ///< events and record changes in those transactions
+    std::chrono::nanoseconds storing{0};  ///< time spent storing batches, retries included
+    std::uint64_t failed_batches = 0;     ///< batches that failed every attempt (kept, retried)
+    std::uint64_t events_refused = 0;     ///< events the database refused (dropped, told to their run)
+  };
+  Stats stats() const;
+
   /// SQLite: the checkpointer that copies the write-ahead log off the writer's thread
   /// (null on PostgreSQL).
   const WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
@@ -144,6 +161,8 @@ class EventLog final : public events::EventStore {
   /// change cannot hold back the others.
   bool store_one_by_one(const std::vector<Pending>& batch, std::vector<Refusal>& refusals,
                         std::uint64_t& stored, std::string& error);
+  /// Counts a committed transaction of `items` events and record changes (writer thread).
+  void counted_commit(std::size_t items) noexcept;
   /// The writer's session and its prepared statements, (re)opened when needed.
   WriterStatements& statements();
   void drop_session() noexcept;
@@ -170,6 +189,11 @@ class EventLog final : public events::EventStore {
   // Status changes whose `done` is still to be called, by ticket.
   std::unordered_map<std::uint64_t, std::shared_ptr<WriteOp>> waiting_writes_;
   std::uint64_t written_ = 0;
+  std::uint64_t events_refused_ = 0;
+  // Written by the writer thread alone, read by stats().
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> items_committed_{0};
+  std::atomic<std::int64_t> storing_ns_{0};
   bool stopping_ = false;
   bool stopped_ = false;
 

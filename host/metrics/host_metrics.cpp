@@ -134,6 +134,38 @@ HostMetrics::HostMetrics(const std::vector<std::string>& agent_names, const Buil
     pools_[pool_index(pool)] = {&size.at({name}), &in_use.at({name}), &waiting.at({name}),
                                 &waits.at({name}), &wait_seconds.at({name})};
   }
+
+  // The one writer every event and run status change goes through: whether it keeps
+  // up, how it batches, and how long the database takes.
+  event_log_.queued = &r.add_gauge("agenthost_event_log_queued",
+                                   "Events and run record changes waiting for the event log's "
+                                   "writer now; growing means the database does not keep up.")
+                           .at({});
+  event_log_.commits =
+      &r.add_counter("agenthost_event_log_commits_total",
+                     "Transactions the event log's writer committed, each a batch of events and "
+                     "run record changes of many runs.")
+           .at({});
+  event_log_.items_committed =
+      &r.add_counter("agenthost_event_log_items_committed_total",
+                     "Events and run record changes in those transactions; divided by the "
+                     "commits, the mean batch.")
+           .at({});
+  event_log_.storing =
+      &r.add_duration_counter("agenthost_event_log_storing_seconds_total",
+                              "Time the event log's writer spent storing batches, retries "
+                              "included; divided by the commits, the mean time per batch.")
+           .at({});
+  event_log_.failed_batches =
+      &r.add_counter("agenthost_event_log_failed_batches_total",
+                     "Batches the database failed on every attempt; they stay queued and are "
+                     "retried (the log says why).")
+           .at({});
+  event_log_.events_refused =
+      &r.add_counter("agenthost_events_refused_total",
+                     "Events the database refused to store; each is dropped, never delivered, "
+                     "and reported to its run.")
+           .at({});
 }
 
 const HostMetrics::AgentSeries& HostMetrics::series_of(std::string_view agent) const noexcept {
@@ -190,6 +222,15 @@ void HostMetrics::set_database_pool(DatabasePool pool, const PoolFigures& figure
   s.waiting->set(figures.waiting);
   s.waits->mirror(figures.waits);
   s.wait_seconds->mirror(figures.total_wait);
+}
+
+void HostMetrics::set_event_log(const EventLogFigures& figures) noexcept {
+  event_log_.queued->set(static_cast<std::int64_t>(figures.queued));
+  event_log_.commits->mirror(figures.commits);
+  event_log_.items_committed->mirror(figures.items_committed);
+  event_log_.storing->mirror(figures.storing);
+  event_log_.failed_batches->mirror(figures.failed_batches);
+  event_log_.events_refused->mirror(figures.events_refused);
 }
 
 void HostMetrics::add_collect_hook(std::function<void()> hook) {

@@ -58,6 +58,16 @@ struct PoolFigures {
   std::chrono::nanoseconds total_wait{0};  ///< time those calls waited, ever
 };
 
+/// The event log's writer at scrape time (database::EventLog::Stats).
+struct EventLogFigures {
+  std::uint64_t queued = 0;           ///< events and run record changes waiting for it now
+  std::uint64_t commits = 0;          ///< transactions committed, ever
+  std::uint64_t items_committed = 0;  ///< events and record changes in them, ever
+  std::chrono::nanoseconds storing{0};  ///< time spent storing batches, ever
+  std::uint64_t failed_batches = 0;     ///< batches that failed every attempt, ever
+  std::uint64_t events_refused = 0;     ///< events the database refused, ever
+};
+
 class HostMetrics {
  public:
   /// Creates every family, with one series per agent in `agent_names` (and one for
@@ -101,6 +111,7 @@ class HostMetrics {
   /// A plugin failed to load (and was skipped: plugins.on_error is skip).
   void record_plugin_load_error(std::uint64_t n = 1) noexcept;
   void set_database_pool(DatabasePool pool, const PoolFigures& figures) noexcept;
+  void set_event_log(const EventLogFigures& figures) noexcept;
 
   /// Runs `hook` at the start of every render(), to call the set_*() members from
   /// their sources. See MetricsRegistry::add_collect_hook.
@@ -141,6 +152,14 @@ class HostMetrics {
   Gauge* runs_status_unrecorded_;
   Counter* plugin_load_errors_;
   std::array<PoolSeries, 2> pools_;
+  struct EventLogSeries {
+    Gauge* queued = nullptr;
+    Counter* commits = nullptr;
+    Counter* items_committed = nullptr;
+    DurationCounter* storing = nullptr;
+    Counter* failed_batches = nullptr;
+    Counter* events_refused = nullptr;
+  } event_log_;
 };
 
 }  // namespace agenthost::metrics

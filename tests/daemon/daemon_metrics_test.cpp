@@ -82,6 +82,14 @@ TEST_CASE("GET /metrics parses as Prometheus text and its counters follow the ru
   // chatty: agent_started, 3 x agent_thinking, agent_completed; failing: agent_started,
   // agent_error.
   CHECK(delta("agenthost_events_emitted_total") == 7);
+  // All stored by the event log's writer, with the runs' record changes, in batches.
+  CHECK(delta("agenthost_event_log_items_committed_total") >= 7);
+  CHECK(delta("agenthost_event_log_commits_total") >= 1);
+  CHECK(delta("agenthost_event_log_commits_total") <=
+        delta("agenthost_event_log_items_committed_total"));
+  CHECK(delta("agenthost_event_log_storing_seconds_total") > 0);
+  CHECK(value(after, "agenthost_event_log_failed_batches_total") == 0);
+  CHECK(value(after, "agenthost_events_refused_total") == 0);
   CHECK(delta("agenthost_auth_failures_total") == 1);
   CHECK(value(after, "agenthost_runs_active") == 0);
   CHECK(value(after, "agenthost_runs_queued") == 0);

@@ -147,11 +147,20 @@ TEST_CASE("flush() returns once everything appended before it is committed",
   auto manager = db.open_migrated();
   EventLog log(*manager, 8);
   log.flush();  // nothing appended: returns at once
+  CHECK(log.stats().commits == 0);
   for (std::uint64_t seq = 1; seq <= 100; ++seq) log.append(make_event("run-flush", seq));
   log.flush();
   // Visible through any other session right after flush().
   CHECK(stored_events(*manager) == 100);
   CHECK(log.written() == 100);
+  // The operators' figures: batches of at most 8, every event in one of them.
+  const auto stats = log.stats();
+  CHECK(stats.queued == 0);
+  CHECK(stats.items_committed == 100);
+  CHECK(stats.commits >= 13);
+  CHECK(stats.commits <= 100);
+  CHECK(stats.storing.count() > 0);
+  CHECK(stats.failed_batches == 0);
   // Storing the same (run_id, seq) again (a retried batch) does not duplicate it.
   log.append(make_event("run-flush", 100));
   log.flush();
@@ -188,6 +197,9 @@ TEST_CASE("flush() throws while storage fails and succeeds once it recovers losi
   log.append(make_event("run-outage", 3));
   CHECK_THROWS_WITH(log.flush(),
                     Catch::Contains("not yet stored") && Catch::Contains("keeps retrying"));
+  CHECK(log.stats().failed_batches >= 1);
+  // Both stay queued (out of the queue only while an attempt runs).
+  CHECK(agenthost::testing::wait_until([&] { return log.stats().queued == 2; }));
   {
     auto lease = manager->acquire();
     lease.session() << "ALTER TABLE events_away RENAME TO events";
@@ -254,6 +266,7 @@ TEST_CASE("an event the database refuses is reported to its own run, never to an
   CHECK_THAT(refused[0], Catch::Contains("event 1") && Catch::Contains("of run 'run-b'"));
   CHECK(log.take_refusals("run-b").empty());  // reported once
   log.flush();                                // and not to a global flush afterwards either
+  CHECK(log.stats().events_refused == 1);
 }
 
 namespace {

@@ -50,6 +50,12 @@ const std::vector<std::string> kFamilies = {
     "agenthost_database_pool_waiting",
     "agenthost_database_pool_waits_total",
     "agenthost_database_pool_wait_seconds_total",
+    "agenthost_event_log_queued",
+    "agenthost_event_log_commits_total",
+    "agenthost_event_log_items_committed_total",
+    "agenthost_event_log_storing_seconds_total",
+    "agenthost_event_log_failed_batches_total",
+    "agenthost_events_refused_total",
 };
 
 }  // namespace
@@ -167,6 +173,12 @@ TEST_CASE("the host-wide counters and gauges move") {
                                             .waiting = 2,
                                             .waits = 40,
                                             .total_wait = std::chrono::milliseconds(2500)});
+  m.set_event_log({.queued = 9,
+                   .commits = 20,
+                   .items_committed = 300,
+                   .storing = std::chrono::milliseconds(1500),
+                   .failed_batches = 4,
+                   .events_refused = 6});
   const auto e = scrape(m);
   CHECK(value(e, "agenthost_runs_active") == 3);
   CHECK(value(e, "agenthost_runs_queued") == 7);
@@ -184,6 +196,12 @@ TEST_CASE("the host-wide counters and gauges move") {
   CHECK(value(e, "agenthost_database_pool_waits_total", {{"pool", "agent"}}) == 40);
   CHECK(value(e, "agenthost_database_pool_wait_seconds_total", {{"pool", "agent"}}) == 2.5);
   CHECK(value(e, "agenthost_database_pool_sessions", {{"pool", "host"}}) == 0);
+  CHECK(value(e, "agenthost_event_log_queued") == 9);
+  CHECK(value(e, "agenthost_event_log_commits_total") == 20);
+  CHECK(value(e, "agenthost_event_log_items_committed_total") == 300);
+  CHECK(value(e, "agenthost_event_log_storing_seconds_total") == 1.5);
+  CHECK(value(e, "agenthost_event_log_failed_batches_total") == 4);
+  CHECK(value(e, "agenthost_events_refused_total") == 6);
 }
 
 TEST_CASE("collect hooks refresh the sampled gauges on each scrape") {
