@@ -110,7 +110,7 @@ class EventLog final : public events::EventStore {
     std::uint64_t items_committed = 0;    ///< events and record changes in those transactions
     std::chrono::nanoseconds storing{0};  ///< time spent storing batches, retries included
     std::uint64_t failed_batches = 0;     ///< batches that failed every attempt (kept, retried)
-    std::uint64_t events_refused = 0;     ///< events the database refused (dropped, told to their run)
+    std::uint64_t events_refused = 0;  ///< events the database refused (dropped, told to their run)
   };
   Stats stats() const;
 

@@ -60,9 +60,9 @@ struct PoolFigures {
 
 /// The event log's writer at scrape time (database::EventLog::Stats).
 struct EventLogFigures {
-  std::uint64_t queued = 0;           ///< events and run record changes waiting for it now
-  std::uint64_t commits = 0;          ///< transactions committed, ever
-  std::uint64_t items_committed = 0;  ///< events and record changes in them, ever
+  std::uint64_t queued = 0;             ///< events and run record changes waiting for it now
+  std::uint64_t commits = 0;            ///< transactions committed, ever
+  std::uint64_t items_committed = 0;    ///< events and record changes in them, ever
   std::chrono::nanoseconds storing{0};  ///< time spent storing batches, ever
   std::uint64_t failed_batches = 0;     ///< batches that failed every attempt, ever
   std::uint64_t events_refused = 0;     ///< events the database refused, ever
