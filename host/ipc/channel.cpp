@@ -6,10 +6,27 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 namespace agenthost::ipc {
 
-Channel::~Channel() { ::close(fd_); }
+std::pair<ChannelEnd, ChannelEnd> open_channel_pair() {
+  int forth[2], back[2];  // left writes forth, right writes back
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, forth) != 0)
+    throw std::system_error(errno, std::generic_category(), "socketpair for a channel");
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, back) != 0) {
+    const int error = errno;
+    ::close(forth[0]);
+    ::close(forth[1]);
+    throw std::system_error(error, std::generic_category(), "socketpair for a channel");
+  }
+  return {ChannelEnd{back[0], forth[0]}, ChannelEnd{forth[1], back[1]}};
+}
+
+Channel::~Channel() {
+  ::close(end_.read_fd);
+  ::close(end_.write_fd);
+}
 
 bool Channel::send(const Frame& frame) {
   const std::string bytes = encode(frame);
@@ -18,7 +35,7 @@ bool Channel::send(const Frame& frame) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     // MSG_NOSIGNAL: a peer that died must not kill this process with SIGPIPE.
-    const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n = ::send(end_.write_fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       send_failed_ = true;
@@ -33,7 +50,7 @@ std::string Channel::read_frames(const std::function<void(Frame&&)>& on_frame) {
   FrameDecoder decoder;
   std::array<char, 64 * 1024> chunk{};
   for (;;) {
-    const ssize_t n = ::recv(fd_, chunk.data(), chunk.size(), 0);
+    const ssize_t n = ::recv(end_.read_fd, chunk.data(), chunk.size(), 0);
     if (n == 0) return decoder.buffered() == 0 ? "" : "the peer closed the socket mid-frame";
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -48,6 +65,9 @@ std::string Channel::read_frames(const std::function<void(Frame&&)>& on_frame) {
   }
 }
 
-void Channel::shutdown() noexcept { ::shutdown(fd_, SHUT_RDWR); }
+void Channel::shutdown() noexcept {
+  ::shutdown(end_.read_fd, SHUT_RDWR);
+  ::shutdown(end_.write_fd, SHUT_RDWR);
+}
 
 }  // namespace agenthost::ipc

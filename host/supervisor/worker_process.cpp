@@ -1,9 +1,9 @@
 #include "supervisor/worker_process.hpp"
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,14 +18,20 @@
 namespace agenthost::supervisor {
 namespace {
 
-constexpr int kChannelFd = 3;
-
-[[noreturn]] void exec_worker(int fd, pid_t parent, const WorkerLaunch& launch,
+// `end` at ipc::kWorkerChannelEnd's descriptors. dup2 clears close-on-exec on the
+// copies; every other descriptor above them is closed.
+[[noreturn]] void exec_worker(ipc::ChannelEnd end, pid_t parent, const WorkerLaunch& launch,
                               char* const argv[]) {
   // Only async-signal-safe calls from here on: another thread of the parent may have
   // held a lock (the allocator's) when it forked.
-  if (::dup2(fd, kChannelFd) < 0) ::_exit(126);
-  ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  constexpr auto target = ipc::kWorkerChannelEnd;
+  static_assert(target.write_fd == target.read_fd + 1);
+  // Out of the way first, should either already sit at a target number.
+  const int read_fd = ::fcntl(end.read_fd, F_DUPFD_CLOEXEC, target.write_fd + 1);
+  const int write_fd = ::fcntl(end.write_fd, F_DUPFD_CLOEXEC, target.write_fd + 1);
+  if (read_fd < 0 || write_fd < 0) ::_exit(126);
+  if (::dup2(read_fd, target.read_fd) < 0 || ::dup2(write_fd, target.write_fd) < 0) ::_exit(126);
+  ::syscall(SYS_close_range, target.write_fd + 1, ~0U, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(0);  // the supervisor died meanwhile
   ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -60,9 +66,11 @@ std::string describe_exit(int status) {
 
 std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, std::string group,
                                                     Listener listener) {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    throw std::system_error(errno, std::generic_category(), "socketpair for a worker process");
+  const auto [supervisor_end, worker_end] = ipc::open_channel_pair();
+  const auto close_end = [](ipc::ChannelEnd end) {
+    ::close(end.read_fd);
+    ::close(end.write_fd);
+  };
   // Prepared before fork: the child may not allocate.
   std::string executable = launch.executable, flag = "--config", config = launch.config_file;
   char* argv[] = {executable.data(), flag.data(), config.data(), nullptr};
@@ -70,21 +78,21 @@ std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, 
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int error = errno;
-    ::close(fds[0]);
-    ::close(fds[1]);
+    close_end(supervisor_end);
+    close_end(worker_end);
     throw std::system_error(error, std::generic_category(), "fork of a worker process");
   }
-  if (pid == 0) exec_worker(fds[1], parent, launch, argv);
-  ::close(fds[1]);
-  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(pid, fds[0], std::move(group)));
+  if (pid == 0) exec_worker(worker_end, parent, launch, argv);
+  close_end(worker_end);
+  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(pid, supervisor_end, std::move(group)));
   threads::start_named("ah-wrk-" + std::to_string(pid), [worker, listener = std::move(listener)] {
     worker->read_frames(listener);
   }).detach();
   return worker;
 }
 
-WorkerProcess::WorkerProcess(pid_t pid, int fd, std::string group)
-    : pid_(pid), channel_(fd), group_(std::move(group)) {}
+WorkerProcess::WorkerProcess(pid_t pid, ipc::ChannelEnd end, std::string group)
+    : pid_(pid), channel_(end), group_(std::move(group)) {}
 
 WorkerProcess::~WorkerProcess() = default;
 

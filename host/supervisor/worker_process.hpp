@@ -6,8 +6,9 @@
 /// channel ends it reaps the process and reports how it ended (exited(how)).
 ///
 /// The child is started with fork and exec (the supervisor has many threads, so
-/// between the two only async-signal-safe calls are made): its end of the socket
-/// becomes fd 3 and every other descriptor above 2 is closed, no new privileges
+/// between the two only async-signal-safe calls are made): its end of the channel
+/// becomes fds 3 (from the supervisor) and 4 (to it), every other descriptor above 2
+/// is closed, no new privileges
 /// (PR_SET_NO_NEW_PRIVS), the kernel kills it if the supervisor dies
 /// (PR_SET_PDEATHSIG; tied to the spawning thread, so spawns happen on the pool's
 /// own long-lived thread), its signal mask is cleared, and an optional data-segment
@@ -80,7 +81,7 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   std::string crashed_run() const;
 
  private:
-  WorkerProcess(pid_t pid, int fd, std::string group);
+  WorkerProcess(pid_t pid, ipc::ChannelEnd end, std::string group);
   void read_frames(const Listener& listener);
   void route(ipc::Frame&& frame, const Listener& listener);
 

@@ -9,7 +9,7 @@
 
 namespace agenthost::worker {
 
-/// Installs the handlers; `channel_fd` is the supervisor's socket.
+/// Installs the handlers; `channel_fd` is the socket the worker writes to its supervisor.
 void install_crash_report(int channel_fd);
 
 }  // namespace agenthost::worker

@@ -23,9 +23,9 @@ fiber::FiberScheduler::Options scheduler_options(const config::HostConfig& confi
 
 }  // namespace
 
-WorkerHost::WorkerHost(const config::HostConfig& config, int channel_fd)
+WorkerHost::WorkerHost(const config::HostConfig& config, ipc::ChannelEnd channel)
     : database_((loaded(registry_, config), daemon::agent_database_options(config))),
-      channel_(channel_fd),
+      channel_(channel),
       blocking_(daemon::engine_options(config).blocking_threads),
       services_{registry_, database_, channel_, blocking_, router_},
       scheduler_(scheduler_options(config)) {}

@@ -28,7 +28,7 @@ namespace agenthost::worker {
 class WorkerHost {
  public:
   /// Loads the plugins and opens the agents' pool (throws what those throw).
-  WorkerHost(const config::HostConfig& config, int channel_fd);
+  WorkerHost(const config::HostConfig& config, ipc::ChannelEnd channel);
   ~WorkerHost();
 
   /// Sends ready, then serves the supervisor's frames until it closes the channel.

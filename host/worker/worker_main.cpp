@@ -1,6 +1,6 @@
 // agenthost-worker: a worker process of agenthostd (host/supervisor starts it; it is
 // not meant to be run by hand). Usage: agenthost-worker --config FILE, with its end of
-// the supervisor's channel as file descriptor 3.
+// the supervisor's channel as file descriptors 3 (from it) and 4 (to it).
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -12,13 +12,12 @@
 
 #include "config/host_config.hpp"
 #include "daemon/component_options.hpp"
+#include "ipc/channel.hpp"
 #include "logging/logging.hpp"
 #include "worker/crash_report.hpp"
 #include "worker/worker_host.hpp"
 
 namespace {
-
-constexpr int kChannelFd = 3;
 
 void leave(int status) {
   spdlog::default_logger()->flush();
@@ -37,14 +36,14 @@ int main(int argc, char** argv) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) std::signal(sig, SIG_IGN);
   if (argc != 3 || std::string(argv[1]) != "--config") {
     std::cerr << "agenthost-worker: started by agenthostd, not by hand (usage: "
-                 "agenthost-worker --config FILE, channel on fd 3)\n";
+                 "agenthost-worker --config FILE, channel on fds 3 and 4)\n";
     return 2;
   }
-  agenthost::worker::install_crash_report(kChannelFd);
+  agenthost::worker::install_crash_report(agenthost::ipc::kWorkerChannelEnd.write_fd);
   try {
     const auto config = agenthost::config::load_config_file(argv[2]);
     agenthost::logging::configure(agenthost::daemon::log_options(config.logging));
-    agenthost::worker::WorkerHost host(config, kChannelFd);
+    agenthost::worker::WorkerHost host(config, agenthost::ipc::kWorkerChannelEnd);
     spdlog::info("worker {}: plugins loaded, taking runs", ::getpid());
     leave(host.serve());
   } catch (const std::exception& e) {

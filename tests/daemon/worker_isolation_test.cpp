@@ -304,14 +304,14 @@ TEST_CASE("worker processes start with no new privileges and only the descriptor
       if (line.rfind("NoNewPrivs:", 0) == 0) no_new_privs = line;
     CHECK(contains(no_new_privs, "1"));
     // The daemon's listening socket and client connections are not inherited: the
-    // only socket a worker on SQLite has is its channel, fd 3.
+    // only sockets a worker on SQLite has are its channel's, fds 3 and 4.
     std::set<int> sockets;
     for (const auto& entry : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
       std::error_code error;
       const auto target = fs::read_symlink(entry.path(), error).string();
       if (target.rfind("socket:", 0) == 0) sockets.insert(std::stoi(entry.path().filename()));
     }
-    CHECK(sockets == std::set<int>{3});
+    CHECK(sockets == std::set<int>{3, 4});
   }
 }
 

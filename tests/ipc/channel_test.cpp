@@ -1,8 +1,13 @@
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -12,11 +17,43 @@
 
 namespace ipc = agenthost::ipc;
 namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// From /proc/self/task/TID/status: the thread's state letter and voluntary switches.
+struct TaskStatus {
+  char state = '?';
+  long voluntary_switches = -1;
+};
+
+TaskStatus task_status(long tid) {
+  std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
+  TaskStatus result;
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("State:", 0) == 0) result.state = line.at(line.find_first_not_of(" \t", 6));
+    if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
+      result.voluntary_switches = std::stol(line.substr(line.find(':') + 1));
+  }
+  return result;
+}
+
+template <class Condition>
+bool wait_until(Condition condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+}  // namespace
 
 TEST_CASE("frames sent from many threads arrive whole over a socket pair") {
-  int fds[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-  ipc::Channel left(fds[0]), right(fds[1]);
+  auto [left_end, right_end] = ipc::open_channel_pair();
+  ipc::Channel left(left_end), right(right_end);
   constexpr int kThreads = 4, kEach = 500;
   std::vector<std::thread> senders;
   for (int t = 0; t < kThreads; ++t)
@@ -44,10 +81,40 @@ TEST_CASE("frames sent from many threads arrive whole over a socket pair") {
   CHECK(next == std::vector<int>(kThreads, kEach));
 }
 
+TEST_CASE("a channel's reader is not woken when its peer reads what this end sent") {
+  auto [left_end, right_end] = ipc::open_channel_pair();
+  ipc::Channel left(left_end), right(right_end);
+  std::atomic<long> reader_tid{0};
+  std::string why;
+  std::thread reader([&] {
+    reader_tid = ::syscall(SYS_gettid);
+    why = left.read_frames([](ipc::Frame&&) {});
+  });
+  REQUIRE(wait_until([&] { return reader_tid != 0 && task_status(reader_tid).state == 'S'; }, 5s));
+  constexpr int kFrames = 1000;
+  std::atomic<int> received{0};
+  std::thread peer([&] { right.read_frames([&](ipc::Frame&&) { ++received; }); });
+  const auto before = task_status(reader_tid).voluntary_switches;
+  for (int i = 0; i < kFrames; ++i) {
+    REQUIRE(left.send(ipc::Frame{ipc::FrameType::event, json::object{{"i", i}}}));
+    // One at a time, so the peer drains each frame before the next is sent.
+    REQUIRE(wait_until([&] { return received == i + 1; }, 5s));
+  }
+  const auto after = task_status(reader_tid).voluntary_switches;
+  // Nothing came for the reader: it slept throughout (with one socket for both
+  // directions it woke for nearly every frame the peer read).
+  CHECK(after - before < kFrames / 10);
+  right.shutdown();
+  left.shutdown();
+  reader.join();
+  peer.join();
+  CHECK(why.empty());
+}
+
 TEST_CASE("a peer that sends garbage ends the reading with why") {
   int fds[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-  ipc::Channel reader(fds[0]);
+  ipc::Channel reader(ipc::ChannelEnd{fds[0], ::dup(fds[0])});
   const char garbage[] = "\x00\x00\x00\x03\x63{}";
   REQUIRE(::send(fds[1], garbage, sizeof garbage - 1, 0) == sizeof garbage - 1);
   const auto why = reader.read_frames([](ipc::Frame&&) { FAIL("a frame was accepted"); });
@@ -56,10 +123,10 @@ TEST_CASE("a peer that sends garbage ends the reading with why") {
 }
 
 TEST_CASE("sending to a peer that is gone fails without a signal") {
-  int fds[2];
-  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-  ipc::Channel left(fds[0]);
-  ::close(fds[1]);
+  auto [left_end, right_end] = ipc::open_channel_pair();
+  ipc::Channel left(left_end);
+  ::close(right_end.read_fd);
+  ::close(right_end.write_fd);
   CHECK_FALSE(left.send(ipc::Frame{ipc::FrameType::done, json::object{{"run", "r"}}}));
   CHECK_FALSE(left.send(ipc::Frame{ipc::FrameType::done, json::object{{"run", "r"}}}));
 }
