@@ -24,6 +24,7 @@ BASELINES = {
     "BM_Emitter_Emit": "BM_Event_HandBuiltDelivery",
     "BM_Schema_Validate_Fits": "BM_ToolInput_Copy",
     "BM_Schema_Validate_Refused": "BM_ToolInput_Copy",
+    "BM_HandOff_OtherCpu": "BM_HandOff_SameCpu",
 }
 
 # The scope without its database round trips, summed from its parts.

@@ -9,7 +9,8 @@
 /// With one socket for both, the thread blocked reading it was woken each time the
 /// peer read what this end had sent (the kernel wakes everyone waiting on a socket
 /// when its send buffer drains, readers included): a wasted wake-up of the reader
-/// for nearly every frame, about 17 us of CPU each on this 2-core machine.
+/// for nearly every frame, about 16 us of CPU each on a 2-core VM
+/// (bench/wake_bench.cpp; docs/benchmarks.md, "The workers' channel").
 
 #include <functional>
 #include <mutex>
