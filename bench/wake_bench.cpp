@@ -67,8 +67,8 @@ void hand_off(benchmark::State& state, int other_cpu) {
   turned.notify_all();
   partner.join();
   state.counters["cpu_us_per_wake"] =
-      cpu_used / (2.0 * static_cast<double>(std::max<benchmark::IterationCount>(
-                            state.iterations(), 1)));
+      cpu_used /
+      (2.0 * static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1)));
 }
 
 // Baseline: both threads on CPU 0.

@@ -19,6 +19,32 @@ namespace {
 constexpr const char* kInterrupted =
     "the host stopped before the run finished (it was killed or crashed); start the run again";
 
+// The run's terminal event is stored: it ended, and the stop came between that event's
+// commit and its final status's. The status is recorded as the event says; a second
+// ending (resumed, or agent_death interrupted) would give the run two.
+void record_stored_ending(database::RunStore& runs, const database::RunStore::UnfinishedRun& u,
+                          execution::RunObserver* observer,
+                          std::chrono::system_clock::time_point now) {
+  const auto& ending = *u.stored_ending;
+  execution::RunOutcome outcome;
+  try {
+    outcome = execution::outcome_of_stored_ending(ending.type, ending.payload);
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("[{}:{}] run {}: its stored {} cannot be read ({}); recorded interrupted",
+                  u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id,
+                  ending.type, e.what());
+    outcome =
+        execution::RunEnding::stopped(events::DeathCause::interrupted, kInterrupted).unstored();
+  }
+  runs.mark_finished(u.run.run_id, outcome.status, outcome.result, outcome.error, now);
+  spdlog::warn(
+      "[{}:{}] run {} had ended ({} stored) when the previous agenthostd stopped, before its "
+      "status was recorded; recorded {}",
+      u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id, ending.type,
+      outcome.status);
+  if (observer) observer->run_finished(u.run.agent_name, outcome.status, std::nullopt);
+}
+
 }  // namespace
 
 std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStore& store,
@@ -32,6 +58,10 @@ std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStor
   std::vector<const database::RunStore::UnfinishedRun*> ended;
   std::vector<execution::RunOutcome> outcomes;
   for (const auto& u : unfinished) {
+    if (u.stored_ending) {
+      record_stored_ending(runs, u, observer, now);
+      continue;
+    }
     auto decision = policy ? policy(u) : RecoveryDecision{false, kInterrupted};
     if (decision.resume && resumed) {
       // Found working (not waiting for its user): counts towards the crash-loop limit.

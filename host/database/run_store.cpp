@@ -12,6 +12,7 @@
 #include "database/time_columns.hpp"
 #include "database/write_transaction.hpp"
 #include "database/writer_statements.hpp"
+#include "events/event.hpp"
 #include "json/parse.hpp"
 
 namespace agenthost::database {
@@ -255,12 +256,17 @@ std::vector<events::Event> RunStore::events_after(const std::string& run_id,
 std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
   return with_leased_session(manager_, "reading unfinished runs", [&](soci::session& sql) {
     std::vector<UnfinishedRun> runs;
+    const std::string last_event =
+        " FROM events e WHERE e.run_id = runs.run_id"
+        " ORDER BY e.seq DESC LIMIT 1)";
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " + kRunColumns +
                             ", (SELECT COALESCE(MAX(e.seq), 0) FROM events e"
-                            " WHERE e.run_id = runs.run_id), resume_count, checkpoint"
-                            " FROM runs WHERE status IN " +
-                            kUnfinished + " ORDER BY created_at, run_id");
+                            " WHERE e.run_id = runs.run_id), resume_count, checkpoint,"
+                            " (SELECT e.type" +
+                            last_event + ", (SELECT e.payload" + last_event +
+                            " FROM runs WHERE status IN " + kUnfinished +
+                            " ORDER BY created_at, run_id");
     for (const auto& row : rows) {
       UnfinishedRun u;
       u.run = run_from_row(row);
@@ -268,6 +274,13 @@ std::vector<RunStore::UnfinishedRun> RunStore::unfinished_runs() {
       u.resume_count = static_cast<std::uint64_t>(int64_column(row, 13));
       if (auto text = optional_text_column(row, 14))
         u.checkpoint = parse_json_column(*text, u.run.run_id, "checkpoint");
+      const auto type = optional_text_column(row, 15);
+      if (type && events::is_terminal_event_type(*type)) {
+        auto payload = parse_json_column(optional_text_column(row, 16).value_or("{}"), u.run.run_id,
+                                         "payload");
+        u.stored_ending = UnfinishedRun::StoredEnding{
+            *type, payload.is_object() ? std::move(payload.get_object()) : boost::json::object{}};
+      }
       runs.push_back(std::move(u));
     }
     return runs;

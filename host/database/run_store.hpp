@@ -102,6 +102,13 @@ class RunStore {
     /// Restarts that found the run working and resumed it (requeue_for_resume).
     std::uint64_t resume_count = 0;
     std::optional<boost::json::value> checkpoint;
+    /// The run's last stored event when it is its terminal event: the previous
+    /// process stored the run's end and was stopped before its final status was.
+    struct StoredEnding {
+      std::string type;  ///< agent_completed, agent_error or agent_death
+      boost::json::object payload;
+    };
+    std::optional<StoredEnding> stored_ending;
   };
   /// Crash recovery at startup: the runs left queued, running or waiting_input,
   /// oldest first.

@@ -59,33 +59,60 @@ RunEnding RunEnding::stopped(events::DeathCause cause, std::string_view message)
   return ending;
 }
 
+namespace {
+
+std::string_view text_field(std::string_view type, const boost::json::object& payload,
+                            std::string_view key) {
+  const auto* v = payload.if_contains(key);
+  if (!v || !v->is_string())
+    throw std::invalid_argument(std::string(type) + ": \"" + std::string(key) +
+                                "\" is missing or not a string");
+  return v->get_string();
+}
+
+const boost::json::value& completed_result(const boost::json::object& payload) {
+  const auto* result = payload.if_contains("result");
+  if (!result) throw std::invalid_argument("agent_completed: \"result\" is missing");
+  return *result;
+}
+
+RunEnding failed_ending(const boost::json::object& payload) {
+  const auto* recoverable = payload.if_contains("recoverable");
+  const auto kind = text_field("agent_error", payload, "error_type");
+  if (kind != error_type::agent && kind != error_type::database && kind != error_type::host)
+    throw std::invalid_argument("agent_error: error_type \"" + std::string(kind) + "\" is unknown");
+  return RunEnding::failed(kind, text_field("agent_error", payload, "error_message"),
+                           recoverable && recoverable->is_bool() && recoverable->get_bool());
+}
+
+}  // namespace
+
 RunEnding ending_of_terminal(std::string_view type, const boost::json::object& payload,
                              std::optional<events::DeathCause> stop_cause,
                              const agenthost::ExecutionContext& context) {
-  auto text = [&](std::string_view key) -> std::string_view {
-    const auto* v = payload.if_contains(key);
-    if (!v || !v->is_string())
-      throw std::invalid_argument(std::string(type) + ": \"" + std::string(key) +
-                                  "\" is missing or not a string");
-    return v->get_string();
-  };
-  if (type == "agent_completed") {
-    const auto* result = payload.if_contains("result");
-    if (!result) throw std::invalid_argument("agent_completed: \"result\" is missing");
-    return RunEnding::completed(*result);
-  }
-  if (type == "agent_error") {
-    const auto* recoverable = payload.if_contains("recoverable");
-    const auto kind = text("error_type");
-    if (kind != error_type::agent && kind != error_type::database && kind != error_type::host)
-      throw std::invalid_argument("agent_error: error_type \"" + std::string(kind) +
-                                  "\" is unknown");
-    return RunEnding::failed(kind, text("error_message"),
-                             recoverable && recoverable->is_bool() && recoverable->get_bool());
-  }
+  if (type == "agent_completed") return RunEnding::completed(completed_result(payload));
+  if (type == "agent_error") return failed_ending(payload);
   if (type == "agent_death") {
     if (!stop_cause) throw std::invalid_argument("agent_death for a run nobody asked to stop");
     return RunEnding::stopped(*stop_cause, death_message(*stop_cause, context));
+  }
+  throw std::invalid_argument("\"" + std::string(type) + "\" is not a terminal event type");
+}
+
+RunOutcome outcome_of_stored_ending(std::string_view type, const boost::json::object& payload) {
+  if (type == "agent_completed") {
+    auto outcome = RunEnding::completed(completed_result(payload)).unstored();
+    outcome.result = completed_result(payload);
+    return outcome;
+  }
+  if (type == "agent_error") return failed_ending(payload).unstored();
+  if (type == "agent_death") {
+    const auto name = text_field(type, payload, "death_cause");
+    const auto cause = events::death_cause_named(name);
+    if (!cause)
+      throw std::invalid_argument("agent_death: death_cause \"" + std::string(name) +
+                                  "\" is unknown");
+    return RunEnding::stopped(*cause, text_field(type, payload, "message")).unstored();
   }
   throw std::invalid_argument("\"" + std::string(type) + "\" is not a terminal event type");
 }

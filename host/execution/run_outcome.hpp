@@ -76,6 +76,12 @@ RunEnding ending_of_terminal(std::string_view type, const boost::json::object& p
                              std::optional<events::DeathCause> stop_cause,
                              const agenthost::ExecutionContext& context);
 
+/// The outcome a stored terminal event says (crash recovery: the previous process
+/// stored a run's end and was stopped before its final status): the same status and
+/// error the builders above give that event. Throws std::invalid_argument when the
+/// payload is not one the host stores.
+RunOutcome outcome_of_stored_ending(std::string_view type, const boost::json::object& payload);
+
 /// Emits `ending`'s terminal event through `emitter` (which closes it) and returns the
 /// outcome to record. Emitter is the host's UserEventEmitter, whose emit_terminal
 /// returns the stored event, or the SDK harness's RecordingEmitter, whose returns

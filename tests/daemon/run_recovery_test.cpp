@@ -6,6 +6,7 @@
 #include "database/event_log.hpp"
 #include "database/run_store.hpp"
 #include "database_test_support.hpp"
+#include "events/host_events.hpp"
 
 using namespace agenthost;
 using namespace agenthost::database;
@@ -24,8 +25,10 @@ RunRecord make_run(const std::string& run_id, const std::string& user) {
   return run;
 }
 
-events::EventPtr event_of(const RunRecord& run, std::uint64_t seq, const char* type) {
+events::EventPtr event_of(const RunRecord& run, std::uint64_t seq, const char* type,
+                          boost::json::object payload = {}) {
   auto e = std::make_shared<events::Event>();
+  e->payload = std::move(payload);
   e->type = type;
   e->user_id = run.user_id;
   e->run_id = run.run_id;
@@ -89,5 +92,75 @@ TEST_CASE("recovery appends agent_death after the last stored event, then marks 
   CHECK(runs.find_run(done.run_id, "alice")->status == run_status::completed);
   CHECK(runs.events_after(done.run_id, "alice", 0).size() == 1);
   // A second start finds nothing left to recover.
+  CHECK(daemon::recover_interrupted_runs(runs, log) == 0);
+}
+
+TEST_CASE(
+    "a run whose terminal event is stored but not its status gets that status, and no "
+    "second ending",
+    "[daemon][recovery]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  RunStore runs(*manager);
+  EventLog log(*manager);
+  runs.create_thread("thread-alice", "alice");
+
+  // As a kill between the commit of a run's terminal event and its status's leaves
+  // them: still running in the store, ended in its events.
+  const auto completed = make_run("run-completed-1", "alice");
+  const auto cancelled = make_run("run-cancelled-1", "alice");
+  const auto failed = make_run("run-failed-1", "alice");
+  const auto garbled = make_run("run-garbled-1", "alice");
+  for (const auto& r : {completed, cancelled, failed, garbled}) {
+    runs.insert_run(r);
+    REQUIRE(runs.mark_running(r.run_id, std::chrono::system_clock::now()));
+    log.append(event_of(r, 1, "agent_started"));
+  }
+  auto ending = [&](const RunRecord& run, const char* type, boost::json::object payload) {
+    log.append(event_of(run, 2, type, std::move(payload)));
+  };
+  ending(completed, "agent_completed", events::completed_payload(boost::json::value(42)));
+  ending(cancelled, "agent_death",
+         events::death_payload(events::DeathCause::cancelled, "the run was cancelled on request"));
+  ending(failed, "agent_error", events::error_payload("agent_error", "boom", false));
+  ending(garbled, "agent_death", boost::json::object{{"death_cause", "no such cause"}});
+  log.flush();
+
+  // A policy that would resume every run: none of these is resumed.
+  std::vector<RunStore::UnfinishedRun> resumed;
+  CHECK(daemon::recover_interrupted_runs(
+            runs, log, nullptr,
+            [](const auto&) {
+              return daemon::RecoveryDecision{true, ""};
+            },
+            &resumed) == 0);
+  CHECK(resumed.empty());
+
+  const auto record_of = [&](const RunRecord& run) {
+    auto record = runs.find_run(run.run_id, "alice");
+    REQUIRE(record);
+    CHECK(record->finished_at.has_value());
+    // Still the two events: the stored ending is the only one.
+    const auto stored = runs.events_after(run.run_id, "alice", 0);
+    CHECK(stored.size() == 2);
+    return *record;
+  };
+  const auto c = record_of(completed);
+  CHECK(c.status == run_status::completed);
+  REQUIRE(c.result);
+  CHECK(*c.result == boost::json::value(42));
+  const auto x = record_of(cancelled);
+  CHECK(x.status == run_status::cancelled);
+  REQUIRE(x.error);
+  CHECK(x.error->at("error_type") == "cancelled");
+  CHECK(x.error->at("message") == "the run was cancelled on request");
+  const auto f = record_of(failed);
+  CHECK(f.status == run_status::failed);
+  REQUIRE(f.error);
+  CHECK(f.error->at("error_type") == "agent_error");
+  CHECK(f.error->at("message") == "boom");
+  // An ending the host cannot read still ends the run once.
+  CHECK(record_of(garbled).status == run_status::interrupted);
   CHECK(daemon::recover_interrupted_runs(runs, log) == 0);
 }
