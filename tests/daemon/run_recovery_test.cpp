@@ -39,15 +39,23 @@ events::EventPtr event_of(const RunRecord& run, std::uint64_t seq, const char* t
   return e;
 }
 
+// A migrated database of `backend`, as a previous process left it.
+struct Store {
+  explicit Store(const std::string& backend)
+      : db(backend), manager(db.open_migrated()), runs(*manager), log(*manager) {}
+  TestDatabase db;
+  std::unique_ptr<DatabaseSessionManager> manager;
+  RunStore runs;
+  EventLog log;
+};
+
 }  // namespace
 
 TEST_CASE("recovery appends agent_death after the last stored event, then marks interrupted",
           "[daemon][recovery]") {
-  auto backend = GENERATE(from_range(backends_under_test()));
-  TestDatabase db(backend);
-  auto manager = db.open_migrated();
-  RunStore runs(*manager);
-  EventLog log(*manager);
+  Store store(GENERATE(from_range(backends_under_test())));
+  auto& runs = store.runs;
+  auto& log = store.log;
   runs.create_thread("thread-alice", "alice");
   runs.create_thread("thread-bob", "bob");
 
@@ -99,11 +107,9 @@ TEST_CASE(
     "a run whose terminal event is stored but not its status gets that status, and no "
     "second ending",
     "[daemon][recovery]") {
-  auto backend = GENERATE(from_range(backends_under_test()));
-  TestDatabase db(backend);
-  auto manager = db.open_migrated();
-  RunStore runs(*manager);
-  EventLog log(*manager);
+  Store store(GENERATE(from_range(backends_under_test())));
+  auto& runs = store.runs;
+  auto& log = store.log;
   runs.create_thread("thread-alice", "alice");
 
   // As a kill between the commit of a run's terminal event and its status's leaves
