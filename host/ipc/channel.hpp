@@ -30,6 +30,12 @@ struct ChannelEnd {
 /// A worker process's end, at these descriptors (its supervisor puts them there).
 inline constexpr ChannelEnd kWorkerChannelEnd{3, 4};
 
+/// Where a worker writes its last words (worker/crash_report.hpp): a pipe apart from
+/// the channel, which the supervisor reads once the process is gone. A crash frame
+/// written from a signal handler, which cannot take the channel's send lock, can so
+/// never land inside a frame another thread is sending.
+inline constexpr int kWorkerLastWordsFd = 5;
+
 /// Two connected ends (close-on-exec): what one writes, the other reads. Throws
 /// std::system_error.
 std::pair<ChannelEnd, ChannelEnd> open_channel_pair();

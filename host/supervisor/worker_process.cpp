@@ -18,20 +18,23 @@
 namespace agenthost::supervisor {
 namespace {
 
-// `end` at ipc::kWorkerChannelEnd's descriptors. dup2 clears close-on-exec on the
-// copies; every other descriptor above them is closed.
-[[noreturn]] void exec_worker(ipc::ChannelEnd end, pid_t parent, const WorkerLaunch& launch,
-                              char* const argv[]) {
+// `end` at ipc::kWorkerChannelEnd's descriptors and `last_words` at
+// ipc::kWorkerLastWordsFd; every other descriptor above 2 is closed.
+[[noreturn]] void exec_worker(ipc::ChannelEnd end, int last_words, pid_t parent,
+                              const WorkerLaunch& launch, char* const argv[]) {
   // Only async-signal-safe calls from here on: another thread of the parent may have
   // held a lock (the allocator's) when it forked.
-  constexpr auto target = ipc::kWorkerChannelEnd;
-  static_assert(target.write_fd == target.read_fd + 1);
-  // Out of the way first, should either already sit at a target number.
-  const int read_fd = ::fcntl(end.read_fd, F_DUPFD_CLOEXEC, target.write_fd + 1);
-  const int write_fd = ::fcntl(end.write_fd, F_DUPFD_CLOEXEC, target.write_fd + 1);
-  if (read_fd < 0 || write_fd < 0) ::_exit(126);
-  if (::dup2(read_fd, target.read_fd) < 0 || ::dup2(write_fd, target.write_fd) < 0) ::_exit(126);
-  ::syscall(SYS_close_range, target.write_fd + 1, ~0U, 0);
+  constexpr int kTargets[] = {ipc::kWorkerChannelEnd.read_fd, ipc::kWorkerChannelEnd.write_fd,
+                              ipc::kWorkerLastWordsFd};
+  static_assert(kTargets[0] == 3 && kTargets[1] == 4 && kTargets[2] == 5);
+  const int sources[] = {end.read_fd, end.write_fd, last_words};
+  int moved[3];
+  // Out of the way first, should a source already sit at a target number.
+  for (int i = 0; i < 3; ++i)
+    if ((moved[i] = ::fcntl(sources[i], F_DUPFD_CLOEXEC, kTargets[2] + 1)) < 0) ::_exit(126);
+  for (int i = 0; i < 3; ++i)
+    if (::dup2(moved[i], kTargets[i]) < 0) ::_exit(126);
+  ::syscall(SYS_close_range, kTargets[2] + 1, ~0U, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(0);  // the supervisor died meanwhile
   ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -71,6 +74,15 @@ std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, 
     ::close(end.read_fd);
     ::close(end.write_fd);
   };
+  // The read end does not block: a process the worker started may still hold the
+  // write end when the worker is gone.
+  int last_words[2];
+  if (::pipe2(last_words, O_CLOEXEC) != 0 || ::fcntl(last_words[0], F_SETFL, O_NONBLOCK) != 0) {
+    const int error = errno;
+    close_end(supervisor_end);
+    close_end(worker_end);
+    throw std::system_error(error, std::generic_category(), "pipe for a worker process");
+  }
   // Prepared before fork: the child may not allocate.
   std::string executable = launch.executable, flag = "--config", config = launch.config_file;
   char* argv[] = {executable.data(), flag.data(), config.data(), nullptr};
@@ -80,21 +92,25 @@ std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, 
     const int error = errno;
     close_end(supervisor_end);
     close_end(worker_end);
+    ::close(last_words[0]);
+    ::close(last_words[1]);
     throw std::system_error(error, std::generic_category(), "fork of a worker process");
   }
-  if (pid == 0) exec_worker(worker_end, parent, launch, argv);
+  if (pid == 0) exec_worker(worker_end, last_words[1], parent, launch, argv);
   close_end(worker_end);
-  std::shared_ptr<WorkerProcess> worker(new WorkerProcess(pid, supervisor_end, std::move(group)));
+  ::close(last_words[1]);
+  std::shared_ptr<WorkerProcess> worker(
+      new WorkerProcess(pid, supervisor_end, last_words[0], std::move(group)));
   threads::start_named("ah-wrk-" + std::to_string(pid), [worker, listener = std::move(listener)] {
     worker->read_frames(listener);
   }).detach();
   return worker;
 }
 
-WorkerProcess::WorkerProcess(pid_t pid, ipc::ChannelEnd end, std::string group)
-    : pid_(pid), channel_(end), group_(std::move(group)) {}
+WorkerProcess::WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group)
+    : pid_(pid), channel_(end), last_words_fd_(last_words_fd), group_(std::move(group)) {}
 
-WorkerProcess::~WorkerProcess() = default;
+WorkerProcess::~WorkerProcess() { ::close(last_words_fd_); }
 
 void WorkerProcess::attach(const std::string& run_id, ipc::RunInbox& inbox) {
   std::lock_guard lock(mutex_);
@@ -134,7 +150,31 @@ void WorkerProcess::read_frames(const Listener& listener) {
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  read_last_words();
   listener.exited(shared_from_this(), describe_exit(status));
+}
+
+void WorkerProcess::read_last_words() {
+  // Written before the process died, so all there now that it is reaped.
+  ipc::FrameDecoder decoder;
+  char chunk[512];
+  ssize_t n;
+  while ((n = ::read(last_words_fd_, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) decoder.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
+  try {
+    while (auto frame = decoder.next()) {
+      const auto* run = frame->body.if_contains("run");
+      if (frame->type != ipc::FrameType::crash || !run || !run->is_string())
+        throw ipc::FrameError("not a crash frame naming a run");
+      std::lock_guard lock(mutex_);
+      crashed_run_ = std::string(run->get_string());
+    }
+  } catch (const ipc::FrameError& e) {
+    spdlog::error(
+        "worker process {}: its last words are malformed ({}); its crash is charged to "
+        "every run it had",
+        pid_, e.what());
+  }
 }
 
 void WorkerProcess::route(ipc::Frame&& frame, const Listener& listener) {
@@ -145,11 +185,11 @@ void WorkerProcess::route(ipc::Frame&& frame, const Listener& listener) {
   }
   const auto* run = frame.body.if_contains("run");
   if (!run || !run->is_string()) throw ipc::FrameError("a frame names no run");
+  // A crash notice comes from the pool, never from the worker (its last words come
+  // through their own pipe): a worker must not end its runs as crashed while alive.
+  if (frame.type == ipc::FrameType::crash)
+    throw ipc::FrameError("a worker does not send crash frames on its channel");
   std::lock_guard lock(mutex_);
-  if (frame.type == ipc::FrameType::crash) {  // the worker's last words; it is dying
-    crashed_run_ = std::string(run->get_string());
-    return;
-  }
   auto it = runs_.find(std::string(run->get_string()));
   // A run that already ended here (its worker was too slow to stop it): dropped.
   if (it != runs_.end()) it->second->push(std::move(frame));

@@ -7,8 +7,8 @@
 ///
 /// The child is started with fork and exec (the supervisor has many threads, so
 /// between the two only async-signal-safe calls are made): its end of the channel
-/// becomes fds 3 (from the supervisor) and 4 (to it), every other descriptor above 2
-/// is closed, no new privileges
+/// becomes fds 3 (from the supervisor) and 4 (to it), the pipe of its last words
+/// fd 5 (ipc::kWorkerLastWordsFd), every other descriptor above 2 is closed, no new privileges
 /// (PR_SET_NO_NEW_PRIVS), the kernel kills it if the supervisor dies
 /// (PR_SET_PDEATHSIG; tied to the spawning thread, so spawns happen on the pool's
 /// own long-lived thread), its signal mask is cleared, and an optional data-segment
@@ -77,16 +77,20 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   std::string drain_reason;  // set once, before draining is
   std::atomic<bool> ready{false};
   /// The run the worker said it was running when a fatal signal hit it (its crash
-  /// frame), or "": the crash is then charged to every run it had.
+  /// frame, read once it is reaped), or "": the crash is then charged to every run it
+  /// had.
   std::string crashed_run() const;
 
  private:
-  WorkerProcess(pid_t pid, ipc::ChannelEnd end, std::string group);
+  WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group);
   void read_frames(const Listener& listener);
+  /// Once the process is reaped: its crash frame, if it wrote one (crashed_run).
+  void read_last_words();
   void route(ipc::Frame&& frame, const Listener& listener);
 
   const pid_t pid_;
   ipc::Channel channel_;
+  const int last_words_fd_;  // read end of the pipe of the worker's last words
   const std::string group_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, ipc::RunInbox*> runs_;  // guarded by mutex_

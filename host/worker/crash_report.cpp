@@ -12,12 +12,12 @@
 namespace agenthost::worker {
 namespace {
 
-int g_channel_fd = -1;
+int g_last_words_fd = -1;
 
 // Async-signal-safe: no allocation, no locks; the frame is built in a stack buffer.
 void report(int sig) {
   const char* tag = fiber::FiberWaiter::running_tag();
-  if (tag && g_channel_fd >= 0) {
+  if (tag && g_last_words_fd >= 0) {
     char frame[160];
     std::size_t n = ipc::kFrameHeaderBytes;
     frame[n++] = static_cast<char>(ipc::FrameType::crash);
@@ -41,7 +41,7 @@ void report(int sig) {
     frame[1] = 0;
     frame[2] = static_cast<char>((length >> 8) & 0xff);
     frame[3] = static_cast<char>(length & 0xff);
-    [[maybe_unused]] auto written = ::write(g_channel_fd, frame, n);
+    [[maybe_unused]] auto written = ::write(g_last_words_fd, frame, n);
   }
   // SA_RESETHAND restored the default action: the fault repeats (or abort raises
   // again) and the process dies of `sig`, which the supervisor reports.
@@ -51,8 +51,8 @@ void report(int sig) {
 
 }  // namespace
 
-void install_crash_report(int channel_fd) {
-  g_channel_fd = channel_fd;
+void install_crash_report(int last_words_fd) {
+  g_last_words_fd = last_words_fd;
   struct sigaction action {};
   action.sa_handler = report;
   action.sa_flags = SA_RESETHAND;

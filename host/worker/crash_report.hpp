@@ -9,7 +9,8 @@
 
 namespace agenthost::worker {
 
-/// Installs the handlers; `channel_fd` is the socket the worker writes to its supervisor.
-void install_crash_report(int channel_fd);
+/// Installs the handlers; `last_words_fd` is the pipe the supervisor reads once the
+/// process is gone (ipc::kWorkerLastWordsFd).
+void install_crash_report(int last_words_fd);
 
 }  // namespace agenthost::worker

@@ -8,6 +8,8 @@
 // agent_death unresponsive after limits.cancel_grace.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <csignal>
 #include <fstream>
@@ -312,6 +314,19 @@ TEST_CASE("worker processes start with no new privileges and only the descriptor
       if (target.rfind("socket:", 0) == 0) sockets.insert(std::stoi(entry.path().filename()));
     }
     CHECK(sockets == std::set<int>{3, 4});
+    CHECK(contains(fs::read_symlink("/proc/" + std::to_string(pid) + "/fd/5").string(), "pipe:"));
+    // None of the three goes to a process an agent starts (one that outlived the
+    // worker would hold the channel open): close-on-exec, O_CLOEXEC in fdinfo's
+    // octal flags.
+    for (const int fd : {3, 4, 5}) {
+      INFO("fd " << fd);
+      std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
+      std::string flags;
+      while (std::getline(fdinfo, line))
+        if (line.rfind("flags:", 0) == 0) flags = line.substr(6);
+      REQUIRE_FALSE(flags.empty());
+      CHECK((std::stoul(flags, nullptr, 8) & O_CLOEXEC) != 0);
+    }
   }
 }
 
