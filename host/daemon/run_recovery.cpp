@@ -19,6 +19,11 @@ namespace {
 constexpr const char* kInterrupted =
     "the host stopped before the run finished (it was killed or crashed); start the run again";
 
+// "[user:thread]", as the host's other log lines about a run begin.
+std::string log_tag(const database::RunStore::UnfinishedRun& u) {
+  return "[" + u.run.user_id.substr(0, 8) + ":" + u.run.thread_id.substr(0, 8) + "]";
+}
+
 // The run's terminal event is stored: it ended, and the stop came between that event's
 // commit and its final status's. The status is recorded as the event says; a second
 // ending (resumed, or agent_death interrupted) would give the run two.
@@ -30,18 +35,16 @@ void record_stored_ending(database::RunStore& runs, const database::RunStore::Un
   try {
     outcome = execution::outcome_of_stored_ending(ending.type, ending.payload);
   } catch (const std::invalid_argument& e) {
-    spdlog::error("[{}:{}] run {}: its stored {} cannot be read ({}); recorded interrupted",
-                  u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id,
-                  ending.type, e.what());
+    spdlog::error("{} run {}: its stored {} cannot be read ({}); recorded interrupted", log_tag(u),
+                  u.run.run_id, ending.type, e.what());
     outcome =
         execution::RunEnding::stopped(events::DeathCause::interrupted, kInterrupted).unstored();
   }
   runs.mark_finished(u.run.run_id, outcome.status, outcome.result, outcome.error, now);
   spdlog::warn(
-      "[{}:{}] run {} had ended ({} stored) when the previous agenthostd stopped, before its "
+      "{} run {} had ended ({} stored) when the previous agenthostd stopped, before its "
       "status was recorded; recorded {}",
-      u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id, ending.type,
-      outcome.status);
+      log_tag(u), u.run.run_id, ending.type, outcome.status);
   if (observer) observer->run_finished(u.run.agent_name, outcome.status, std::nullopt);
 }
 
@@ -67,9 +70,8 @@ std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStor
       // Found working (not waiting for its user): counts towards the crash-loop limit.
       runs.requeue_for_resume(u.run.run_id, u.run.status != database::run_status::waiting_input);
       resumed->push_back(u);
-      spdlog::warn("[{}:{}] run {} was {} when the previous agenthostd stopped; resuming it",
-                   u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id,
-                   u.run.status);
+      spdlog::warn("{} run {} was {} when the previous agenthostd stopped; resuming it", log_tag(u),
+                   u.run.run_id, u.run.status);
       continue;
     }
     auto ending =
@@ -87,9 +89,8 @@ std::size_t recover_interrupted_runs(database::RunStore& runs, events::EventStor
     store.append(event);
     ended.push_back(&u);
     outcomes.push_back(std::move(ending).unstored());
-    spdlog::warn("[{}:{}] run {} was {} when the previous agenthostd stopped; marked interrupted",
-                 u.run.user_id.substr(0, 8), u.run.thread_id.substr(0, 8), u.run.run_id,
-                 u.run.status);
+    spdlog::warn("{} run {} was {} when the previous agenthostd stopped; marked interrupted",
+                 log_tag(u), u.run.run_id, u.run.status);
   }
   // The terminal events are durable before any status says the runs are over.
   store.flush();

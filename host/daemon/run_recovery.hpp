@@ -30,11 +30,11 @@ using RecoveryPolicy =
     std::function<RecoveryDecision(const database::RunStore::UnfinishedRun& run)>;
 
 /// Returns how many runs were ended interrupted; each is reported to `observer` (if
-/// any) as finished interrupted (a run whose ending was stored, with its own status). Runs `policy`
-/// decides to resume are requeued in the store (counting one more resume when they were found
-/// working) and added to `resumed`. Without a policy every run is ended. Throws
-/// database::DatabaseError when the database cannot be read or written (the host must not start
-/// half-recovered).
+/// any) as finished interrupted, and a run whose ending was stored with its own
+/// status. Runs `policy` decides to resume are requeued in the store (counting one
+/// more resume when they were found working) and added to `resumed`. Without a policy
+/// every run is ended. Throws database::DatabaseError when the database cannot be
+/// read or written (the host must not start half-recovered).
 std::size_t recover_interrupted_runs(
     database::RunStore& runs, events::EventStore& store, execution::RunObserver* observer = nullptr,
     const RecoveryPolicy& policy = {},

@@ -101,8 +101,9 @@ RunEnding ending_of_terminal(std::string_view type, const boost::json::object& p
 
 RunOutcome outcome_of_stored_ending(std::string_view type, const boost::json::object& payload) {
   if (type == "agent_completed") {
-    auto outcome = RunEnding::completed(completed_result(payload)).unstored();
-    outcome.result = completed_result(payload);
+    const auto& result = completed_result(payload);
+    auto outcome = RunEnding::completed(result).unstored();
+    outcome.result = result;  // emit_ending's part for a live run
     return outcome;
   }
   if (type == "agent_error") return failed_ending(payload).unstored();

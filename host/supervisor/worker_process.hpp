@@ -7,9 +7,9 @@
 ///
 /// The child is started with fork and exec (the supervisor has many threads, so
 /// between the two only async-signal-safe calls are made): its end of the channel
-/// becomes fds 3 (from the supervisor) and 4 (to it), the pipe of its last words
-/// fd 5 (ipc::kWorkerLastWordsFd), every other descriptor above 2 is closed, no new privileges
-/// (PR_SET_NO_NEW_PRIVS), the kernel kills it if the supervisor dies
+/// becomes fds 3 (from the supervisor) and 4 (to it), the pipe of its last words fd 5
+/// (ipc::kWorkerLastWordsFd), every other descriptor above 2 is closed, no new
+/// privileges (PR_SET_NO_NEW_PRIVS), the kernel kills it if the supervisor dies
 /// (PR_SET_PDEATHSIG; tied to the spawning thread, so spawns happen on the pool's
 /// own long-lived thread), its signal mask is cleared, and an optional data-segment
 /// limit (RLIMIT_DATA: workers.memory_limit_mb) makes an unbounded allocation fail
