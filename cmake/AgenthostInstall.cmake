@@ -64,7 +64,7 @@ foreach(_agenthost_program IN ITEMS agenthostd agenthost-worker agentctl)
             COMPONENT runtime)
   endif()
 endforeach()
-foreach(_agenthost_plugin IN ITEMS echo_plugin triage_plugin approval_plugin)
+foreach(_agenthost_plugin IN LISTS AGENTHOST_EXAMPLE_PLUGINS)
   if(TARGET ${_agenthost_plugin})
     install(TARGETS ${_agenthost_plugin}
             LIBRARY DESTINATION ${AGENTHOST_INSTALL_PLUGINDIR} COMPONENT runtime)

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh default agenthostd agenthost-worker agentctl echo_plugin triage_plugin approval_plugin
+bash scripts/build.sh default agenthostd agenthost-worker agentctl example_plugins
 export AGENTHOST_PLUGIN_DIR="$PWD/build/default/plugins"
 export AGENTHOST_DATA_DIR="${AGENTHOST_DATA_DIR:-$PWD/data}"
 mkdir -p "$AGENTHOST_DATA_DIR"

@@ -295,8 +295,8 @@ void EndpointCall::body_complete() {
 
 void EndpointCall::on_failure(const beast::error_code& ec, std::string_view during) {
   if (aborted_) return finish(model_error(ModelError::Kind::stopped, "the run was stopped"));
+  const auto& s = endpoint_.settings;
   if (timed_out_) {
-    const auto& s = endpoint_.settings;
     const bool no_first_byte = !first_byte_ && Clock::now() < deadline_;
     return finish(model_error(
         ModelError::Kind::timeout,
@@ -305,8 +305,13 @@ void EndpointCall::on_failure(const beast::error_code& ec, std::string_view duri
                       : "model endpoint \"" + endpoint_.name + "\" did not finish within " +
                             "request_timeout (" + seconds_text(s.request_timeout) + ")"));
   }
-  const auto message = "model endpoint \"" + endpoint_.name + "\" (" + endpoint_.settings.url.host +
-                       "): " + ec.message() + " while " + std::string(during);
+  auto message = "model endpoint \"" + endpoint_.name + "\" (" + s.base_url + "): " + ec.message() +
+                 " while " + std::string(during);
+  if (during == "resolving the host" || during == "connecting")
+    // Nothing answers at base_url: most often the shipped default (a local server)
+    // on a host where none runs. Say what to change, and where.
+    message += "; no model server answers there: start one, or set models." + endpoint_.name +
+               ".base_url (and api_key) to one" + (s.where.empty() ? "" : " (at " + s.where + ")");
   if (first_byte_)  // the answer had begun: a retry could bill it twice
     return finish(model_error(ModelError::Kind::upstream,
                               message + " (the answer had begun, so it is not retried)"));

@@ -250,12 +250,17 @@ TEST_CASE("a refused connection is retried, then reported", "[models]") {
     FakeModelServer gone;
     port = gone.port();
   }
-  config::ModelsSettings settings{
-      {"default", endpoint_at("http://127.0.0.1:" + std::to_string(port) + "/v1")}};
+  const auto base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  config::ModelsSettings settings{{"default", endpoint_at(base_url)}};
+  settings["default"].where = "agenthost.yaml:196:3";
   ModelEndpoints endpoints(settings);
   const auto end = call(endpoints, "default", chat_body("hi"));
   REQUIRE_FALSE(end.completion);
   CHECK_THAT(end.error, Catch::Contains("refused"));
+  // It says where it looked and what to configure, and where that is.
+  CHECK_THAT(end.error, Catch::Contains("(" + base_url + ")") &&
+                            Catch::Contains("set models.default.base_url") &&
+                            Catch::Contains("(at agenthost.yaml:196:3)"));
   CHECK(endpoints.counters().front().retries == 2);
 }
 

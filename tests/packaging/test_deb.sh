@@ -96,6 +96,7 @@ daemon=$root/usr/bin/agenthostd
 plugin_dir=$root/usr/lib/agenthost/plugins
 unit=$root/usr/lib/systemd/system/agenthost.service
 for f in "$daemon" "$plugin_dir/echo.so" "$plugin_dir/triage.so" "$plugin_dir/approval.so" \
+         "$plugin_dir/assistant.so" \
          "$root/etc/agenthost/agenthost.yaml" "$unit"; do
   [ -f "$f" ] || fail "${f#"$root"} is not in the package; contents: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
 done
@@ -149,7 +150,7 @@ export AGENTHOST_DATA_DIR=$work/data
 "$daemon" --check-config "$root/etc/agenthost/agenthost.yaml" >"$work/check.log" 2>&1 ||
   { cat "$work/check.log" >&2; fail "agenthostd --check-config on the packaged configuration"; }
 grep -q "is valid" "$work/check.log" || fail "--check-config did not say the config is valid"
-for agent in echo triage approval; do
+for agent in echo triage approval assistant; do
   grep -Eq "^  $agent " "$work/check.log" || { cat "$work/check.log" >&2; fail "agent $agent not loaded"; }
 done
 log "--check-config: the packaged configuration and plugins load"
