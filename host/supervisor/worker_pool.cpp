@@ -209,6 +209,10 @@ void WorkerPool::supervise() {
     // looks again, so no predicate on the deadlines computed before it.
     if (!stopping_) changed_.wait_until(lock, next);
   }
+  // Stopping: this thread forked every process, and its exit would SIGKILL them
+  // (PR_SET_PDEATHSIG) before they read their channel's end. It leaves last, once
+  // stop() has seen each one leave (or killed it).
+  changed_.wait(lock, [&] { return alive_ == 0; });
 }
 
 void WorkerPool::expire_locked(Clock::time_point now,

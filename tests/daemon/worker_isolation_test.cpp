@@ -391,3 +391,24 @@ TEST_CASE("agenthostd and its workers allocate with TCMalloc, as the benchmarks 
   }
 }
 #endif
+
+TEST_CASE("at SIGTERM each worker process leaves when its channel closes: none is killed",
+          "[daemon][workers]") {
+  TempDir dir;
+  Daemon daemon(
+      write_config(dir, isolation_config("", "    default: worker\n", "  processes: 2\n")));
+  REQUIRE(wait_until([&] { return started_workers(daemon).size() == 2; }, 20s));
+  for (int i = 0; i < 2; ++i) {
+    const auto run = start_run(daemon.port, kAliceKey, "sleepy", {{"ms", 10}});
+    CHECK(wait_terminal(daemon.port, kAliceKey, run) == "completed");
+  }
+  daemon.process->signal(SIGTERM);
+  REQUIRE(daemon.process->wait(30s) == 0);
+  // The pool's thread forked them (PR_SET_PDEATHSIG): had it left first, they would
+  // have died of SIGKILL before reading the end of their channel.
+  const auto err = daemon.err();
+  INFO("agenthostd stderr:\n" << err);
+  for (const int pid : started_workers(daemon))
+    CHECK(contains(err, "worker process " + std::to_string(pid) + " exited with status 0"));
+  CHECK_FALSE(contains(err, "SIGKILL"));
+}
