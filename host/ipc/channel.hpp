@@ -2,8 +2,9 @@
 /// \file
 /// Channel: one end of the supervisor-worker connection, sending and receiving
 /// Frames. send() may be called from any thread (frames are written whole, one at a
-/// time); one thread reads (read_frames). Plain blocking POSIX I/O: each side has a
-/// single peer, so an event loop would add nothing but a thread hop.
+/// time); one thread reads (read_frames). Plain POSIX I/O, reads blocking: each side
+/// has a single peer, so an event loop would add nothing but a thread hop. The
+/// supervisor's sends never block (the second constructor).
 ///
 /// An end has two AF_UNIX stream sockets, one per direction (open_channel_pair).
 /// With one socket for both, the thread blocked reading it was woken each time the
@@ -14,7 +15,9 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "ipc/frame.hpp"
@@ -42,15 +45,36 @@ std::pair<ChannelEnd, ChannelEnd> open_channel_pair();
 
 class Channel {
  public:
-  /// Takes ownership of both descriptors.
+  /// Takes ownership of both descriptors. send() blocks until the peer has taken the
+  /// frame (a worker's end: its supervisor always reads).
   explicit Channel(ChannelEnd end) noexcept : end_(end) {}
+  /// The supervisor's end: send() never blocks. What the peer's socket buffer cannot
+  /// take at once waits in this end's backlog, and `on_backlog` is called (on the
+  /// sending thread, no lock held) each time a backlog begins: whoever it tells then
+  /// calls flush_backlog() when the socket can take more. A worker that stopped
+  /// reading (hung, or SIGSTOPped) so never holds up the thread that sends to it: an
+  /// I/O thread forwarding a cancel, or a fiber thread carrying other users' runs.
+  /// Throws std::system_error when the socket cannot be made non-blocking.
+  Channel(ChannelEnd end, std::function<void()> on_backlog);
   ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
-  /// Writes `frame` whole. Returns false when the peer is gone (the channel is
-  /// closed for writing from then on); throws FrameError for a frame over the limit.
+  /// Writes `frame` whole (or, on a non-blocking end, queues what the socket cannot
+  /// take yet behind what is queued already, keeping the order). Returns false when the
+  /// peer is gone (the channel is closed for writing from then on); throws FrameError
+  /// for a frame over the limit.
   bool send(const Frame& frame);
+
+  /// A non-blocking end: writes what the socket takes of the backlog now.
+  struct Backlog {
+    std::size_t waiting = 0;  ///< bytes still queued after this call
+    bool progressed = false;  ///< some were written
+    bool failed = false;      ///< the peer is gone: nothing more will be written
+  };
+  Backlog flush_backlog();
+  /// The descriptor to wait on for room to write (poll's POLLOUT).
+  int write_fd() const noexcept { return end_.write_fd; }
 
   /// Reads frames and hands each to `on_frame` until the peer closes its end, the
   /// socket fails or a frame is malformed. Returns why reading stopped ("" for an
@@ -62,9 +86,15 @@ class Channel {
   void shutdown() noexcept;
 
  private:
+  /// Under send_mutex_: writes what the socket takes of `bytes` now (a blocking end:
+  /// all of it); how many it took, or nullopt when the peer is gone.
+  std::optional<std::size_t> write_now(std::string_view bytes);
+
   const ChannelEnd end_;
+  const std::function<void()> on_backlog_;  // empty: a blocking end
   std::mutex send_mutex_;
   bool send_failed_ = false;  // guarded by send_mutex_
+  std::string backlog_;       // guarded by send_mutex_: bytes the socket has not taken yet
 };
 
 }  // namespace agenthost::ipc

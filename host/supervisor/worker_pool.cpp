@@ -32,7 +32,13 @@ WorkerPool::WorkerPool(WorkerPoolOptions options, DispatchServices services,
     : options_(std::move(options)),
       services_(services),
       observer_(observer),
-      quarantine_(options_.quarantine) {
+      quarantine_(options_.quarantine),
+      // At least a second: a healthy worker busy reading a large frame always takes
+      // some of it within that, and cancel_grace may be 0 (stop means kill).
+      flusher_(std::max<std::chrono::milliseconds>(options_.cancel_grace, std::chrono::seconds(1)),
+               [this](const std::shared_ptr<WorkerProcess>& w, std::size_t bytes) {
+                 stalled(w, bytes);
+               }) {
   std::set<std::string> plugins;
   for (const auto* agent : services_.registry.agents()) {
     if (dispatches(*agent)) expected_groups_.insert(group_of(*agent));
@@ -257,15 +263,30 @@ void WorkerPool::recycle_locked(const std::shared_ptr<WorkerProcess>& worker,
   changed_.notify_all();
 }
 
+void WorkerPool::stalled(const std::shared_ptr<WorkerProcess>& worker, std::size_t bytes_waiting) {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || worker->draining) return;
+  spdlog::error(
+      "workers: worker process {} took nothing of the {} byte(s) waiting for it for "
+      "limits.cancel_grace (at least 1 s): it is hung or stopped; killed, its runs end, a "
+      "replacement starts",
+      worker->pid(), bytes_waiting);
+  recycle_locked(worker, "it stopped reading what the supervisor sent");
+  // Now, not after the grace: none of its runs can make progress.
+  worker->kill();
+  draining_.back().kill_at = Clock::time_point::max();  // reaped by its reader (exited)
+}
+
 void WorkerPool::spawn(const std::string& group) {
   std::shared_ptr<WorkerProcess> worker;
   try {
-    worker =
-        WorkerProcess::spawn(options_.launch, group,
-                             {[this](const std::shared_ptr<WorkerProcess>& w) { became_ready(w); },
-                              [this](const std::shared_ptr<WorkerProcess>& w, std::string how) {
-                                exited(w, std::move(how));
-                              }});
+    worker = WorkerProcess::spawn(
+        options_.launch, group,
+        {[this](const std::shared_ptr<WorkerProcess>& w) { became_ready(w); },
+         [this](const std::shared_ptr<WorkerProcess>& w, std::string how) {
+           exited(w, std::move(how));
+         },
+         [this](const std::shared_ptr<WorkerProcess>& w) { flusher_.add(w); }});
   } catch (const std::exception& e) {
     spdlog::error("workers: cannot start a worker process ({}): {}", options_.launch.executable,
                   e.what());
@@ -371,6 +392,7 @@ void WorkerPool::stop() noexcept {
     }
   }
   if (thread_.joinable()) thread_.join();
+  flusher_.stop();
 }
 
 }  // namespace agenthost::supervisor

@@ -30,6 +30,7 @@
 
 #include "config/plugins_section.hpp"
 #include "execution/run_dispatcher.hpp"
+#include "supervisor/channel_flusher.hpp"
 #include "supervisor/quarantine.hpp"
 #include "supervisor/remote_run.hpp"
 #include "supervisor/worker_process.hpp"
@@ -87,7 +88,7 @@ class WorkerPool final : public execution::RunDispatcher {
     std::size_t processes = 0;    ///< alive (taking runs, starting or draining)
     std::uint64_t started = 0;    ///< since the pool started, replacements included
     std::uint64_t crashed = 0;    ///< died while the pool was not stopping or recycling them
-    std::uint64_t recycled = 0;   ///< recycled because a run did not stop
+    std::uint64_t recycled = 0;   ///< recycled: a run did not stop, or it stopped reading
     std::size_t quarantined = 0;  ///< agents in quarantine now
   };
   Stats stats() const;
@@ -133,6 +134,9 @@ class WorkerPool final : public execution::RunDispatcher {
   void recycle_locked(const std::shared_ptr<WorkerProcess>& worker, const std::string& reason);
   void expire_locked(Clock::time_point now,
                      std::vector<std::pair<ipc::RunInbox*, ipc::Frame>>& notices);
+  /// The flusher's report: `worker` took nothing of what waits for it for
+  /// cancel_grace (at least 1 s). It is hung or stopped: recycled and killed at once.
+  void stalled(const std::shared_ptr<WorkerProcess>& worker, std::size_t bytes_waiting);
 
   const WorkerPoolOptions options_;
   const DispatchServices services_;
@@ -155,6 +159,8 @@ class WorkerPool final : public execution::RunDispatcher {
   std::size_t alive_ = 0;                                    // spawned, not yet reaped
   std::uint64_t started_ = 0, crashed_ = 0, recycled_ = 0;
   bool stopping_ = false;
+  /// What the workers' sockets could not take at once; reports through stalled().
+  ChannelFlusher flusher_;
   std::thread thread_;  // last: started once everything above exists
 };
 

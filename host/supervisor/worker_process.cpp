@@ -99,16 +99,31 @@ std::shared_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch& launch, 
   if (pid == 0) exec_worker(worker_end, last_words[1], parent, launch, argv);
   close_end(worker_end);
   ::close(last_words[1]);
-  std::shared_ptr<WorkerProcess> worker(
-      new WorkerProcess(pid, supervisor_end, last_words[0], std::move(group)));
+  std::shared_ptr<WorkerProcess> worker;
+  try {
+    worker.reset(
+        new WorkerProcess(pid, supervisor_end, last_words[0], std::move(group), listener.backlog));
+  } catch (...) {  // its channel could not be set up: the process goes at once
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    ::close(last_words[0]);
+    throw;
+  }
   threads::start_named("ah-wrk-" + std::to_string(pid), [worker, listener = std::move(listener)] {
     worker->read_frames(listener);
   }).detach();
   return worker;
 }
 
-WorkerProcess::WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group)
-    : pid_(pid), channel_(end), last_words_fd_(last_words_fd), group_(std::move(group)) {}
+WorkerProcess::WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group,
+                             std::function<void(const std::shared_ptr<WorkerProcess>&)> on_backlog)
+    : pid_(pid),
+      on_backlog_(std::move(on_backlog)),
+      // A sender holds the worker (RemoteRun::worker()), so shared_from_this() is valid.
+      channel_(end, [this] { on_backlog_(shared_from_this()); }),
+      last_words_fd_(last_words_fd),
+      group_(std::move(group)) {}
 
 WorkerProcess::~WorkerProcess() { ::close(last_words_fd_); }
 

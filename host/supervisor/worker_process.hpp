@@ -44,6 +44,9 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   struct Listener {
     std::function<void(const std::shared_ptr<WorkerProcess>& worker)> ready;
     std::function<void(const std::shared_ptr<WorkerProcess>& worker, std::string how)> exited;
+    /// On the sending thread: the worker's socket took only part of what was sent; the
+    /// rest waits for flush_backlog() (ChannelFlusher).
+    std::function<void(const std::shared_ptr<WorkerProcess>& worker)> backlog;
   };
 
   /// Starts the process and its reader thread (which holds the object alive until it
@@ -55,8 +58,12 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
-  /// Sends to the worker; false when it is gone.
+  /// Sends to the worker without waiting for it (what its socket cannot take yet
+  /// waits in the channel's backlog: Listener::backlog); false when it is gone.
   bool send(const ipc::Frame& frame) { return channel_.send(frame); }
+  /// Writes what the socket takes of the backlog now (ChannelFlusher's thread).
+  ipc::Channel::Backlog flush_backlog() { return channel_.flush_backlog(); }
+  int channel_write_fd() const noexcept { return channel_.write_fd(); }
   /// Routes the worker's frames of `run_id` to `inbox` from now on.
   void attach(const std::string& run_id, ipc::RunInbox& inbox);
   void detach(const std::string& run_id);
@@ -82,13 +89,15 @@ class WorkerProcess : public std::enable_shared_from_this<WorkerProcess> {
   std::string crashed_run() const;
 
  private:
-  WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group);
+  WorkerProcess(pid_t pid, ipc::ChannelEnd end, int last_words_fd, std::string group,
+                std::function<void(const std::shared_ptr<WorkerProcess>&)> on_backlog);
   void read_frames(const Listener& listener);
   /// Once the process is reaped: its crash frame, if it wrote one (crashed_run).
   void read_last_words();
   void route(ipc::Frame&& frame, const Listener& listener);
 
   const pid_t pid_;
+  const std::function<void(const std::shared_ptr<WorkerProcess>&)> on_backlog_;
   ipc::Channel channel_;
   const int last_words_fd_;  // read end of the pipe of the worker's last words
   const std::string group_;

@@ -412,3 +412,59 @@ TEST_CASE("at SIGTERM each worker process leaves when its channel closes: none i
     CHECK(contains(err, "worker process " + std::to_string(pid) + " exited with status 0"));
   CHECK_FALSE(contains(err, "SIGKILL"));
 }
+
+TEST_CASE("a worker that stops reading holds up no thread of agenthostd and is replaced",
+          "[daemon][workers]") {
+  TempDir dir;
+  auto config = isolation_config("", "    default: worker\n", "  processes: 2\n");
+  config.server_extra = "  runs_per_second_per_user: 0\n";
+  config.limits = "  max_concurrent_runs_per_user: 50\n  cancel_grace: 1s\n";
+  Daemon daemon(write_config(dir, config));
+  REQUIRE(wait_until(
+      [&] {
+        const auto pids = started_workers(daemon);
+        return pids.size() == 2 &&
+               contains(daemon.err(), "worker " + std::to_string(pids[0]) + ": plugins loaded") &&
+               contains(daemon.err(), "worker " + std::to_string(pids[1]) + ": plugins loaded");
+      },
+      20s));
+  const int stopped = started_workers(daemon).front();
+  REQUIRE(::kill(stopped, SIGSTOP) == 0);  // it reads nothing from now on
+
+  // Runs of 150 KB inputs that take 2 s: assigned in turn to the two workers, so the
+  // stopped one is sent far more than its socket buffer holds. A blocking send would
+  // hold the fiber thread that sends it, with every run placed on that thread.
+  const std::string pad(150 * 1024, 'p');
+  std::vector<std::string> alice_runs;
+  for (int i = 0; i < 8; ++i)
+    alice_runs.push_back(start_run(daemon.port, kAliceKey, "sleepy", {{"ms", 2000}, {"pad", pad}}));
+  // Another user's short runs, spread over every fiber thread: the host answers
+  // meanwhile, and each run ends (none waits behind a thread stuck in a send).
+  std::vector<std::string> bob_runs;
+  for (int i = 0; i < 8; ++i)
+    bob_runs.push_back(start_run(daemon.port, kBobKey, "sleepy", {{"ms", 10}}));
+  CHECK(http_get(daemon.port, "/healthz", kBobKey).status == 200);
+
+  // The stopped worker is killed after limits.cancel_grace without reading: the runs
+  // it had end saying why, the healthy worker's complete, a replacement starts.
+  int completed = 0, ended_with_it = 0;
+  const auto check_ended = [&](const std::string& key, const std::string& run) {
+    const auto status = wait_terminal(daemon.port, key, run);
+    if (status == "completed") return ++completed, void();
+    const auto events = events_of(daemon.port, key, run);
+    REQUIRE_FALSE(events.empty());
+    CHECK(str(events.back().at("type")) == "agent_death");
+    CHECK(contains(message_of(events.back()), "stopped reading what the supervisor sent"));
+    ++ended_with_it;
+  };
+  for (const auto& run : bob_runs) check_ended(kBobKey, run);
+  for (const auto& run : alice_runs) check_ended(kAliceKey, run);
+  CHECK(completed > 0);
+  CHECK(ended_with_it > 0);
+  const auto err = daemon.err();
+  INFO("agenthostd stderr:\n" << err);
+  CHECK(contains(err, "worker process " + std::to_string(stopped) + " took nothing of the"));
+  REQUIRE(wait_until([&] { return started_workers(daemon).size() == 3; }, 20s));
+  const auto after = start_run(daemon.port, kBobKey, "sleepy", {{"ms", 10}});
+  CHECK(wait_terminal(daemon.port, kBobKey, after) == "completed");
+}

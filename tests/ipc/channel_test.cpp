@@ -131,6 +131,47 @@ TEST_CASE("sending to a peer that is gone fails without a signal") {
   CHECK_FALSE(left.send(ipc::Frame{ipc::FrameType::done, json::object{{"run", "r"}}}));
 }
 
+TEST_CASE("a non-blocking end keeps what its peer does not read in a backlog, in order") {
+  auto [left_end, right_end] = ipc::open_channel_pair();
+  std::atomic<int> backlogs{0};
+  ipc::Channel left(left_end, [&] { ++backlogs; });
+  ipc::Channel right(right_end);
+  // 4 MiB to a peer that reads nothing yet: far more than a socket buffer holds, and
+  // every send returns at once (a blocking send would hang here for good).
+  constexpr int kFrames = 64;
+  const std::string pad(64 * 1024, 'x');
+  for (int i = 0; i < kFrames; ++i)
+    REQUIRE(left.send(ipc::Frame{ipc::FrameType::event, json::object{{"i", i}, {"pad", pad}}}));
+  CHECK(backlogs == 1);  // told once, when the backlog began
+  auto backlog = left.flush_backlog();
+  CHECK(backlog.waiting > 0);
+  CHECK_FALSE(backlog.progressed);
+  CHECK_FALSE(backlog.failed);
+
+  // The peer starts reading: flushing then delivers every frame, whole and in order.
+  std::atomic<int> received{0};
+  bool in_order = true;
+  std::thread peer([&] {
+    right.read_frames([&](ipc::Frame&& f) {
+      in_order = in_order && static_cast<int>(ipc::uint_field(f, "i")) == received;
+      ++received;
+    });
+  });
+  REQUIRE(wait_until([&] { return left.flush_backlog().waiting == 0; }, 10s));
+  REQUIRE(wait_until([&] { return received == kFrames; }, 10s));
+  CHECK(in_order);
+  // Drained: the next frame goes straight out, and no new backlog is reported.
+  REQUIRE(left.send(ipc::Frame{ipc::FrameType::event, json::object{{"i", kFrames}, {"pad", ""}}}));
+  REQUIRE(wait_until([&] { return received == kFrames + 1; }, 10s));
+  CHECK(backlogs == 1);
+  left.shutdown();
+  right.shutdown();
+  peer.join();
+  // A peer that is gone: the backlog reports failure instead of waiting for ever.
+  CHECK_FALSE(left.send(ipc::Frame{ipc::FrameType::event, json::object{{"i", 0}}}));
+  CHECK(left.flush_backlog().failed);
+}
+
 TEST_CASE("a run inbox hands frames over in order to a plain thread") {
   agenthost::fiber::BlockingPool pool(1);
   agenthost::fiber::FiberWaiter waiter("alice", pool);
