@@ -70,6 +70,15 @@ void check_untouched(std::uint16_t port, const std::string& key, const std::stri
   CHECK(str(events.back().at("type")) == "agent_completed");
 }
 
+/// Alice's short runs, one after the other, each completed: with runs going to the
+/// least-loaded process, every worker has then carried one.
+void complete_short_runs(const Daemon& daemon, int runs) {
+  for (int i = 0; i < runs; ++i) {
+    const auto run = start_run(daemon.port, kAliceKey, "sleepy", {{"ms", 10}});
+    CHECK(wait_terminal(daemon.port, kAliceKey, run) == "completed");
+  }
+}
+
 /// The pids of the worker processes the daemon's log says it started.
 std::vector<int> started_workers(const Daemon& daemon) {
   static const std::regex started(R"(started worker process ([0-9]+))");
@@ -294,10 +303,7 @@ TEST_CASE("worker processes start with no new privileges and only the descriptor
       write_config(dir, isolation_config("", "    default: worker\n", "  processes: 2\n")));
   REQUIRE(wait_until([&] { return started_workers(daemon).size() == 2; }, 20s));
   // A run has gone through each worker's database pool and event loop first.
-  for (int i = 0; i < 4; ++i) {
-    const auto run = start_run(daemon.port, kAliceKey, "sleepy", {{"ms", 10}});
-    CHECK(wait_terminal(daemon.port, kAliceKey, run) == "completed");
-  }
+  complete_short_runs(daemon, 4);
   for (const int pid : started_workers(daemon)) {
     INFO("worker " << pid);
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -398,10 +404,7 @@ TEST_CASE("at SIGTERM each worker process leaves when its channel closes: none i
   Daemon daemon(
       write_config(dir, isolation_config("", "    default: worker\n", "  processes: 2\n")));
   REQUIRE(wait_until([&] { return started_workers(daemon).size() == 2; }, 20s));
-  for (int i = 0; i < 2; ++i) {
-    const auto run = start_run(daemon.port, kAliceKey, "sleepy", {{"ms", 10}});
-    CHECK(wait_terminal(daemon.port, kAliceKey, run) == "completed");
-  }
+  complete_short_runs(daemon, 2);
   daemon.process->signal(SIGTERM);
   REQUIRE(daemon.process->wait(30s) == 0);
   // The pool's thread forked them (PR_SET_PDEATHSIG): had it left first, they would
