@@ -23,7 +23,8 @@ const ObjectSchema<LimitsSettings>& limits_schema() {
           field("cancel_grace", &LimitsSettings::cancel_grace,
                 "How long a run told to stop (cancel, timeout, shutdown) may take to end; "
                 "then its worker process is recycled and the run ends agent_death (cause "
-                "unresponsive).",
+                "unresponsive). Also how long (at least 1 s) a worker process may leave unread "
+                "what the host sends it before it is taken for hung, killed and replaced.",
                 range(std::chrono::milliseconds(0), std::chrono::hours(1)))
               .restart(),
           field("input_timeout", &LimitsSettings::input_timeout,

@@ -18,6 +18,7 @@ struct LimitsSettings {
   Duration run_timeout = ResourceLimits{}.run_timeout;                        ///< 1s .. 24h
   /// How long a run told to stop (cancel, timeout, shutdown) may take to end before its
   /// worker process is recycled and the run ends agent_death (cause unresponsive); 0ms .. 1h.
+  /// Also how long (at least 1 s) a worker may leave unread what is sent to it.
   std::chrono::milliseconds cancel_grace{10000};
   Duration input_timeout = ResourceLimits{}.input_timeout;                      ///< 1s .. 30d
   std::uint32_t max_waiting_runs_per_user = ResourceLimits{}.max_waiting_runs;  ///< 1 .. 100000
