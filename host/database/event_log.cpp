@@ -30,6 +30,12 @@ std::string describe(const events::Event& event) {
 
 using Finished = std::vector<std::pair<EventLog::WriteDone, WriteResult>>;
 
+// The run an event or record change belongs to: the line it waits in.
+template <class Pending>
+const std::string& run_of(const Pending& p) {
+  return p.event ? p.event->run_id : p.write->write.run_id;
+}
+
 void call_all(Finished& finished) {
   for (auto& [done, result] : finished) done(std::move(result));
 }
@@ -78,11 +84,31 @@ void EventLog::append(const events::EventPtr& event, events::EventRouter* delive
     std::lock_guard lock(mutex_);
     if (stopping_)
       throw DatabaseError("event log is stopping; " + describe(*event) + " was not stored");
-    queue_.push_back(Pending{event, deliver_to, nullptr, ++appended_});
+    enqueue_locked(Pending{event, deliver_to, nullptr, ++appended_});
     ++events_appended_;
     unsettled_runs_[event->run_id] = appended_;
   }
   work_.notify_one();
+}
+
+void EventLog::enqueue_locked(Pending p) {
+  settled_after_.push_back(false);  // p.ticket == settled_ + settled_after_.size()
+  // The id lives in the event or write that p shares, which outlives the move.
+  const auto& run = run_of(p);
+  queue_.push(run, std::move(p));
+}
+
+bool EventLog::is_settled_locked(std::uint64_t ticket) const {
+  return ticket <= settled_ ||
+         (ticket - settled_ <= settled_after_.size() && settled_after_[ticket - settled_ - 1]);
+}
+
+void EventLog::settle_locked(const std::vector<Pending>& batch) {
+  for (const auto& p : batch) settled_after_[p.ticket - settled_ - 1] = true;
+  while (!settled_after_.empty() && settled_after_.front()) {
+    settled_after_.pop_front();
+    ++settled_;
+  }
 }
 
 bool EventLog::single_writer_database() const { return manager_.backend() == "sqlite3"; }
@@ -98,7 +124,7 @@ std::uint64_t EventLog::write_run(RunWrite write, WriteDone done) {
       throw DatabaseError("event log is stopping; the " + op->write.what() + " of run '" +
                           op->write.run_id + "' was not written");
     ticket = ++appended_;
-    queue_.push_back(Pending{nullptr, nullptr, op, ticket});
+    enqueue_locked(Pending{nullptr, nullptr, op, ticket});
     waiting_writes_.emplace(ticket, op);
   }
   work_.notify_one();
@@ -154,13 +180,14 @@ void EventLog::await_run_settled(const std::string& run_id) {
   if (it == unsettled_runs_.end()) return;
   const std::uint64_t target = it->second;
   const std::uint64_t failures_before = storage_failures_;
-  done_.wait(
-      lock, [&] { return settled_ >= target || storage_failures_ != failures_before || stopped_; });
+  done_.wait(lock, [&] {
+    return is_settled_locked(target) || storage_failures_ != failures_before || stopped_;
+  });
   check_settled_locked(target);
 }
 
 void EventLog::check_settled_locked(std::uint64_t target) const {
-  if (settled_ >= target) return;
+  if (is_settled_locked(target)) return;
   throw DatabaseError("event log: events are not yet stored in '" + manager_.masked_url() +
                       "': " + last_error_ +
                       (stopped_ ? "" : "; they stay queued and the writer keeps retrying"));
@@ -203,10 +230,13 @@ void EventLog::writer_loop() {
     work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping, and everything is stored
 
-    const std::size_t n = std::min(max_batch_, queue_.size());
-    std::vector<Pending> batch(std::make_move_iterator(queue_.begin()),
-                               std::make_move_iterator(queue_.begin() + n));
-    queue_.erase(queue_.begin(), queue_.begin() + n);
+    std::vector<Pending> batch;
+    batch.reserve(std::min(max_batch_, queue_.size()));
+    while (batch.size() < max_batch_)
+      if (auto p = queue_.pop())
+        batch.push_back(std::move(*p));
+      else
+        break;
     lock.unlock();
 
     std::vector<Refusal> refused;
@@ -236,7 +266,7 @@ void EventLog::writer_loop() {
       lock.unlock();
       deliver_stored(batch, refused_tickets);
       lock.lock();
-      settled_ = batch.back().ticket;
+      settle_locked(batch);
       for (const auto& p : batch) {
         if (!p.event) continue;
         const auto it = unsettled_runs_.find(p.event->run_id);
@@ -269,6 +299,7 @@ void EventLog::writer_loop() {
       queue_.clear();
       unsettled_runs_.clear();
       settled_ = appended_;
+      settled_after_.clear();
       done_.notify_all();
       lock.unlock();
       call_all(finished);
@@ -279,9 +310,12 @@ void EventLog::writer_loop() {
         "event log: storing {} event(s) and record change(s) in '{}' failed after {} attempts: "
         "{}; keeping them queued and retrying",
         batch.size(), manager_.masked_url(), kAttemptsPerBatch, error);
-    // Put the batch back in front so each run's events stay in seq order.
-    queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
-                  std::make_move_iterator(batch.end()));
+    // Put the batch back at the head of each run's line, so each run's events stay in
+    // seq order.
+    for (auto p = batch.rbegin(); p != batch.rend(); ++p) {
+      const auto& run = run_of(*p);
+      queue_.push_front(run, std::move(*p));
+    }
     done_.notify_all();
     lock.unlock();
     call_all(finished);  // record changes applied one by one before the failure

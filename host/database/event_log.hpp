@@ -25,6 +25,7 @@
 #include "database/wal_checkpointer.hpp"
 #include "database/writer_statements.hpp"
 #include "events/event_store.hpp"
+#include "fiber/fair_queue.hpp"
 
 namespace agenthost::database {
 
@@ -141,6 +142,13 @@ class EventLog final : public events::EventStore {
   };
 
   void writer_loop();
+  /// Under mutex_: queues `p` on its run's line.
+  void enqueue_locked(Pending p);
+  /// Under mutex_: `ticket` has been stored or refused.
+  bool is_settled_locked(std::uint64_t ticket) const;
+  /// Under mutex_: the tickets of `batch` are settled; settled_ moves past every
+  /// ticket settled without a gap.
+  void settle_locked(const std::vector<Pending>& batch);
   /// Under mutex_, after a wait: throws the storage error when `target` is still not
   /// settled.
   void check_settled_locked(std::uint64_t target) const;
@@ -177,10 +185,17 @@ class EventLog final : public events::EventStore {
   mutable std::mutex mutex_;
   std::condition_variable work_;  // writer: something queued, or stopping
   std::condition_variable done_;  // flush(): a batch settled or failed
-  std::deque<Pending> queue_;
+  /// What waits for the writer: a line per run (a run's events and record changes in
+  /// append order), batches taken from the runs in turn. A run that emits a flood of
+  /// events gets its turn in each batch like every other run, so it delays another
+  /// user's run by a batch, not by the time the whole flood takes to store.
+  fiber::FairQueue<Pending> queue_;
   std::uint64_t appended_ = 0;  // tickets handed out (events and record changes)
   std::uint64_t events_appended_ = 0;
   std::uint64_t settled_ = 0;  // every ticket <= settled_ is stored or refused
+  // Runs' lines settle out of append order: for tickets settled_ + 1, + 2, ...,
+  // whether each is settled already (the front is always false).
+  std::deque<bool> settled_after_;
   std::uint64_t storage_failures_ = 0;
   std::string last_error_;
   std::vector<Refusal> refusals_;  // not yet reported

@@ -32,6 +32,18 @@ class FairQueue {
     return ticket;
   }
 
+  /// Puts `item` back at the head of `user`'s line (an item popped and not served, such
+  /// as a batch to retry), with the user's turn first. Push back several in reverse.
+  Ticket push_front(const std::string& user, T item) {
+    const Ticket ticket = next_ticket_++;
+    auto [it, inserted] = lines_.try_emplace(user);
+    if (it->second.empty()) turns_.push_front(user);
+    it->second.push_front(Entry{ticket, std::move(item)});
+    owners_.emplace(ticket, user);
+    ++size_;
+    return ticket;
+  }
+
   /// The first item of the user whose turn it is; that user goes to the end of the
   /// turns if it has more. nullopt when empty.
   std::optional<T> pop() {
@@ -84,6 +96,13 @@ class FairQueue {
     owners_.erase(owner);
     --size_;
     return item;
+  }
+
+  void clear() noexcept {
+    lines_.clear();
+    turns_.clear();
+    owners_.clear();
+    size_ = 0;
   }
 
   bool empty() const noexcept { return size_ == 0; }

@@ -481,6 +481,63 @@ TEST_CASE("an event is delivered only once it is stored", "[database][event_log]
 
 namespace {
 
+// Counts what a subscriber received; `seen_before` is what `other` had counted when
+// this sink's first event came.
+class CountingSink final : public agenthost::events::EventSink {
+ public:
+  explicit CountingSink(const CountingSink* other = nullptr) : other_(other) {}
+  void deliver(const EventPtr&) noexcept override {
+    if (other_ && count_ == 0) seen_before = other_->count_.load();
+    ++count_;
+  }
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> seen_before{0};
+
+ private:
+  const CountingSink* other_;
+};
+
+}  // namespace
+
+TEST_CASE("a run that emits a flood does not hold another run's event behind all of it",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  agenthost::events::EventRouter router;
+  EventLog log(*manager);
+  auto flood = std::make_shared<CountingSink>();
+  auto other = std::make_shared<CountingSink>(flood.get());
+  auto flood_sub = router.subscribe("user-of-run-flood", "run-flood", flood);
+  auto other_sub = router.subscribe("user-of-run-other", "run-other", other);
+
+  // Storage fails while both are queued, so the writer finds them all waiting (the
+  // flood first) when it recovers, and must take them in turn.
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events RENAME TO events_away";
+  }
+  constexpr std::uint64_t kFlood = 20000;
+  for (std::uint64_t seq = 1; seq <= kFlood; ++seq)
+    log.append(make_event("run-flood", seq), &router);
+  log.append(make_event("run-other", 1), &router);
+  CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events_away RENAME TO events";
+  }
+  log.flush();
+  CHECK(flood->count_ == kFlood);
+  CHECK(other->count_ == 1);
+  // In line behind the flood it would have come after all 20,000; in turn, it goes
+  // in the first batch (512 items).
+  CHECK(other->seen_before < 512);
+  CHECK(stored_events(*manager) == static_cast<long long>(kFlood + 1));
+}
+
+namespace {
+
 // Appends `count` events of about 2 KB each to run `run_id` and waits for them.
 void write_pages(EventLog& log, const std::string& run_id, int count) {
   const std::string filler(2000, 'x');
