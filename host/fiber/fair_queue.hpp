@@ -33,7 +33,8 @@ class FairQueue {
   }
 
   /// Puts `item` back at the head of `user`'s line (an item popped and not served, such
-  /// as a batch to retry), with the user's turn first. Push back several in reverse.
+  /// as a batch to retry). Push back several in reverse to keep their order. A user
+  /// with nothing queued gets the first turn; one with items keeps its turn.
   Ticket push_front(const std::string& user, T item) {
     const Ticket ticket = next_ticket_++;
     auto [it, inserted] = lines_.try_emplace(user);

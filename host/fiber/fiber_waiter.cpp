@@ -140,6 +140,13 @@ bool FiberWaiter::await(const std::function<void(std::function<void()> wake)>& s
   return true;
 }
 
+void FiberWaiter::yield() {
+  if (!on_fiber()) return;
+  // A wake-up posted now runs after the handlers already queued on this thread's loop:
+  // the fibers ready before it resume first.
+  await([](std::function<void()> wake) { wake(); }, [] { return false; }, std::stop_token{});
+}
+
 void FiberWaiter::run_blocking(const std::function<void()>& work) {
   if (!on_fiber()) {
     work();

@@ -43,6 +43,12 @@ class FiberWaiter final : public agenthost::RunWaiter {
   bool await(const std::function<void(std::function<void()> wake)>& start,
              const std::function<bool()>& cancel, const std::stop_token& stop);
 
+  /// Lets every other fiber that is ready on this thread run once before this one goes
+  /// on: for host code that has work without waiting (a run whose worker sends a flood
+  /// of events), which would otherwise keep the thread from the other runs it carries.
+  /// Off the fiber: returns at once.
+  void yield();
+
   /// True when called on this run's fiber (not from a thread the agent started).
   bool on_fiber() const noexcept;
 

@@ -57,3 +57,29 @@ TEST_CASE("remove takes out only items still queued") {
   CHECK(queue.empty());
   CHECK_FALSE(queue.pop().has_value());
 }
+
+TEST_CASE("items put back at the front come first again, in their order") {
+  FairQueue<std::string> queue;
+  queue.push("a", "a1");
+  queue.push("a", "a2");
+  queue.push("a", "a3");
+  queue.push("b", "b1");
+  // A consumer took a1 and a2 and could not use them: back in reverse, as a batch is.
+  const auto first = queue.pop(), second = queue.pop(), third = queue.pop();
+  CHECK(*first == "a1");
+  CHECK(*second == "b1");
+  CHECK(*third == "a2");
+  queue.push_front("a", *third);
+  queue.push_front("b", *second);
+  queue.push_front("a", *first);
+  // Each user's items in their first order (which user goes first may change).
+  std::vector<std::string> a, b;
+  for (const auto& item : drain(queue)) (item[0] == 'a' ? a : b).push_back(item);
+  CHECK(a == std::vector<std::string>{"a1", "a2", "a3"});
+  CHECK(b == std::vector<std::string>{"b1"});
+  queue.push("c", "c1");
+  queue.clear();
+  CHECK(queue.empty());
+  CHECK(queue.users() == 0);
+  CHECK_FALSE(queue.pop());
+}

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "fiber/blocking_pool.hpp"
+#include "fiber/fiber_scheduler.hpp"
+#include "fiber/fiber_waiter.hpp"
 #include "ipc/channel.hpp"
 #include "ipc/run_inbox.hpp"
 
@@ -183,4 +185,40 @@ TEST_CASE("a run inbox hands frames over in order to a plain thread") {
   for (int i = 0; i < 100; ++i)
     CHECK(ipc::uint_field(inbox.take(waiter), "i") == static_cast<std::uint64_t>(i));
   pusher.join();
+}
+
+TEST_CASE("a run taking a flood of frames lets the other runs on its thread go on") {
+  agenthost::fiber::BlockingPool pool(1);
+  agenthost::fiber::FiberScheduler scheduler({1, 256 * 1024});
+  ipc::RunInbox inbox;
+  constexpr int kFrames = 10000;
+  for (int i = 0; i < kFrames; ++i)
+    inbox.push(ipc::Frame{ipc::FrameType::event, json::object{{"i", i}}});
+  // The one thread is held until both runs are queued on it, the flood's first.
+  std::atomic<bool> go{false};
+  std::atomic<int> taken{0}, taken_when_other_ran{-1};
+  std::atomic<int> done{0};
+  scheduler.spawn(std::make_shared<agenthost::fiber::FiberWaiter>("holder", pool), [&] {
+    while (!go) std::this_thread::yield();
+    ++done;
+  });
+  auto flood_waiter = std::make_shared<agenthost::fiber::FiberWaiter>("alice", pool);
+  scheduler.spawn(flood_waiter, [&] {
+    for (int i = 0; i < kFrames; ++i) {
+      inbox.take(*flood_waiter);
+      ++taken;
+    }
+    ++done;
+  });
+  scheduler.spawn(std::make_shared<agenthost::fiber::FiberWaiter>("bob", pool), [&] {
+    taken_when_other_ran = taken.load();
+    ++done;
+  });
+  go = true;
+  REQUIRE(wait_until([&] { return done == 3; }, 10s));
+  CHECK(taken == kFrames);
+  // It never had to wait for a frame, yet it let the other run go after a few dozen.
+  CHECK(taken_when_other_ran >= 0);
+  CHECK(taken_when_other_ran <= ipc::RunInbox::kYieldEvery + 1);
+  scheduler.stop();
 }
