@@ -11,7 +11,7 @@ variants=${AGENTHOST_TEST_VARIANTS:-default asan tsan}
 # runtime (context, events, database, execution, registry, loader, auth, metrics), the
 # isolation tests and the network front in process (server); the default build runs
 # everything, including the process tests of the real daemon.
-sanitized_tests="test_fiber test_ipc test_supervisor test_json test_text test_schema test_context test_events test_database test_execution test_isolation test_registry test_plugin_loader test_auth test_metrics test_server_units test_server test_sdk test_models"
+sanitized_tests="test_fiber test_ipc test_supervisor test_worker test_json test_text test_schema test_context test_events test_database test_execution test_isolation test_registry test_plugin_loader test_auth test_metrics test_server_units test_server test_sdk test_models"
 sanitized_regex="^($(echo $sanitized_tests | tr ' ' '|')):"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

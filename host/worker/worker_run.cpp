@@ -56,7 +56,7 @@ WorkerRun::WorkerRun(WorkerServices& services, const ipc::Frame& start)
           ipc::string_field(ipc::BodyView(start).nested("context"), "user_id"), services.blocking)),
       user_input_(std::make_shared<RemoteUserInput>(*this, checkpoint_of(start))),
       context_(context_of(start, waiter_, control_, user_input_)),
-      store_(services.channel),
+      store_(services.channel, *waiter_),
       emitter_(context_, store_, services.unused_router),
       db_(services.database, context_, *waiter_),
       tools_(services.registry, context_, emitter_),
