@@ -22,27 +22,13 @@ class FairQueue {
   using Ticket = std::uint64_t;
 
   /// Queues `item` at the end of `user`'s line; the ticket identifies it for remove().
-  Ticket push(const std::string& user, T item) {
-    const Ticket ticket = next_ticket_++;
-    auto [it, inserted] = lines_.try_emplace(user);
-    if (it->second.empty()) turns_.push_back(user);
-    it->second.push_back(Entry{ticket, std::move(item)});
-    owners_.emplace(ticket, user);
-    ++size_;
-    return ticket;
-  }
+  Ticket push(const std::string& user, T item) { return enqueue(user, std::move(item), End::back); }
 
   /// Puts `item` back at the head of `user`'s line (an item popped and not served, such
   /// as a batch to retry). Push back several in reverse to keep their order. A user
   /// with nothing queued gets the first turn; one with items keeps its turn.
   Ticket push_front(const std::string& user, T item) {
-    const Ticket ticket = next_ticket_++;
-    auto [it, inserted] = lines_.try_emplace(user);
-    if (it->second.empty()) turns_.push_front(user);
-    it->second.push_front(Entry{ticket, std::move(item)});
-    owners_.emplace(ticket, user);
-    ++size_;
-    return ticket;
+    return enqueue(user, std::move(item), End::front);
   }
 
   /// The first item of the user whose turn it is; that user goes to the end of the
@@ -116,6 +102,19 @@ class FairQueue {
     Ticket ticket;
     T item;
   };
+  enum class End { back, front };
+
+  Ticket enqueue(const std::string& user, T item, End end) {
+    const Ticket ticket = next_ticket_++;
+    auto& line = lines_.try_emplace(user).first->second;
+    if (line.empty()) end == End::back ? turns_.push_back(user) : turns_.push_front(user);
+    Entry entry{ticket, std::move(item)};
+    end == End::back ? line.push_back(std::move(entry)) : line.push_front(std::move(entry));
+    owners_.emplace(ticket, user);
+    ++size_;
+    return ticket;
+  }
+
   std::unordered_map<std::string, std::deque<Entry>> lines_;
   std::deque<std::string> turns_;  // users with items, in serving order
   std::unordered_map<Ticket, std::string> owners_;

@@ -432,6 +432,15 @@ TEST_CASE("a status write waits out an outage in the queue and can be abandoned 
 
 namespace {
 
+// A migrated database, an event log on it and the router it delivers through.
+struct RoutedLog {
+  explicit RoutedLog(const std::string& backend) : db(backend), manager(db.open_migrated()) {}
+  TestDatabase db;
+  std::unique_ptr<DatabaseSessionManager> manager;
+  agenthost::events::EventRouter router;
+  EventLog log{*manager};
+};
+
 // Events a subscriber received, in order.
 class DeliveredEvents final : public agenthost::events::EventSink {
  public:
@@ -454,10 +463,8 @@ class DeliveredEvents final : public agenthost::events::EventSink {
 TEST_CASE("an event is delivered only once it is stored", "[database][event_log]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);
-  TestDatabase db(backend);
-  auto manager = db.open_migrated();
-  agenthost::events::EventRouter router;
-  EventLog log(*manager);
+  RoutedLog t(backend);
+  auto& [db, manager, router, log] = t;
   auto sink = std::make_shared<DeliveredEvents>();
   auto sub = router.subscribe("user-of-run-d", "run-d", sink);
 
@@ -503,10 +510,8 @@ TEST_CASE("a run that emits a flood does not hold another run's event behind all
           "[database][event_log]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);
-  TestDatabase db(backend);
-  auto manager = db.open_migrated();
-  agenthost::events::EventRouter router;
-  EventLog log(*manager);
+  RoutedLog t(backend);
+  auto& [db, manager, router, log] = t;
   auto flood = std::make_shared<CountingSink>();
   auto other = std::make_shared<CountingSink>(flood.get());
   auto flood_sub = router.subscribe("user-of-run-flood", "run-flood", flood);
