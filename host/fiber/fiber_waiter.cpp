@@ -96,6 +96,7 @@ bool FiberWaiter::sleep_until(Clock::time_point deadline, const std::stop_token&
     return !cv.wait_until(lock, stop, deadline, [] { return false; }) && !stop.stop_requested();
   }
   auto& s = *state_;
+  steps_since_suspended_ = 0;
   const auto generation = begin_suspension(s);
   std::stop_callback wake_on_stop(
       stop, [state = state_, generation] { post_wake(state, generation, Wake::stopped); });
@@ -124,6 +125,7 @@ bool FiberWaiter::await(const std::function<void(std::function<void()> wake)>& s
     return true;
   }
   auto& s = *state_;
+  steps_since_suspended_ = 0;
   const auto generation = begin_suspension(s);
   start([state = state_, generation] { post_wake(state, generation, Wake::completed); });
   {
@@ -140,8 +142,8 @@ bool FiberWaiter::await(const std::function<void(std::function<void()> wake)>& s
   return true;
 }
 
-void FiberWaiter::yield() {
-  if (!on_fiber()) return;
+void FiberWaiter::pause_point() {
+  if (!on_fiber() || ++steps_since_suspended_ < kStepsBeforeYield) return;
   // A wake-up posted now runs after the handlers already queued on this thread's loop:
   // the fibers ready before it resume first.
   await([](std::function<void()> wake) { wake(); }, [] { return false; }, std::stop_token{});

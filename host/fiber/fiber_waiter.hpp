@@ -43,11 +43,13 @@ class FiberWaiter final : public agenthost::RunWaiter {
   bool await(const std::function<void(std::function<void()> wake)>& start,
              const std::function<bool()>& cancel, const std::stop_token& stop);
 
-  /// Lets every other fiber that is ready on this thread run once before this one goes
-  /// on: for host code that has work without waiting (a run whose worker sends a flood
-  /// of events), which would otherwise keep the thread from the other runs it carries.
-  /// Off the fiber: returns at once.
-  void yield();
+  /// A step of host work done for the run without waiting (a frame taken, an event
+  /// sent). Every kStepsBeforeYield such steps since the fiber last suspended, it
+  /// yields once: every other fiber ready on this thread runs before it goes on. A run
+  /// whose worker floods it with frames, or an agent that emits in a loop, would
+  /// otherwise keep the thread from the other runs it carries. Off the fiber: nothing.
+  void pause_point();
+  static constexpr int kStepsBeforeYield = 64;
 
   /// True when called on this run's fiber (not from a thread the agent started).
   bool on_fiber() const noexcept;
@@ -73,6 +75,7 @@ class FiberWaiter final : public agenthost::RunWaiter {
   std::shared_ptr<SuspendState> state_;  // set once, by attach, before attached_
   std::thread::id home_;                 // likewise
   std::atomic<bool> attached_{false};
+  int steps_since_suspended_ = 0;  // on the fiber alone; every suspension resets it
 };
 
 }  // namespace agenthost::fiber

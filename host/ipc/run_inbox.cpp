@@ -16,10 +16,7 @@ void RunInbox::push(Frame frame) {
 }
 
 Frame RunInbox::take(fiber::FiberWaiter& waiter) {
-  if (++taken_without_waiting_ > kYieldEvery) {
-    taken_without_waiting_ = 0;
-    waiter.yield();
-  }
+  waiter.pause_point();
   for (;;) {
     {
       std::lock_guard lock(mutex_);
@@ -30,7 +27,6 @@ Frame RunInbox::take(fiber::FiberWaiter& waiter) {
       }
     }
     // Never stopped from outside: whoever ends the run tells it through a frame.
-    taken_without_waiting_ = 0;
     waiter.await(
         [this](std::function<void()> wake) {
           std::unique_lock lock(mutex_);

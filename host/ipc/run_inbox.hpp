@@ -21,14 +21,12 @@ class RunInbox {
   /// Any thread.
   void push(Frame frame);
   /// The next frame; suspends the calling fiber (or blocks a plain thread) until
-  /// one arrives. After kYieldEvery frames taken without waiting, the fiber yields
-  /// once: a flood of frames for one run does not keep its thread from the others.
+  /// one arrives. A frame taken without waiting is a step of the run's work
+  /// (FiberWaiter::pause_point): a flood of frames for one run does not keep its
+  /// thread from the others.
   Frame take(fiber::FiberWaiter& waiter);
 
-  static constexpr int kYieldEvery = 64;
-
  private:
-  int taken_without_waiting_ = 0;  // the taker's alone
   std::mutex mutex_;
   std::deque<Frame> frames_;
   std::function<void()> wake_;  // set while the taker waits

@@ -12,10 +12,7 @@ void ForwardingEventStore::append(const events::EventPtr& event) {
                                                                     {"payload", event->payload}}};
   if (!channel_.send(frame))
     throw std::runtime_error("the supervisor is gone: event " + event->type + " was not sent");
-  if (++sent_since_yield_ >= kYieldEvery) {
-    sent_since_yield_ = 0;
-    waiter_.yield();
-  }
+  waiter_.pause_point();
 }
 
 void ForwardingEventStore::append(const events::EventPtr& event, events::EventRouter*) {

@@ -6,9 +6,10 @@
 /// type and payload to the supervisor, which numbers, stores and delivers it. The
 /// worker's own numbering is never seen by anyone.
 ///
-/// Every kYieldEvery events the run's fiber yields once: an agent that emits in a loop
-/// (each event a write to the channel, never a wait) would otherwise keep its worker
-/// thread from the other runs it carries, other users' included, until it stops.
+/// Each event sent is a step of the run's work (FiberWaiter::pause_point): an agent
+/// that emits in a loop (each event a write to the channel, never a wait) would
+/// otherwise keep its worker thread from the other runs it carries, other users'
+/// included, until it stops.
 
 #include "events/event_store.hpp"
 #include "fiber/fiber_waiter.hpp"
@@ -28,14 +29,11 @@ class ForwardingEventStore final : public events::EventStore {
   /// Nothing is kept here: the supervisor's event log makes events durable.
   void flush() override {}
 
-  static constexpr int kYieldEvery = 64;
-
  private:
   ipc::Channel& channel_;
   fiber::FiberWaiter& waiter_;
   // The run's emitter serialises append (its lock is held across it): a yield there
   // holds up only this run's own threads, never another run.
-  int sent_since_yield_ = 0;
 };
 
 }  // namespace agenthost::worker

@@ -219,6 +219,6 @@ TEST_CASE("a run taking a flood of frames lets the other runs on its thread go o
   CHECK(taken == kFrames);
   // It never had to wait for a frame, yet it let the other run go after a few dozen.
   CHECK(taken_when_other_ran >= 0);
-  CHECK(taken_when_other_ran <= ipc::RunInbox::kYieldEvery + 1);
+  CHECK(taken_when_other_ran <= agenthost::fiber::FiberWaiter::kStepsBeforeYield + 1);
   scheduler.stop();
 }

@@ -64,7 +64,7 @@ TEST_CASE("a run that emits in a loop lets the other runs on its worker thread g
   REQUIRE(wait_until([&] { return received == kEvents; }, 10s));
   // Every event went out, and the other run did not wait for all of them.
   CHECK(sent_when_other_ran >= 0);
-  CHECK(sent_when_other_ran <= worker::ForwardingEventStore::kYieldEvery);
+  CHECK(sent_when_other_ran <= fiber::FiberWaiter::kStepsBeforeYield);
   scheduler.stop();
   worker.shutdown();
   supervisor.shutdown();
