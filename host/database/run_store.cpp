@@ -28,7 +28,7 @@ const std::string kUnfinished = "('queued', 'running', 'waiting_input')";
 boost::json::value parse_json_column(const std::string& text, const std::string& run_id,
                                      const char* column) {
   // The same reading as the value had when it came in, so it comes back identical.
-  auto parsed = json::parse(text);
+  auto parsed = json::parse(text, {.max_depth = json::kMaxCarriedDepth});
   if (auto* error = std::get_if<json::ParseError>(&parsed))
     throw DatabaseError("run '" + run_id + "' has invalid JSON in column " + column + ": " +
                         error->describe());

@@ -1,8 +1,11 @@
 #include "ipc/frame.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+
+#include <variant>
+
+#include "json/parse.hpp"
 
 namespace agenthost::ipc {
 namespace {
@@ -86,11 +89,13 @@ std::optional<Frame> FrameDecoder::next() {
   Frame frame;
   frame.type = static_cast<FrameType>(type);
   const std::string_view text(buffer_.data() + offset_ + kFrameHeaderBytes + 1, length - 1);
-  boost::system::error_code error;
-  auto body = boost::json::parse(text, error);
-  if (error)
+  // The host's one JSON reader: a double crosses the channel as the same double (Boost.JSON
+  // 1.81's own parser rounds large exponents inexactly: 104e56 came back different).
+  auto parsed = json::parse(text, {.max_depth = json::kMaxCarriedDepth});
+  if (const auto* error = std::get_if<json::ParseError>(&parsed))
     throw FrameError("frame " + std::string(to_string(frame.type)) +
-                     ": the body is not JSON: " + error.message());
+                     ": the body is not JSON: " + error->describe());
+  auto& body = std::get<boost::json::value>(parsed);
   if (!body.is_object())
     throw FrameError("frame " + std::string(to_string(frame.type)) +
                      ": the body is not a JSON object");

@@ -24,6 +24,15 @@
 
 namespace agenthost::json {
 
+/// Deepest nesting the host takes from a client (a run's input, metadata, an answer).
+inline constexpr std::size_t kMaxClientDepth = 64;
+/// Deepest nesting of JSON the host wrote itself and reads again (stored rows, frames
+/// between supervisor and worker): a client's value (kMaxClientDepth), or an agent's
+/// result (cut at the same depth), carried a few levels below the top. Read with the
+/// default 32, a valid deep input could be stored but not read back, and broke the
+/// worker channel that carried it.
+inline constexpr std::size_t kMaxCarriedDepth = kMaxClientDepth + 16;
+
 struct ParseOptions {
   std::size_t max_depth = 32;  ///< nesting of arrays and objects allowed
 };

@@ -277,7 +277,7 @@ ApiResponse ApiHandler::cancel_run(const std::string& user_id, const std::string
 ApiResponse ApiHandler::answer_run(const std::string& user_id, const std::string& run_id,
                                    const std::string& body) const {
   if (auto error = path_id_problem("run", run_id)) return error_response(*error);
-  auto parsed = json::parse(body, {.max_depth = 64});
+  auto parsed = json::parse(body, {.max_depth = json::kMaxClientDepth});
   if (auto* error = std::get_if<json::ParseError>(&parsed))
     return error_response(make_error(400, error_code::invalid_json,
                                      "request body (the answer): " + error->describe()));

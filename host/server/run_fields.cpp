@@ -7,7 +7,7 @@ namespace agenthost::server {
 
 std::variant<boost::json::object, ApiError> parse_json_object(std::string_view text,
                                                               std::string_view what) {
-  auto parsed = json::parse(text, {.max_depth = 64});
+  auto parsed = json::parse(text, {.max_depth = json::kMaxClientDepth});
   if (auto* error = std::get_if<json::ParseError>(&parsed))
     return make_error(400, error_code::invalid_json, std::string(what) + ": " + error->describe());
   auto& value = std::get<boost::json::value>(parsed);

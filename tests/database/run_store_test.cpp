@@ -77,6 +77,24 @@ TEST_CASE("runs go from queued to running to finished", "[database][run_store]")
                     Catch::Contains("create_thread"));
 }
 
+TEST_CASE("an input as deep as a client may send it is read back", "[database][run_store]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  TestDatabase db(backend);
+  auto manager = db.open_migrated();
+  RunStore store(*manager);
+  store.create_thread("thread-1", "alice");
+  auto run = make_run("run-deep", "thread-1", "alice", 1'700'000'000'001);
+  // The run's input object holds 63 arrays: 64 levels, as POST /v1/runs accepts.
+  json::value deep = 1;
+  for (int i = 0; i < 63; ++i) deep = json::array{deep};
+  run.input = json::object{{"v", deep}};
+  store.insert_run(run);
+  const auto found = store.find_run("run-deep", "alice");
+  REQUIRE(found);
+  CHECK(found->input == run.input);
+}
+
 TEST_CASE("another user's threads and runs and events are invisible", "[database][run_store]") {
   auto backend = GENERATE(from_range(backends_under_test()));
   CAPTURE(backend);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ipc/frame.hpp"
+#include "json/parse.hpp"
 
 using agenthost::ipc::encode;
 using agenthost::ipc::Frame;
@@ -45,6 +46,48 @@ TEST_CASE("frames come back whole however the bytes are split") {
     CHECK(frames[1].body == b.body);
     CHECK(decoder.buffered() == 0);
   }
+}
+
+TEST_CASE("a double crosses the channel as the same double, however large its exponent") {
+  // Found by fuzz_ipc_frame: Boost.JSON 1.81's own parser read 104e56 (and other large
+  // exponents) as a neighbouring double, so a payload changed value between worker and
+  // supervisor. The text below is a frame as the other side writes it.
+  for (const std::string number : {"104e56", "1.04e58", "2.2250738585072014e-308",
+                                   "9007199254740993.5", "1.7976931348623157e308"}) {
+    INFO(number);
+    const std::string body = R"({"run":"r1","type":"x","payload":{"v":)" + number + "}}";
+    FrameDecoder decoder;
+    decoder.feed(header(static_cast<std::uint32_t>(body.size() + 1)) + "\x04" + body);
+    const auto frame = decoder.next();
+    REQUIRE(frame);
+    const double read = frame->body.at("payload").at("v").as_double();
+    CHECK(read == std::stod(number));  // the nearest double, as strtod rounds
+    FrameDecoder again;
+    again.feed(encode(*frame));
+    const auto back = again.next();
+    REQUIRE(back);
+    CHECK(back->body == frame->body);
+  }
+}
+
+TEST_CASE("a frame carries a run's input as deep as the host accepts it") {
+  // 64 levels, as POST /v1/runs takes them, inside a start frame's "input" field.
+  const auto nested = [](std::size_t depth) {
+    return std::string(depth, '[') + "1" + std::string(depth, ']');
+  };
+  const std::string deep = R"({"run":"r1","input":{"v":)" + nested(63) + "}}";
+  FrameDecoder decoder;
+  decoder.feed(header(deep.size() + 1) + "\x02" + deep);
+  const auto frame = decoder.next();
+  REQUIRE(frame);
+  CHECK(frame->body.at("input").at("v").is_array());
+  // Past json::kMaxCarriedDepth the frame is refused: a worker cannot make the reader recurse
+  // without bound.
+  const std::string too_deep =
+      R"({"run":"r1","v":)" + nested(agenthost::json::kMaxCarriedDepth) + "}";
+  FrameDecoder refused;
+  refused.feed(header(too_deep.size() + 1) + "\x02" + too_deep);
+  CHECK_THROWS_WITH(refused.next(), Catch::Contains("too deep"));
 }
 
 TEST_CASE("a malformed frame is refused with what is wrong") {
