@@ -165,7 +165,8 @@ void HostRuntime::add_metrics_sources() {
                             .items_committed = log.items_committed,
                             .storing = log.storing,
                             .failed_batches = log.failed_batches,
-                            .events_refused = log.events_refused});
+                            .events_refused = log.events_refused,
+                            .paced_waits = log.paced_waits});
   });
 }
 

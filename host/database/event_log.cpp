@@ -86,7 +86,9 @@ void EventLog::append(const events::EventPtr& event, events::EventRouter* delive
       throw DatabaseError("event log is stopping; " + describe(*event) + " was not stored");
     enqueue_locked(Pending{event, deliver_to, nullptr, ++appended_});
     ++events_appended_;
-    unsettled_runs_[event->run_id] = appended_;
+    auto& run = unsettled_runs_[event->run_id];
+    run.last_ticket = appended_;
+    ++run.events;
   }
   work_.notify_one();
 }
@@ -178,12 +180,51 @@ void EventLog::await_run_settled(const std::string& run_id) {
   std::unique_lock lock(mutex_);
   const auto it = unsettled_runs_.find(run_id);
   if (it == unsettled_runs_.end()) return;
-  const std::uint64_t target = it->second;
+  const std::uint64_t target = it->second.last_ticket;
   const std::uint64_t failures_before = storage_failures_;
   done_.wait(lock, [&] {
     return is_settled_locked(target) || storage_failures_ != failures_before || stopped_;
   });
   check_settled_locked(target);
+}
+
+std::size_t EventLog::unstored_events(const std::string& run_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = unsettled_runs_.find(run_id);
+  return it == unsettled_runs_.end() ? 0 : it->second.events;
+}
+
+std::uint64_t EventLog::wake_when_below(const std::string& run_id, std::size_t below,
+                                        std::function<void()> wake) {
+  std::lock_guard lock(mutex_);
+  const auto it = unsettled_runs_.find(run_id);
+  if (it == unsettled_runs_.end() || it->second.events < below) return 0;
+  it->second.wakes.push_back({++next_wake_, below, std::move(wake)});
+  return next_wake_;
+}
+
+bool EventLog::forget_wake(const std::string& run_id, std::uint64_t handle) {
+  std::lock_guard lock(mutex_);
+  const auto it = unsettled_runs_.find(run_id);
+  if (it == unsettled_runs_.end()) return false;
+  return std::erase_if(it->second.wakes, [&](const auto& w) { return w.handle == handle; }) > 0;
+}
+
+void EventLog::settle_runs_locked(const std::vector<Pending>& batch,
+                                  std::vector<std::function<void()>>& wakes) {
+  for (const auto& p : batch) {
+    if (!p.event) continue;
+    const auto it = unsettled_runs_.find(p.event->run_id);
+    if (it == unsettled_runs_.end()) continue;
+    auto& run = it->second;
+    --run.events;
+    std::erase_if(run.wakes, [&](auto& w) {
+      if (run.events >= w.below) return false;
+      wakes.push_back(std::move(w.wake));
+      return true;
+    });
+    if (run.events == 0) unsettled_runs_.erase(it);
+  }
 }
 
 void EventLog::check_settled_locked(std::uint64_t target) const {
@@ -200,6 +241,7 @@ EventLog::Stats EventLog::stats() const {
     s.queued = queue_.size();
     s.failed_batches = storage_failures_;
     s.events_refused = events_refused_;
+    s.paced_waits = next_wake_;
   }
   s.commits = commits_.load(std::memory_order_relaxed);
   s.items_committed = items_committed_.load(std::memory_order_relaxed);
@@ -267,14 +309,12 @@ void EventLog::writer_loop() {
       deliver_stored(batch, refused_tickets);
       lock.lock();
       settle_locked(batch);
-      for (const auto& p : batch) {
-        if (!p.event) continue;
-        const auto it = unsettled_runs_.find(p.event->run_id);
-        if (it != unsettled_runs_.end() && it->second == p.ticket) unsettled_runs_.erase(it);
-      }
+      std::vector<std::function<void()>> wakes;
+      settle_runs_locked(batch, wakes);
       done_.notify_all();
       lock.unlock();
       call_all(finished);  // outside the lock: a `done` may append or write again
+      for (auto& wake : wakes) wake();
       lock.lock();
       continue;
     }
@@ -289,9 +329,12 @@ void EventLog::writer_loop() {
           "'{}': {}",
           lost, manager_.masked_url(), error);
       // Reported to each run that lost events (and to a global flush).
-      for (const auto& [run_id, ticket] : unsettled_runs_)
+      std::vector<std::function<void()>> wakes;
+      for (auto& [run_id, run] : unsettled_runs_) {
         refusals_.push_back(
-            Refusal{ticket, run_id, "its events were not stored at shutdown: " + error});
+            Refusal{run.last_ticket, run_id, "its events were not stored at shutdown: " + error});
+        for (auto& w : run.wakes) wakes.push_back(std::move(w.wake));
+      }
       for (auto& [ticket, op] : waiting_writes_)
         finished.emplace_back(std::move(op->done),
                               WriteResult{false, "not written before shutdown: " + error});
@@ -303,6 +346,7 @@ void EventLog::writer_loop() {
       done_.notify_all();
       lock.unlock();
       call_all(finished);
+      for (auto& wake : wakes) wake();
       lock.lock();
       break;
     }

@@ -55,9 +55,11 @@ class EventLog final : public events::EventStore {
   /// changes still queued are told so through their `done`.
   ~EventLog() override;
 
-  /// Queues the event; never waits for the database. Thread-safe. The queue is
-  /// unbounded: while storage fails, events stay queued and are retried. Throws
-  /// DatabaseError once the log is being destroyed.
+  /// Queues the event; never waits for the database. Thread-safe. The queue itself is
+  /// unbounded (while storage fails, events stay queued and are retried); what bounds
+  /// it is each run's pacer, which makes a run wait while too many of its events are
+  /// unstored (unstored_events, wake_when_below). Throws DatabaseError once the log is
+  /// being destroyed.
   void append(const events::EventPtr& event) override;
   /// The same, and the writer publishes the event through `deliver_to` after the
   /// commit that stores it (before it reports the record changes of that batch), in
@@ -72,6 +74,15 @@ class EventLog final : public events::EventStore {
   void flush() override;
   /// For a reader of one run: waits for that run's events appended so far only.
   void await_run_settled(const std::string& run_id) override;
+
+  /// Flow control of a run that emits faster than events are stored (its pacer waits
+  /// while too many are queued): events of the run appended and not yet stored or
+  /// refused. Wakes are called on the writer thread after the batch that brings the
+  /// run below, or when the log gives up at shutdown.
+  std::size_t unstored_events(const std::string& run_id) const override;
+  std::uint64_t wake_when_below(const std::string& run_id, std::size_t below,
+                                std::function<void()> wake) override;
+  bool forget_wake(const std::string& run_id, std::uint64_t handle) override;
 
   /// Queues a change of a run's record behind every event appended before it, to be
   /// committed in the same transaction as the batch it falls in (so a run's terminal
@@ -112,6 +123,9 @@ class EventLog final : public events::EventStore {
     std::chrono::nanoseconds storing{0};  ///< time spent storing batches, retries included
     std::uint64_t failed_batches = 0;     ///< batches that failed every attempt (kept, retried)
     std::uint64_t events_refused = 0;  ///< events the database refused (dropped, told to their run)
+    /// Times a run waited because too many of its events were not stored yet
+    /// (wake_when_below): it emits faster than the database stores.
+    std::uint64_t paced_waits = 0;
   };
   Stats stats() const;
 
@@ -199,8 +213,22 @@ class EventLog final : public events::EventStore {
   std::uint64_t storage_failures_ = 0;
   std::string last_error_;
   std::vector<Refusal> refusals_;  // not yet reported
-  // Runs with events not settled yet: the ticket of each one's last append.
-  std::unordered_map<std::string, std::uint64_t> unsettled_runs_;
+  /// A run with events not settled yet.
+  struct Unsettled {
+    std::uint64_t last_ticket = 0;  ///< of its last event appended
+    std::size_t events = 0;         ///< appended and not yet settled
+    struct Wake {
+      std::uint64_t handle;
+      std::size_t below;  ///< called once `events` is below this
+      std::function<void()> wake;
+    };
+    std::vector<Wake> wakes;  ///< wake_when_below's, not yet called
+  };
+  /// Under mutex_: a batch settled; takes the wakes of its runs that are now below.
+  void settle_runs_locked(const std::vector<Pending>& batch,
+                          std::vector<std::function<void()>>& wakes);
+  std::unordered_map<std::string, Unsettled> unsettled_runs_;
+  std::uint64_t next_wake_ = 0;  // wakes kept so far: the paced waits
   // Status changes whose `done` is still to be called, by ticket.
   std::unordered_map<std::uint64_t, std::shared_ptr<WriteOp>> waiting_writes_;
   std::uint64_t written_ = 0;

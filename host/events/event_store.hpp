@@ -5,6 +5,9 @@
 /// to deliver it through, and the store publishes it once it is durable: no client
 /// ever sees an event a crash could lose, and one that reconnects reads what it missed.
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "events/event.hpp"
@@ -42,6 +45,31 @@ class EventStore {
   virtual void await_run_settled(const std::string& run_id) {
     (void)run_id;
     flush();
+  }
+
+  /// Flow control of one run (execution::StoragePacer): how many of run `run_id`'s
+  /// events are queued and not yet stored. A store that keeps each event at once: 0.
+  virtual std::size_t unstored_events(const std::string& run_id) const {
+    (void)run_id;
+    return 0;
+  }
+  /// When `below` or more of run `run_id`'s events are unstored, keeps `wake` and
+  /// calls it once, on the store's own thread, when fewer are (or when the store
+  /// gives up storing them), and returns a handle for forget_wake(); otherwise
+  /// returns 0 and never calls it.
+  virtual std::uint64_t wake_when_below(const std::string& run_id, std::size_t below,
+                                        std::function<void()> wake) {
+    (void)run_id;
+    (void)below;
+    (void)wake;
+    return 0;
+  }
+  /// Drops wake `handle` of run `run_id`: true when it will not be called, false when
+  /// it is being or has been called.
+  virtual bool forget_wake(const std::string& run_id, std::uint64_t handle) {
+    (void)run_id;
+    (void)handle;
+    return true;
   }
 
  protected:

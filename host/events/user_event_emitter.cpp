@@ -29,14 +29,15 @@ void check_type(std::string_view type) {
 }  // namespace
 
 UserEventEmitter::UserEventEmitter(const agenthost::ExecutionContext& context, EventStore& store,
-                                   EventRouter& router, SanitizerLimits limits)
+                                   EventRouter& router, SanitizerLimits limits, EmitPacer* pacer)
     : user_id_(context.user_id()),
       thread_id_(context.thread_id()),
       run_id_(context.run_id()),
       agent_name_(context.agent_name()),
       store_(store),
       router_(router),
-      limits_(limits) {
+      limits_(limits),
+      pacer_(pacer) {
   check_limits(limits_);
 }
 
@@ -52,6 +53,7 @@ void UserEventEmitter::emit(std::string_view type, boost::json::object payload) 
                                 " is NaN or an infinity, which JSON cannot carry");
   send(type, std::move(payload), Ending::keep_open);
   agent_events_.fetch_add(1, std::memory_order_relaxed);
+  if (pacer_) pacer_->after_emit();  // outside the lock: the run may wait here
 }
 
 EventPtr UserEventEmitter::emit_host(std::string_view type, boost::json::object payload) {
@@ -59,7 +61,9 @@ EventPtr UserEventEmitter::emit_host(std::string_view type, boost::json::object 
   if (is_terminal_event_type(type))
     throw std::invalid_argument("event type \"" + std::string(type) +
                                 "\" ends the run: send it with emit_terminal()");
-  return send(type, std::move(payload), Ending::keep_open);
+  auto event = send(type, std::move(payload), Ending::keep_open);
+  if (pacer_) pacer_->after_emit();
+  return event;
 }
 
 EventPtr UserEventEmitter::emit_terminal(std::string_view type, boost::json::object payload) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "events/emit_pacer.hpp"
 #include "events/event.hpp"
 #include "events/event_router.hpp"
 #include "events/event_store.hpp"
@@ -29,10 +30,11 @@ namespace agenthost::events {
 
 class UserEventEmitter final : public agenthost::EventEmitter {
  public:
-  /// Copies the ids it needs from `context`. `store` and `router` must outlive the
-  /// emitter. Throws std::invalid_argument when a limit is 0 (nothing could be kept).
+  /// Copies the ids it needs from `context`. `store` and `router` (and `pacer`, when
+  /// given: called after each event but the terminal one) must outlive the emitter.
+  /// Throws std::invalid_argument when a limit is 0 (nothing could be kept).
   UserEventEmitter(const agenthost::ExecutionContext& context, EventStore& store,
-                   EventRouter& router, SanitizerLimits limits = {});
+                   EventRouter& router, SanitizerLimits limits = {}, EmitPacer* pacer = nullptr);
 
   /// Agent-facing (the SDK's EventEmitter::emit). Thread-safe. Throws
   /// std::invalid_argument for a type not matching [a-z][a-z0-9_.]{0,63} or reserved
@@ -91,6 +93,7 @@ class UserEventEmitter final : public agenthost::EventEmitter {
   EventStore& store_;
   EventRouter& router_;
   const SanitizerLimits limits_;
+  EmitPacer* const pacer_;
 
   std::mutex mutex_;  // held across stamp + append + publish: one order for all three
   std::atomic<bool> closed_{false};         // written under mutex_

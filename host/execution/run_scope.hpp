@@ -22,6 +22,7 @@
 #include "execution/run_control.hpp"
 #include "execution/run_outcome.hpp"
 #include "execution/run_sequence.hpp"
+#include "execution/storage_pacer.hpp"
 #include "execution/tool_dispatcher_impl.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "models/host_chat_transport.hpp"
@@ -78,6 +79,7 @@ class RunScope {
   const std::size_t max_result_bytes_;  // limits.max_result_bytes
   std::shared_ptr<const registry::PluginLibrary> library_;
   const agenthost::ExecutionContext context_;
+  StoragePacer pacer_;
   events::UserEventEmitter emitter_;
   database::RunDatabaseSession db_;
   ToolDispatcherImpl tools_;

@@ -10,7 +10,7 @@
 namespace agenthost::ipc {
 namespace {
 
-constexpr std::uint8_t kLastType = static_cast<std::uint8_t>(FrameType::crash);
+constexpr std::uint8_t kLastType = static_cast<std::uint8_t>(FrameType::ack);
 
 [[noreturn]] void missing(BodyView body, std::string_view key, std::string_view what) {
   throw FrameError("frame " + std::string(to_string(body.frame)) + ": field \"" + std::string(key) +
@@ -43,6 +43,8 @@ std::string_view to_string(FrameType type) noexcept {
       return "done";
     case FrameType::crash:
       return "crash";
+    case FrameType::ack:
+      return "ack";
   }
   return "unknown";
 }

@@ -33,6 +33,7 @@ enum class FrameType : std::uint8_t {
   reply = 6,  ///< either: the answer to a call {run, call, ok, value | error}
   done = 7,   ///< worker: the run's fiber ended and released everything {run}
   crash = 8,  ///< worker: a fatal signal while running {run, signal}
+  ack = 9,    ///< supervisor: the run's event frames taken so far {run, events}
 };
 
 /// The name of a frame type ("ready", ...), or "unknown".

@@ -25,6 +25,15 @@ inline constexpr std::string_view model = "model";            ///< worker: Model
 inline constexpr std::string_view tool = "tool";              ///< supervisor: ToolDispatcher::call
 }  // namespace op
 
+/// Flow control of a run's events: an agent in a worker may emit faster than the
+/// supervisor stores, and what it is ahead by would wait in the supervisor's memory.
+/// The supervisor sends an ack frame with the number of the run's event frames it has
+/// taken so far after every kEventsPerAck of them (it takes one only when the event
+/// log has room for the run); a worker's run waits while kEventWindow or more of its
+/// event frames are not acknowledged.
+inline constexpr std::uint64_t kEventsPerAck = 256;
+inline constexpr std::uint64_t kEventWindow = 1024;
+
 /// A context's fields (no stop token, waiter or user input: each side has its own).
 boost::json::object context_body(const agenthost::ExecutionContext& context);
 agenthost::ContextFields context_fields(const Frame& start);

@@ -166,6 +166,11 @@ HostMetrics::HostMetrics(const std::vector<std::string>& agent_names, const Buil
                      "Events the database refused to store; each is dropped, never delivered, "
                      "and reported to its run.")
            .at({});
+  event_log_.paced_waits =
+      &r.add_counter("agenthost_event_log_paced_waits_total",
+                     "Times a run was made to wait because too many of its events were not "
+                     "stored yet: it emits faster than the database stores.")
+           .at({});
 }
 
 const HostMetrics::AgentSeries& HostMetrics::series_of(std::string_view agent) const noexcept {
@@ -231,6 +236,7 @@ void HostMetrics::set_event_log(const EventLogFigures& figures) noexcept {
   event_log_.storing->mirror(figures.storing);
   event_log_.failed_batches->mirror(figures.failed_batches);
   event_log_.events_refused->mirror(figures.events_refused);
+  event_log_.paced_waits->mirror(figures.paced_waits);
 }
 
 void HostMetrics::add_collect_hook(std::function<void()> hook) {

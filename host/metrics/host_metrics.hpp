@@ -66,6 +66,7 @@ struct EventLogFigures {
   std::chrono::nanoseconds storing{0};  ///< time spent storing batches, ever
   std::uint64_t failed_batches = 0;     ///< batches that failed every attempt, ever
   std::uint64_t events_refused = 0;     ///< events the database refused, ever
+  std::uint64_t paced_waits = 0;        ///< runs made to wait for their events' storage, ever
 };
 
 class HostMetrics {
@@ -159,6 +160,7 @@ class HostMetrics {
     DurationCounter* storing = nullptr;
     Counter* failed_batches = nullptr;
     Counter* events_refused = nullptr;
+    Counter* paced_waits = nullptr;
   } event_log_;
 };
 

@@ -30,7 +30,8 @@ RemoteRun::RemoteRun(execution::RunEntry& run, WorkerPool& pool, const DispatchS
       pool_(pool),
       services_(services),
       corr_(run.context.correlation_id()),
-      emitter_(run.context, services.store, services.router),
+      pacer_(services.store, run.context.run_id(), *run.waiter, run.context.stop_token()),
+      emitter_(run.context, services.store, services.router, {}, &pacer_),
       tools_(*this),
       model_transport_(services.models.endpoints, *run.waiter),
       model_usage_(services.models.ledger, services.models.endpoints, run.context.user_id(),
@@ -87,6 +88,7 @@ bool RemoteRun::start_on_worker() {
     std::lock_guard lock(worker_mutex_);
     worker_ = worker;
   }
+  events_taken_ = 0;  // a new worker's run counts its events from 0
   boost::json::object start{{"run", run_.run_id()},
                             {"context", ipc::context_body(run_.context)},
                             {"input", run_.input},
@@ -102,7 +104,8 @@ void RemoteRun::handle(ipc::Frame&& frame) {
   try {
     switch (frame.type) {
       case ipc::FrameType::event:
-        return on_event(frame);
+        on_event(frame);
+        return acknowledge_event();
       case ipc::FrameType::call:
         return on_call(frame);
       case ipc::FrameType::done:
@@ -153,6 +156,12 @@ void RemoteRun::on_event(const ipc::Frame& frame) {
     if (!run_.parked)
       spdlog::error("[{}] event {} of the run was not stored: {}", corr_, type, e.what());
   }
+}
+
+void RemoteRun::acknowledge_event() {
+  if (++events_taken_ % ipc::kEventsPerAck != 0) return;
+  send(ipc::Frame{ipc::FrameType::ack,
+                  boost::json::object{{"run", run_.run_id()}, {"events", events_taken_}}});
 }
 
 void RemoteRun::on_call(const ipc::Frame& frame) {

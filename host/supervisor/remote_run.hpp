@@ -4,7 +4,9 @@
 /// It lives on the run's fiber in the supervisor (suspended while it waits: a few
 /// KiB per run) and stands in for the run there:
 ///  - numbers, stores and delivers the run's events (the run's UserEventEmitter is
-///    here; the worker's events arrive as frames);
+///    here; the worker's events arrive as frames), paced by the event log's room for
+///    the run (StoragePacer), and acknowledges them to the worker (ack frames) as it
+///    takes them, which is what lets the worker's run send more;
 ///  - answers the worker's calls: the user's answers (the run's RunInput), its
 ///    checkpoints, its model calls (the model gateway is here; a model's tool calls
 ///    go back to the worker, where the tools are);
@@ -26,6 +28,7 @@
 #include "events/user_event_emitter.hpp"
 #include "execution/run_entry.hpp"
 #include "execution/run_outcome.hpp"
+#include "execution/storage_pacer.hpp"
 #include "ipc/run_inbox.hpp"
 #include "models/host_chat_transport.hpp"
 #include "models/model_services.hpp"
@@ -72,6 +75,8 @@ class RemoteRun {
   bool start_on_worker();
   void handle(ipc::Frame&& frame);
   void on_event(const ipc::Frame& frame);
+  /// Counts an event frame taken; every ipc::kEventsPerAck, tells the worker (ack).
+  void acknowledge_event();
   void on_call(const ipc::Frame& frame);
   void on_done(const ipc::Frame& frame);
   /// The pool's notice: the worker died or the run did not stop in time.
@@ -87,6 +92,7 @@ class RemoteRun {
   const DispatchServices& services_;
   const std::string corr_;  // the run's correlation id
   ipc::RunInbox inbox_;
+  execution::StoragePacer pacer_;
   events::UserEventEmitter emitter_;
   RemoteTools tools_;
   models::HostChatTransport model_transport_;
@@ -97,6 +103,7 @@ class RemoteRun {
   std::shared_ptr<WorkerProcess> worker_;
   std::uint32_t resumes_ = 0;
   std::uint64_t next_call_ = 1;
+  std::uint64_t events_taken_ = 0;                // event frames of the run from its current worker
   std::uint32_t nesting_ = 0;                     // calls being answered (a model call's tools)
   std::optional<ipc::Frame> deferred_loss_;       // a worker lost while nesting_ > 0
   std::optional<execution::RunOutcome> outcome_;  // set once the terminal event is

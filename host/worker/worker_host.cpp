@@ -55,6 +55,10 @@ void WorkerHost::on_frame(ipc::Frame&& frame) {
         if (auto run = find(ipc::string_field(frame, "run"))) run->stop(*cause);
         return;
       }
+      case ipc::FrameType::ack:
+        if (auto run = find(ipc::string_field(frame, "run")))
+          run->acknowledged(ipc::uint_field(frame, "events"));
+        return;
       case ipc::FrameType::reply:
       case ipc::FrameType::call:
         if (auto run = find(ipc::string_field(frame, "run"))) run->inbox().push(std::move(frame));

@@ -58,6 +58,8 @@ class WorkerRun final : public SupervisorCalls {
   void execute() noexcept;
   /// The supervisor stopped the run (cancel, timeout, interrupt, shutdown). Any thread.
   void stop(events::DeathCause cause) noexcept { control_.request_stop(cause); }
+  /// The supervisor has taken `events` of the run's events (an ack frame). Any thread.
+  void acknowledged(std::uint64_t events) { store_.acknowledged(events); }
 
   boost::json::value call(std::string_view op, boost::json::object body) override;
 

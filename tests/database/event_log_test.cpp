@@ -541,6 +541,47 @@ TEST_CASE("a run that emits a flood does not hold another run's event behind all
   CHECK(stored_events(*manager) == static_cast<long long>(kFlood + 1));
 }
 
+TEST_CASE("a run's pacer is told how many of its events wait, and woken once fewer do",
+          "[database][event_log]") {
+  auto backend = GENERATE(from_range(backends_under_test()));
+  CAPTURE(backend);
+  RoutedLog t(backend);
+  auto& [db, manager, router, log] = t;
+  CHECK(log.unstored_events("run-p") == 0);
+  CHECK(log.wake_when_below("run-p", 1, [] {}) == 0);  // nothing waits: no wake kept
+
+  // Storage fails: the run's events wait, and its pacer can be woken when they are stored.
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events RENAME TO events_away";
+  }
+  constexpr std::uint64_t kEvents = 3000;
+  for (std::uint64_t seq = 1; seq <= kEvents; ++seq) log.append(make_event("run-p", seq), &router);
+  log.append(make_event("run-q", 1), &router);
+  CHECK(log.unstored_events("run-p") == kEvents);
+  CHECK(log.unstored_events("run-q") == 1);
+  CHECK(log.wake_when_below("run-p", kEvents + 1, [] {}) == 0);  // already below
+
+  std::atomic<int> woken{0}, forgotten_woken{0};
+  const auto kept = log.wake_when_below("run-p", 1000, [&] { ++woken; });
+  CHECK(kept != 0);
+  const auto dropped = log.wake_when_below("run-p", 1000, [&] { ++forgotten_woken; });
+  CHECK(log.forget_wake("run-p", dropped));
+  CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
+  CHECK(woken == 0);  // none stored: still waiting
+  {
+    auto lease = manager->acquire();
+    lease.session() << "ALTER TABLE events_away RENAME TO events";
+  }
+  log.flush();
+  // Called on the writer's thread just after the batch that brought the run below.
+  REQUIRE(agenthost::testing::wait_until([&] { return woken == 1; }, std::chrono::seconds(10)));
+  CHECK(forgotten_woken == 0);
+  CHECK_FALSE(log.forget_wake("run-p", kept));  // called already
+  CHECK(log.unstored_events("run-p") == 0);
+  CHECK(log.unstored_events("run-q") == 0);
+}
+
 namespace {
 
 // Appends `count` events of about 2 KB each to run `run_id` and waits for them.

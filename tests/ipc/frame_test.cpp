@@ -104,7 +104,7 @@ TEST_CASE("a malformed frame is refused with what is wrong") {
   CHECK(refusal(header(0)) == "frame of length 0: no type byte");
   CHECK(refusal(header(agenthost::ipc::kMaxFrameBytes + 1)).find("over the limit") !=
         std::string::npos);
-  CHECK(refusal(header(3) + "\x09{}") == "frame type 9 is unknown");
+  CHECK(refusal(header(3) + "\x0a{}") == "frame type 10 is unknown");
   CHECK(refusal(header(3) + std::string(1, '\0') + "{}") == "frame type 0 is unknown");
   CHECK(refusal(header(4) + "\x04{x}").find("frame event: the body is not JSON") == 0);
   CHECK(refusal(header(3) + "\x04[]") == "frame event: the body is not a JSON object");

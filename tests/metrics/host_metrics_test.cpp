@@ -56,6 +56,7 @@ const std::vector<std::string> kFamilies = {
     "agenthost_event_log_storing_seconds_total",
     "agenthost_event_log_failed_batches_total",
     "agenthost_events_refused_total",
+    "agenthost_event_log_paced_waits_total",
 };
 
 }  // namespace
@@ -178,7 +179,8 @@ TEST_CASE("the host-wide counters and gauges move") {
                    .items_committed = 300,
                    .storing = std::chrono::milliseconds(1500),
                    .failed_batches = 4,
-                   .events_refused = 6});
+                   .events_refused = 6,
+                   .paced_waits = 7});
   const auto e = scrape(m);
   CHECK(value(e, "agenthost_runs_active") == 3);
   CHECK(value(e, "agenthost_runs_queued") == 7);
@@ -202,6 +204,7 @@ TEST_CASE("the host-wide counters and gauges move") {
   CHECK(value(e, "agenthost_event_log_storing_seconds_total") == 1.5);
   CHECK(value(e, "agenthost_event_log_failed_batches_total") == 4);
   CHECK(value(e, "agenthost_events_refused_total") == 6);
+  CHECK(value(e, "agenthost_event_log_paced_waits_total") == 7);
 }
 
 TEST_CASE("collect hooks refresh the sampled gauges on each scrape") {

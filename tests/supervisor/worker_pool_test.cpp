@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <catch2/catch.hpp>
 
+#include <soci/soci.h>
+
 #include <fstream>
 
 #include "database/event_log.hpp"
@@ -11,6 +13,7 @@
 #include "database_test_support.hpp"
 #include "events/event_router.hpp"
 #include "execution/execution_engine.hpp"
+#include "execution/storage_pacer.hpp"
 #include "plugin_loader/plugin_loader.hpp"
 #include "supervisor/worker_pool.hpp"
 #include "support/temp_dir.hpp"
@@ -157,4 +160,42 @@ TEST_CASE("a run that ignores its stop is ended unresponsive after the grace") {
   CHECK(outcome.error->at("error_type").as_string() == "unresponsive");
   REQUIRE(agenthost::testing::wait_until([&] { return host.pool->stats().recycled == 1; }, 30s));
   CHECK(host.run("bob", "sleepy", json::object{{"ms", 1}}).status == "completed");
+}
+
+TEST_CASE("a worker's run that emits faster than storage waits, its backlog bounded") {
+  const auto backend = GENERATE(from_range(backends_under_test()));
+  INFO("backend " << backend);
+  SupervisedHost host(backend, "");
+  // Storage fails from the start: the run's record is written (item by item) and it
+  // starts, but none of its events can be stored until the table is back.
+  const auto rename = [&](const char* from, const char* to) {
+    auto lease = host.manager->acquire();
+    lease.session() << "ALTER TABLE " << from << " RENAME TO " << to;
+  };
+  rename("events", "events_away");
+  constexpr std::int64_t kEvents = 20000;
+  auto ticket = host.engine->submit(ex::RunRequest{"alice",
+                                                   std::nullopt,
+                                                   "chatty",
+                                                   json::object{{"count", kEvents}},
+                                                   ex::MultitaskStrategy::enqueue,
+                                                   {}});
+  // The supervisor's side of the run stops taking its events at the bound; the worker's
+  // run stops sending once a window of them is not acknowledged.
+  REQUIRE(agenthost::testing::wait_until([&] { return host.log->stats().paced_waits == 1; }, 60s));
+  CHECK(host.log->unstored_events(ticket.run_id) == ex::StoragePacer::kPauseAt);
+
+  rename("events_away", "events");
+  REQUIRE(ticket.finished.wait_for(60s) == std::future_status::ready);
+  const auto outcome = ticket.finished.get();
+  CHECK(outcome.status == "completed");
+  host.log->flush();
+  long long stored = 0, last_seq = 0;
+  {
+    auto lease = host.manager->acquire();
+    lease.session() << "SELECT COUNT(*), MAX(seq) FROM events WHERE run_id = :r",
+        soci::into(stored), soci::into(last_seq), soci::use(ticket.run_id);
+  }
+  CHECK(stored == kEvents + 2);  // every one, agent_started to agent_completed, no gap
+  CHECK(last_seq == kEvents + 2);
 }

@@ -11,6 +11,7 @@
 #include "fiber/fiber_scheduler.hpp"
 #include "fiber/fiber_waiter.hpp"
 #include "ipc/channel.hpp"
+#include "ipc/run_messages.hpp"
 #include "support/wait_until.hpp"
 #include "worker/forwarding_event_store.hpp"
 
@@ -48,9 +49,11 @@ TEST_CASE("a run that emits in a loop lets the other runs on its worker thread g
   constexpr int kEvents = 5000;
   auto waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
   scheduler.spawn(waiter, [&, waiter] {
-    worker::ForwardingEventStore store(worker, *waiter);
+    worker::ForwardingEventStore store(worker, *waiter, {});
     for (int i = 0; i < kEvents; ++i) {
       store.append(event_of("run-a", i));
+      store.after_emit();
+      if (i % ipc::kEventsPerAck == 0) store.acknowledged(i);  // the supervisor's acks
       ++sent;
     }
     ++done;
@@ -65,6 +68,82 @@ TEST_CASE("a run that emits in a loop lets the other runs on its worker thread g
   // Every event went out, and the other run did not wait for all of them.
   CHECK(sent_when_other_ran >= 0);
   CHECK(sent_when_other_ran <= fiber::FiberWaiter::kStepsBeforeYield);
+  scheduler.stop();
+  worker.shutdown();
+  supervisor.shutdown();
+  reader.join();
+}
+
+TEST_CASE("a run waits while a window of its events is unacknowledged, and goes on when it is") {
+  auto [worker_end, supervisor_end] = ipc::open_channel_pair();
+  ipc::Channel worker(worker_end), supervisor(supervisor_end);
+  std::atomic<std::uint64_t> received{0};
+  std::thread reader([&] { supervisor.read_frames([&](ipc::Frame&&) { ++received; }); });
+
+  fiber::BlockingPool pool(1);
+  fiber::FiberScheduler scheduler({1, 256 * 1024});
+  auto waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
+  worker::ForwardingEventStore store(worker, *waiter, {});
+  constexpr std::uint64_t kEvents = 3 * ipc::kEventWindow;
+  std::atomic<bool> done{false};
+  scheduler.spawn(waiter, [&] {
+    for (std::uint64_t i = 0; i < kEvents; ++i) {
+      store.append(event_of("run-a", static_cast<int>(i)));
+      store.after_emit();
+    }
+    done = true;
+  });
+  // Nothing acknowledged: the run stops after a window of events, and waits.
+  REQUIRE(wait_until([&] { return store.waiting() == 1; }, 10s));
+  REQUIRE(wait_until([&] { return received == ipc::kEventWindow; }, 10s));
+  CHECK_FALSE(done);
+  // An ack of part of them lets it send as many more, and no more.
+  store.acknowledged(ipc::kEventsPerAck);
+  REQUIRE(wait_until(
+      [&] { return received == ipc::kEventWindow + ipc::kEventsPerAck && store.waiting() == 1; },
+      10s));
+  CHECK(received == ipc::kEventWindow + ipc::kEventsPerAck);
+  // Acknowledged as the supervisor does (every kEventsPerAck taken), it sends a
+  // window beyond each ack, to the last event.
+  for (std::uint64_t acked = ipc::kEventsPerAck; acked < kEvents;) {
+    acked += ipc::kEventsPerAck;
+    store.acknowledged(acked);
+    const auto can_send = std::min(acked + ipc::kEventWindow, kEvents);
+    REQUIRE(wait_until([&] { return received == can_send; }, 10s));
+  }
+  REQUIRE(wait_until([&] { return done.load(); }, 10s));
+  REQUIRE(wait_until([&] { return received == kEvents; }, 10s));
+  scheduler.stop();
+  worker.shutdown();
+  supervisor.shutdown();
+  reader.join();
+}
+
+TEST_CASE("a stopped run is not held back by its window") {
+  auto [worker_end, supervisor_end] = ipc::open_channel_pair();
+  ipc::Channel worker(worker_end), supervisor(supervisor_end);
+  std::atomic<std::uint64_t> received{0};
+  std::thread reader([&] { supervisor.read_frames([&](ipc::Frame&&) { ++received; }); });
+
+  fiber::BlockingPool pool(1);
+  fiber::FiberScheduler scheduler({1, 256 * 1024});
+  auto waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
+  std::stop_source stop;
+  worker::ForwardingEventStore store(worker, *waiter, stop.get_token());
+  constexpr std::uint64_t kEvents = 2 * ipc::kEventWindow;
+  std::atomic<bool> done{false};
+  scheduler.spawn(waiter, [&] {
+    for (std::uint64_t i = 0; i < kEvents; ++i) {
+      store.append(event_of("run-a", static_cast<int>(i)));
+      store.after_emit();
+    }
+    done = true;
+  });
+  REQUIRE(wait_until([&] { return store.waiting() == 1; }, 10s));
+  stop.request_stop();  // it must be able to end, acknowledged or not
+  REQUIRE(wait_until([&] { return done.load(); }, 10s));
+  REQUIRE(wait_until([&] { return received == kEvents; }, 10s));
+  CHECK(store.waiting() == 0);
   scheduler.stop();
   worker.shutdown();
   supervisor.shutdown();
