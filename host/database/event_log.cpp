@@ -20,6 +20,11 @@ namespace {
 // ride out a busy lock or a reconnect.
 constexpr int kAttemptsPerBatch = 3;
 constexpr std::chrono::milliseconds kFirstRetryDelay{50};
+// Items of one run taken in a row when building a batch: the runs take turns (one
+// run's flood delays another's event by at most this many of its items per run
+// waiting), and a run's events are inserted together (neighbours in the index:
+// one at a time in turn cost the writer 15% more per commit with 10 streaming runs).
+constexpr std::size_t kItemsPerTurn = 64;
 // After a batch failed all its attempts: wait this long before trying it again.
 constexpr std::chrono::milliseconds kFailedBatchPause{1000};
 
@@ -274,11 +279,9 @@ void EventLog::writer_loop() {
 
     std::vector<Pending> batch;
     batch.reserve(std::min(max_batch_, queue_.size()));
-    while (batch.size() < max_batch_)
-      if (auto p = queue_.pop())
-        batch.push_back(std::move(*p));
-      else
-        break;
+    while (batch.size() < max_batch_ &&
+           queue_.pop_several(batch, std::min(kItemsPerTurn, max_batch_ - batch.size())) > 0) {
+    }
     lock.unlock();
 
     std::vector<Refusal> refused;

@@ -200,7 +200,8 @@ class EventLog final : public events::EventStore {
   std::condition_variable work_;  // writer: something queued, or stopping
   std::condition_variable done_;  // flush(): a batch settled or failed
   /// What waits for the writer: a line per run (a run's events and record changes in
-  /// append order), batches taken from the runs in turn. A run that emits a flood of
+  /// append order), batches taken from the runs in turn (up to 64 items of a run per
+  /// turn, kept together for the index's sake). A run that emits a flood of
   /// events gets its turn in each batch like every other run, so it delays another
   /// user's run by a batch, not by the time the whole flood takes to store.
   fiber::FairQueue<Pending> queue_;

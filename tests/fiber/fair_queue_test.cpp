@@ -83,3 +83,26 @@ TEST_CASE("items put back at the front come first again, in their order") {
   CHECK(queue.users() == 0);
   CHECK_FALSE(queue.pop());
 }
+
+TEST_CASE("several items of one user are taken together, and the users still take turns") {
+  FairQueue<std::string> queue;
+  for (const auto* item : {"a1", "a2", "a3", "a4", "a5"}) queue.push("a", item);
+  queue.push("b", "b1");
+  queue.push("b", "b2");
+  std::vector<std::string> out;
+  CHECK(queue.pop_several(out, 3) == 3);  // a's turn: its first three, in order
+  CHECK(out == std::vector<std::string>{"a1", "a2", "a3"});
+  CHECK(queue.pop_several(out, 3) == 2);  // then b's, all it has
+  CHECK(queue.pop_several(out, 3) == 2);  // a again, for the rest
+  CHECK(out == std::vector<std::string>{"a1", "a2", "a3", "b1", "b2", "a4", "a5"});
+  CHECK(queue.empty());
+  CHECK(queue.users() == 0);
+  CHECK(queue.pop_several(out, 3) == 0);
+  // A user emptied by a take leaves the turns; one pushed afterwards goes last.
+  queue.push("c", "c1");
+  queue.push("a", "a6");
+  CHECK(queue.pop_several(out, 0) == 0);
+  CHECK(queue.size() == 2);
+  CHECK(queue.pop() == "c1");
+  CHECK(queue.pop() == "a6");
+}
