@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <thread>
+#include <utility>
 
 #include "fiber/blocking_pool.hpp"
 #include "fiber/fiber_scheduler.hpp"
@@ -74,25 +76,49 @@ TEST_CASE("a run that emits in a loop lets the other runs on its worker thread g
   reader.join();
 }
 
-TEST_CASE("a run waits while a window of its events is unacknowledged, and goes on when it is") {
-  auto [worker_end, supervisor_end] = ipc::open_channel_pair();
-  ipc::Channel worker(worker_end), supervisor(supervisor_end);
-  std::atomic<std::uint64_t> received{0};
-  std::thread reader([&] { supervisor.read_frames([&](ipc::Frame&&) { ++received; }); });
+namespace {
 
-  fiber::BlockingPool pool(1);
-  fiber::FiberScheduler scheduler({1, 256 * 1024});
-  auto waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
-  worker::ForwardingEventStore store(worker, *waiter, {});
-  constexpr std::uint64_t kEvents = 3 * ipc::kEventWindow;
+// A worker's run on a one-thread scheduler sending `count` events, paced by its
+// ForwardingEventStore, to a supervisor's end that counts them and acknowledges
+// nothing by itself.
+struct SendingRun {
+  explicit SendingRun(std::uint64_t count) {
+    reader = std::thread([this] { supervisor.read_frames([this](ipc::Frame&&) { ++received; }); });
+    scheduler.spawn(waiter, [this, count] {
+      for (std::uint64_t i = 0; i < count; ++i) {
+        store.append(event_of("run-a", static_cast<int>(i)));
+        store.after_emit();
+      }
+      done = true;
+    });
+  }
+  ~SendingRun() {
+    scheduler.stop();
+    worker.shutdown();
+    supervisor.shutdown();
+    reader.join();
+  }
+
+  std::pair<ipc::ChannelEnd, ipc::ChannelEnd> ends = ipc::open_channel_pair();
+  ipc::Channel worker{ends.first}, supervisor{ends.second};
+  std::atomic<std::uint64_t> received{0};
+  std::thread reader;
+  fiber::BlockingPool pool{1};
+  fiber::FiberScheduler scheduler{{1, 256 * 1024}};
+  std::shared_ptr<fiber::FiberWaiter> waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
+  std::stop_source stop;
+  worker::ForwardingEventStore store{worker, *waiter, stop.get_token()};
   std::atomic<bool> done{false};
-  scheduler.spawn(waiter, [&] {
-    for (std::uint64_t i = 0; i < kEvents; ++i) {
-      store.append(event_of("run-a", static_cast<int>(i)));
-      store.after_emit();
-    }
-    done = true;
-  });
+};
+
+}  // namespace
+
+TEST_CASE("a run waits while a window of its events is unacknowledged, and goes on when it is") {
+  constexpr std::uint64_t kEvents = 3 * ipc::kEventWindow;
+  SendingRun run(kEvents);
+  auto& store = run.store;
+  auto& received = run.received;
+  auto& done = run.done;
   // Nothing acknowledged: the run stops after a window of events, and waits.
   REQUIRE(wait_until([&] { return store.waiting() == 1; }, 10s));
   REQUIRE(wait_until([&] { return received == ipc::kEventWindow; }, 10s));
@@ -112,40 +138,14 @@ TEST_CASE("a run waits while a window of its events is unacknowledged, and goes 
     REQUIRE(wait_until([&] { return received == can_send; }, 10s));
   }
   REQUIRE(wait_until([&] { return done.load(); }, 10s));
-  REQUIRE(wait_until([&] { return received == kEvents; }, 10s));
-  scheduler.stop();
-  worker.shutdown();
-  supervisor.shutdown();
-  reader.join();
 }
 
 TEST_CASE("a stopped run is not held back by its window") {
-  auto [worker_end, supervisor_end] = ipc::open_channel_pair();
-  ipc::Channel worker(worker_end), supervisor(supervisor_end);
-  std::atomic<std::uint64_t> received{0};
-  std::thread reader([&] { supervisor.read_frames([&](ipc::Frame&&) { ++received; }); });
-
-  fiber::BlockingPool pool(1);
-  fiber::FiberScheduler scheduler({1, 256 * 1024});
-  auto waiter = std::make_shared<fiber::FiberWaiter>("alice", pool);
-  std::stop_source stop;
-  worker::ForwardingEventStore store(worker, *waiter, stop.get_token());
   constexpr std::uint64_t kEvents = 2 * ipc::kEventWindow;
-  std::atomic<bool> done{false};
-  scheduler.spawn(waiter, [&] {
-    for (std::uint64_t i = 0; i < kEvents; ++i) {
-      store.append(event_of("run-a", static_cast<int>(i)));
-      store.after_emit();
-    }
-    done = true;
-  });
-  REQUIRE(wait_until([&] { return store.waiting() == 1; }, 10s));
-  stop.request_stop();  // it must be able to end, acknowledged or not
-  REQUIRE(wait_until([&] { return done.load(); }, 10s));
-  REQUIRE(wait_until([&] { return received == kEvents; }, 10s));
-  CHECK(store.waiting() == 0);
-  scheduler.stop();
-  worker.shutdown();
-  supervisor.shutdown();
-  reader.join();
+  SendingRun run(kEvents);
+  REQUIRE(wait_until([&] { return run.store.waiting() == 1; }, 10s));
+  run.stop.request_stop();  // it must be able to end, acknowledged or not
+  REQUIRE(wait_until([&] { return run.done.load(); }, 10s));
+  REQUIRE(wait_until([&] { return run.received == kEvents; }, 10s));
+  CHECK(run.store.waiting() == 0);
 }
