@@ -31,9 +31,12 @@ class EventEmitter {
   /// type of the plugin's own, [a-z0-9_.]) with `payload`. The host sanitises the
   /// payload (secret-like keys redacted, long strings and lists cut), stamps it with
   /// the run's ids, a per-run sequence number and a timestamp, stores it and
-  /// delivers it. Thread-safe. Throws std::invalid_argument for a host-reserved or
-  /// malformed type or a payload holding NaN or an infinity (JSON has neither), and
-  /// agenthost::RunEnded (a std::runtime_error) once the run is over.
+  /// delivers it. Thread-safe. Usually returns at once (the event is queued); a run
+  /// emitting faster than the host stores its events waits here, suspended, until
+  /// most of those queued are stored (never once the run is stopped). Throws
+  /// std::invalid_argument for a host-reserved or malformed type or a payload holding
+  /// NaN or an infinity (JSON has neither), and agenthost::RunEnded (a
+  /// std::runtime_error) once the run is over.
   virtual void emit(std::string_view type, boost::json::object payload) = 0;
 
   /// agent_thinking {thought, step}.
