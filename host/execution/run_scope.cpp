@@ -19,7 +19,7 @@ RunScope::RunScope(agenthost::ExecutionContext context, const registry::AgentCla
     : max_result_bytes_(max_result_bytes),
       library_(agent_class.library),
       context_(std::move(context)),
-      pacer_(store, context_.run_id(), waiter, context_.stop_token()),
+      pacer_(store, context_, waiter),
       emitter_(context_, store, router, {}, &pacer_),
       db_(database, context_, waiter),
       tools_(registry, context_, emitter_),

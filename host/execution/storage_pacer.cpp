@@ -19,12 +19,17 @@ void StoragePacer::after_emit() noexcept {
   } catch (const std::exception& e) {
     // Only an allocation can fail here; the event is queued, so the run goes on
     // unpaced rather than be told its emit failed.
-    spdlog::warn("run {}: not paced: {}", run_id_, e.what());
+    spdlog::warn("[{}] run not paced: {}", correlation_id_, e.what());
   }
 }
 
 void StoragePacer::wait_for_storage() {
-  waits_.fetch_add(1, std::memory_order_relaxed);
+  // Once per run: which agent floods is what an operator seeing the metric rise asks.
+  if (waits_.fetch_add(1, std::memory_order_relaxed) == 0)
+    spdlog::info(
+        "[{}] run of agent {} paced: {} of its events wait to be stored (it emits faster "
+        "than the database stores); it waits until fewer than {} do, and each time again",
+        correlation_id_, agent_name_, kPauseAt, kResumeBelow);
   std::uint64_t handle = 0;
   waiter_.await(
       [&](std::function<void()> wake) {

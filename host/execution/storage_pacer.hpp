@@ -18,6 +18,7 @@
 #include <stop_token>
 #include <string>
 
+#include "agenthost/execution_context.hpp"
 #include "events/emit_pacer.hpp"
 #include "events/event_store.hpp"
 #include "fiber/fiber_waiter.hpp"
@@ -30,10 +31,15 @@ class StoragePacer final : public events::EmitPacer {
   static constexpr std::size_t kPauseAt = 2048;
   static constexpr std::size_t kResumeBelow = 1024;
 
-  /// `store`, `waiter` (the run's) must outlive the pacer; `stop` is the run's.
-  StoragePacer(events::EventStore& store, std::string run_id, fiber::FiberWaiter& waiter,
-               std::stop_token stop)
-      : store_(store), run_id_(std::move(run_id)), waiter_(waiter), stop_(std::move(stop)) {}
+  /// `store` and `waiter` (the run's) must outlive the pacer; `context` is the run's.
+  StoragePacer(events::EventStore& store, const agenthost::ExecutionContext& context,
+               fiber::FiberWaiter& waiter)
+      : store_(store),
+        run_id_(context.run_id()),
+        correlation_id_(context.correlation_id()),
+        agent_name_(context.agent_name()),
+        waiter_(waiter),
+        stop_(context.stop_token()) {}
 
   void after_emit() noexcept override;
 
@@ -45,6 +51,8 @@ class StoragePacer final : public events::EmitPacer {
 
   events::EventStore& store_;
   const std::string run_id_;
+  const std::string correlation_id_;  // for the log line at its first wait
+  const std::string agent_name_;
   fiber::FiberWaiter& waiter_;
   const std::stop_token stop_;
   std::atomic<std::uint64_t> emitted_{0};

@@ -30,7 +30,7 @@ RemoteRun::RemoteRun(execution::RunEntry& run, WorkerPool& pool, const DispatchS
       pool_(pool),
       services_(services),
       corr_(run.context.correlation_id()),
-      pacer_(services.store, run.context.run_id(), *run.waiter, run.context.stop_token()),
+      pacer_(services.store, run.context, *run.waiter),
       emitter_(run.context, services.store, services.router, {}, &pacer_),
       tools_(*this),
       model_transport_(services.models.endpoints, *run.waiter),

@@ -44,7 +44,7 @@ struct FloodingRun {
       : host(h),
         context(context::make_run_context(
             {"user-alice", "thread-pacer", "chatty", {}, {}, stop.get_token(), waiter})),
-        pacer(*host.log, context.run_id(), *waiter, context.stop_token()),
+        pacer(*host.log, context, *waiter),
         emitter(context, *host.log, host.router, {}, &pacer) {
     scheduler.spawn(waiter, [this, count] {
       for (std::uint64_t i = 0; i < count; ++i) {
