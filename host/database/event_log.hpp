@@ -204,7 +204,7 @@ class EventLog final : public events::EventStore {
   /// turn, kept together for the index's sake). A run that emits a flood of
   /// events gets its turn in each batch like every other run, so it delays another
   /// user's run by a batch, not by the time the whole flood takes to store.
-  fiber::FairQueue<Pending> queue_;
+  fiber::FairQueue<Pending, /*Removable=*/false> queue_;
   std::uint64_t appended_ = 0;  // tickets handed out (events and record changes)
   std::uint64_t events_appended_ = 0;
   std::uint64_t settled_ = 0;  // every ticket <= settled_ is stored or refused

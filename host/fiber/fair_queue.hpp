@@ -16,8 +16,11 @@
 
 namespace agenthost::fiber {
 
-/// Not thread-safe: the owner locks around every call.
-template <class T>
+/// Not thread-safe: the owner locks around every call. `Removable`: whether items can
+/// be taken out by ticket (remove()), which costs a ticket -> user entry per item; a
+/// queue whose items are only ever popped (the event log's, one per event) goes
+/// without.
+template <class T, bool Removable = true>
 class FairQueue {
  public:
   using Ticket = std::uint64_t;
@@ -51,7 +54,7 @@ class FairQueue {
     std::size_t taken = 0;
     while (taken < max && !line->second.empty()) {
       Entry& entry = line->second.front();
-      owners_.erase(entry.ticket);
+      if constexpr (Removable) owners_.erase(entry.ticket);
       out.push_back(std::move(entry.item));
       line->second.pop_front();
       ++taken;
@@ -75,7 +78,7 @@ class FairQueue {
       auto line = lines_.find(user);
       Entry entry = std::move(line->second.front());
       line->second.pop_front();
-      owners_.erase(entry.ticket);
+      if constexpr (Removable) owners_.erase(entry.ticket);
       --size_;
       if (line->second.empty())
         lines_.erase(line);
@@ -87,7 +90,7 @@ class FairQueue {
   }
 
   /// Takes the item with `ticket` out of the queue; nullopt when it was already popped.
-  std::optional<T> remove(Ticket ticket) {
+  std::optional<T> remove(Ticket ticket) requires Removable {
     auto owner = owners_.find(ticket);
     if (owner == owners_.end()) return std::nullopt;
     auto line = lines_.find(owner->second);
@@ -115,7 +118,7 @@ class FairQueue {
   void clear() noexcept {
     lines_.clear();
     turns_.clear();
-    owners_.clear();
+    if constexpr (Removable) owners_.clear();
     size_ = 0;
   }
 
@@ -137,7 +140,7 @@ class FairQueue {
     if (line.empty()) end == End::back ? turns_.push_back(user) : turns_.push_front(user);
     Entry entry{ticket, std::move(item)};
     end == End::back ? line.push_back(std::move(entry)) : line.push_front(std::move(entry));
-    owners_.emplace(ticket, user);
+    if constexpr (Removable) owners_.emplace(ticket, user);
     ++size_;
     return ticket;
   }

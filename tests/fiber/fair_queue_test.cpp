@@ -106,3 +106,29 @@ TEST_CASE("several items of one user are taken together, and the users still tak
   CHECK(queue.pop() == "c1");
   CHECK(queue.pop() == "a6");
 }
+
+template <class Queue>
+concept CanRemove = requires(Queue q) {
+  q.remove(1);
+};
+
+TEST_CASE("a queue without removal serves the same turns") {
+  // Its items are only popped: no remove(), and no ticket -> user entry per item.
+  static_assert(!CanRemove<FairQueue<std::string, false>>);
+  static_assert(CanRemove<FairQueue<std::string, true>>);
+  FairQueue<std::string, false> queue;
+  queue.push("a", "a1");
+  queue.push("a", "a2");
+  queue.push("b", "b1");
+  queue.push_front("b", "b0");
+  std::vector<std::string> out;
+  CHECK(queue.pop_several(out, 8) == 2);
+  CHECK(out == std::vector<std::string>{"a1", "a2"});
+  CHECK(queue.pop() == "b0");
+  CHECK(queue.size() == 1);
+  CHECK(queue.pop() == "b1");
+  CHECK(queue.empty());
+  queue.push("c", "c1");
+  queue.clear();
+  CHECK(queue.users() == 0);
+}
