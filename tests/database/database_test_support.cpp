@@ -113,4 +113,14 @@ std::unique_ptr<DatabaseSessionManager> TestDatabase::open_migrated(
   return manager;
 }
 
+void take_events_table_away(DatabaseSessionManager& manager) {
+  auto lease = manager.acquire();
+  lease.session() << "ALTER TABLE events RENAME TO events_away";
+}
+
+void restore_events_table(DatabaseSessionManager& manager) {
+  auto lease = manager.acquire();
+  lease.session() << "ALTER TABLE events_away RENAME TO events";
+}
+
 }  // namespace agenthost::database::test

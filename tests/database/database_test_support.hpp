@@ -56,6 +56,11 @@ class TestDatabase {
   std::string pg_schema_;
 };
 
+/// Storage that fails: the events table is renamed away, so every batch that stores
+/// an event fails (run records alone still write) until restore_events_table().
+void take_events_table_away(DatabaseSessionManager& manager);
+void restore_events_table(DatabaseSessionManager& manager);
+
 /// The tests' one wait_until (tests/support/wait_until.hpp).
 using agenthost::testing::wait_until;
 

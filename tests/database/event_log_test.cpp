@@ -189,10 +189,7 @@ TEST_CASE("flush() throws while storage fails and succeeds once it recovers losi
   log.append(make_event("run-outage", 1));
   log.flush();
 
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events RENAME TO events_away";
-  }
+  take_events_table_away(*manager);
   log.append(make_event("run-outage", 2));
   log.append(make_event("run-outage", 3));
   CHECK_THROWS_WITH(log.flush(),
@@ -200,10 +197,7 @@ TEST_CASE("flush() throws while storage fails and succeeds once it recovers losi
   CHECK(log.stats().failed_batches >= 1);
   // Both stay queued (out of the queue only while an attempt runs).
   CHECK(agenthost::testing::wait_until([&] { return log.stats().queued == 2; }));
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events_away RENAME TO events";
-  }
+  restore_events_table(*manager);
   log.flush();
   CHECK(stored_events(*manager) == 3);
   CHECK(log.written() == 3);
@@ -408,20 +402,14 @@ TEST_CASE("a status write waits out an outage in the queue and can be abandoned 
   auto manager = db.open_migrated();
   insert_queued_run(*manager);
   EventLog log(*manager);
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events RENAME TO events_away";
-  }
+  take_events_table_away(*manager);
   log.append(make_event("run-s", 1));
   std::atomic<bool> told{false};
   const auto ticket = log.write_run(start_of("run-s", 5), [&](WriteResult) { told = true; });
   CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
   CHECK_FALSE(told.load());  // behind the event, which cannot be stored
   CHECK(log.abandon_write(ticket));
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events_away RENAME TO events";
-  }
+  restore_events_table(*manager);
   log.flush();
   // Written all the same, after its event; its waiter, gone, is not called.
   CHECK(stored_events(*manager) == 1);
@@ -469,18 +457,12 @@ TEST_CASE("an event is delivered only once it is stored", "[database][event_log]
   auto sub = router.subscribe("user-of-run-d", "run-d", sink);
 
   // Storage fails: nothing is delivered, although the events were appended.
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events RENAME TO events_away";
-  }
+  take_events_table_away(*manager);
   log.append(make_event("run-d", 1), &router);
   log.append(make_event("run-d", 2), &router);
   CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
   CHECK(sink->seqs().empty());
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events_away RENAME TO events";
-  }
+  restore_events_table(*manager);
   log.flush();  // stored now, and delivered before flush() returns
   CHECK(sink->seqs() == std::vector<std::uint64_t>{1, 2});
   CHECK(stored_events(*manager) == 2);
@@ -519,19 +501,13 @@ TEST_CASE("a run that emits a flood does not hold another run's event behind all
 
   // Storage fails while both are queued, so the writer finds them all waiting (the
   // flood first) when it recovers, and must take them in turn.
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events RENAME TO events_away";
-  }
+  take_events_table_away(*manager);
   constexpr std::uint64_t kFlood = 20000;
   for (std::uint64_t seq = 1; seq <= kFlood; ++seq)
     log.append(make_event("run-flood", seq), &router);
   log.append(make_event("run-other", 1), &router);
   CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events_away RENAME TO events";
-  }
+  restore_events_table(*manager);
   log.flush();
   CHECK(flood->count_ == kFlood);
   CHECK(other->count_ == 1);
@@ -551,10 +527,7 @@ TEST_CASE("a run's pacer is told how many of its events wait, and woken once few
   CHECK(log.wake_when_below("run-p", 1, [] {}) == 0);  // nothing waits: no wake kept
 
   // Storage fails: the run's events wait, and its pacer can be woken when they are stored.
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events RENAME TO events_away";
-  }
+  take_events_table_away(*manager);
   constexpr std::uint64_t kEvents = 3000;
   for (std::uint64_t seq = 1; seq <= kEvents; ++seq) log.append(make_event("run-p", seq), &router);
   log.append(make_event("run-q", 1), &router);
@@ -569,10 +542,7 @@ TEST_CASE("a run's pacer is told how many of its events wait, and woken once few
   CHECK(log.forget_wake("run-p", dropped));
   CHECK_THROWS_WITH(log.flush(), Catch::Contains("not yet stored"));
   CHECK(woken == 0);  // none stored: still waiting
-  {
-    auto lease = manager->acquire();
-    lease.session() << "ALTER TABLE events_away RENAME TO events";
-  }
+  restore_events_table(*manager);
   log.flush();
   // Called on the writer's thread just after the batch that brought the run below.
   REQUIRE(agenthost::testing::wait_until([&] { return woken == 1; }, std::chrono::seconds(10)));

@@ -3,8 +3,6 @@
 // are stored, or when it is told to stop.
 #include <catch2/catch.hpp>
 
-#include <soci/soci.h>
-
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -26,16 +24,6 @@ using agenthost::testing::wait_until;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The host's events table goes away (every batch fails) until restore().
-void break_storage(database::DatabaseSessionManager& manager) {
-  auto lease = manager.acquire();
-  lease.session() << "ALTER TABLE events RENAME TO events_away";
-}
-void restore_storage(database::DatabaseSessionManager& manager) {
-  auto lease = manager.acquire();
-  lease.session() << "ALTER TABLE events_away RENAME TO events";
-}
 
 // A run on a one-thread scheduler that emits `count` events through an emitter paced
 // by StoragePacer, and another run on the same thread that only counts when it ran.
@@ -83,7 +71,7 @@ TEST_CASE("a run emitting faster than storage waits with a bounded backlog, then
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   CAPTURE(backend);
   TestHost host(backend);
-  break_storage(*host.manager);
+  database::test::take_events_table_away(*host.manager);
   constexpr std::uint64_t kEvents = 3 * StoragePacer::kPauseAt;
   FloodingRun run(host, kEvents);
 
@@ -95,7 +83,7 @@ TEST_CASE("a run emitting faster than storage waits with a bounded backlog, then
   CHECK_FALSE(run.done);
 
   // Stored again: it goes on, waiting again whenever the backlog reaches the bound.
-  restore_storage(*host.manager);
+  database::test::restore_events_table(*host.manager);
   REQUIRE(wait_until([&] { return run.done.load(); }, 30s));
   host.log->flush();
   CHECK(host.stored_events(run.context.run_id(), "user-alice").size() == kEvents);
@@ -106,7 +94,7 @@ TEST_CASE("a stopped run is not held back by its unstored events") {
   auto backend = GENERATE(from_range(database::test::backends_under_test()));
   CAPTURE(backend);
   TestHost host(backend);
-  break_storage(*host.manager);
+  database::test::take_events_table_away(*host.manager);
   constexpr std::uint64_t kEvents = 2 * StoragePacer::kPauseAt;
   FloodingRun run(host, kEvents);
   REQUIRE(wait_until([&] { return run.pacer.waits() == 1; }, 10s));
@@ -114,7 +102,7 @@ TEST_CASE("a stopped run is not held back by its unstored events") {
   REQUIRE(wait_until([&] { return run.done.load(); }, 10s));
   CHECK(run.emitted == kEvents);
   CHECK(run.pacer.waits() == 1);
-  restore_storage(*host.manager);
+  database::test::restore_events_table(*host.manager);
   host.log->flush();
   CHECK(host.stored_events(run.context.run_id(), "user-alice").size() == kEvents);
 }

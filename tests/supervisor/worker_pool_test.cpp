@@ -168,11 +168,7 @@ TEST_CASE("a worker's run that emits faster than storage waits, its backlog boun
   SupervisedHost host(backend, "");
   // Storage fails from the start: the run's record is written (item by item) and it
   // starts, but none of its events can be stored until the table is back.
-  const auto rename = [&](const char* from, const char* to) {
-    auto lease = host.manager->acquire();
-    lease.session() << "ALTER TABLE " << from << " RENAME TO " << to;
-  };
-  rename("events", "events_away");
+  agenthost::database::test::take_events_table_away(*host.manager);
   constexpr std::int64_t kEvents = 20000;
   auto ticket = host.engine->submit(ex::RunRequest{"alice",
                                                    std::nullopt,
@@ -185,7 +181,7 @@ TEST_CASE("a worker's run that emits faster than storage waits, its backlog boun
   REQUIRE(agenthost::testing::wait_until([&] { return host.log->stats().paced_waits == 1; }, 60s));
   CHECK(host.log->unstored_events(ticket.run_id) == ex::StoragePacer::kPauseAt);
 
-  rename("events_away", "events");
+  agenthost::database::test::restore_events_table(*host.manager);
   REQUIRE(ticket.finished.wait_for(60s) == std::future_status::ready);
   const auto outcome = ticket.finished.get();
   CHECK(outcome.status == "completed");
